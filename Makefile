@@ -1,0 +1,38 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+EXAMPLE_SPEC := specs/examples/repeat_purchase.hurdle
+EXAMPLE_DATA := specs/examples/data/repeat_purchase.csv
+
+.PHONY: run test lint format check-examples bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/hurdlec check specs/examples
+	$(BIN)/hurdlec run $(EXAMPLE_SPEC) --data $(EXAMPLE_DATA) --out repeat_purchase.decision.json --model-id example-model
+
+test: $(STAMP)
+	$(BIN)/ruff check hurdlelang tests specs bench
+	$(BIN)/ruff format --check hurdlelang tests specs bench
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check hurdlelang tests specs bench
+
+format: $(STAMP)
+	$(BIN)/ruff format hurdlelang tests specs bench
+	$(BIN)/ruff check --fix hurdlelang tests specs bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache *.decision.json

@@ -1,0 +1,115 @@
+"""The hurdlec command line. `check` and `compile` stay light (no pandas, numpy, scikit-learn);
+`run` imports the evaluation stack only when it is called."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from hurdlelang import __version__
+from hurdlelang.compiler import CompileResult, compile_path
+from hurdlelang.diagnostics import Diagnostic
+from hurdlelang.exit_codes import Exit
+from hurdlelang.render import render_github, render_json, render_text
+
+
+def _spec_files(paths: tuple[str, ...]) -> list[Path]:
+    files: list[Path] = []
+    for p in map(Path, paths):
+        files.extend(sorted(p.rglob("*.hurdle")) if p.is_dir() else [p])
+    return files
+
+
+def _print_diagnostics(results: list[CompileResult], fmt: str, stream=None) -> None:
+    stream = stream or sys.stdout
+    if fmt == "json":
+        click.echo(render_json([d for r in results for d in r.diagnostics]), file=stream)
+        return
+    for result in results:
+        for d in result.diagnostics:
+            text = render_github(d) if fmt == "github" else render_text(d, result.source)
+            click.echo(text, file=stream)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hurdlec")
+def cli() -> None:
+    """hurdlec: compile .hurdle specs and judge models against them."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Say which files were checked.")
+def check(paths: tuple[str, ...], fmt: str, strict: bool, verbose: bool) -> None:
+    """Compile spec files (or every *.hurdle under a folder) and report problems."""
+    files = _spec_files(paths)
+    if not files:
+        raise click.UsageError(f"no .hurdle files under {', '.join(paths)}")
+    results = [compile_path(f) for f in files]
+    _print_diagnostics(results, fmt)
+    all_diags = [d for r in results for d in r.diagnostics]
+    failing = [d for d in all_diags if d.is_error or strict]
+    if verbose and fmt == "text":
+        errors = sum(d.is_error for d in all_diags)
+        click.echo(f"checked {len(files)} file(s): {errors} error(s), {len(all_diags) - errors} warning(s)")
+    sys.exit(Exit.BLOCKING if failing else Exit.OK)
+
+
+@cli.command(name="compile")
+@click.argument("path", type=click.Path())
+def compile_cmd(path: str) -> None:
+    """Print the checked spec (the IR) as JSON."""
+    result = compile_path(path)
+    if not result.ok:
+        _print_diagnostics([result], "text", sys.stderr)
+        sys.exit(Exit.BLOCKING)
+    payload = [s.model_dump(mode="json") for s in result.specs]
+    import json
+
+    click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
+
+
+def _fail(diagnostics: list[Diagnostic], result: CompileResult | None, code: Exit) -> None:
+    for d in diagnostics:
+        click.echo(render_text(d, result.source if result else None), err=True)
+    sys.exit(code)
+
+
+@cli.command()
+@click.argument("spec_path", metavar="SPEC", type=click.Path())
+@click.option("--data", "data_path", required=True, type=click.Path(), help="Predictions file (CSV).")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(),
+    help="Where to write the decision record [default: SPEC_NAME.decision.json].",
+)
+@click.option("--model-id", help="Identifier of the candidate model, kept in the record.")
+@click.option("--spec", "spec_name", help="Which spec, when the file holds several.")
+@click.option("--json", "as_json", is_flag=True, help="Print the record to stdout instead of the summary.")
+def run(spec_path, data_path, out_path, model_id, spec_name, as_json) -> None:
+    """Evaluate predictions against a spec and write the decision record."""
+    from hurdlelang.runner import RunFailure, execute
+
+    result = compile_path(spec_path)
+    if not result.ok:
+        _fail(result.diagnostics, result, Exit.SPEC_ERROR)
+    try:
+        outcome = execute(result, data_path, out_path, model_id, spec_name)
+    except RunFailure as failure:
+        _fail(failure.diagnostics, result, failure.exit_code)
+    click.echo(outcome.record_json if as_json else outcome.summary)
+    sys.exit(outcome.exit_code)
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="hurdlec")
+    except Exception as error:  # a bug of ours must still not show users a traceback
+        click.echo(f"hurdlec: internal error: {type(error).__name__}: {error}", err=True)
+        click.echo("please report this with the command you ran", err=True)
+        sys.exit(Exit.INTERNAL)

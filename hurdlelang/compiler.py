@@ -1,0 +1,50 @@
+"""The front end as one call: read -> parse -> AST -> checked spec, collecting diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hurdlelang import ir
+from hurdlelang.ast_builder import build
+from hurdlelang.checker import check
+from hurdlelang.diagnostics import Diagnostic, DiagnosticError
+from hurdlelang.parser import parse
+from hurdlelang.source import Source, Span
+
+
+@dataclass
+class CompileResult:
+    path: str
+    source: Source | None
+    specs: list[ir.Spec] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.is_error for d in self.diagnostics)
+
+
+def compile_source(source: Source) -> CompileResult:
+    try:
+        tree = parse(source)
+    except DiagnosticError as error:
+        return CompileResult(source.path, source, diagnostics=error.diagnostics)
+    specs, diagnostics = check(build(tree, source.path), source)
+    return CompileResult(source.path, source, specs, diagnostics)
+
+
+def compile_path(path: str | Path) -> CompileResult:
+    try:
+        source = Source.read(path)
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        problem = Diagnostic(
+            "E004",
+            f"cannot read the spec: {reason}",
+            str(path),
+            Span(1, 1, 1, 1),
+            "check the path; spec files are UTF-8 text",
+        )
+        return CompileResult(str(path), None, diagnostics=[problem])
+    return compile_source(source)

@@ -1,0 +1,138 @@
+"""Stage 1: source text -> Lark parse tree. Syntax errors become diagnostics."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib.resources import files
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from hurdlelang.diagnostics import Diagnostic, DiagnosticError
+from hurdlelang.source import Source, Span
+
+
+class UnitPostLexer:
+    """A word right after a number, on the same line, is that number's unit (`38 GBP`).
+
+    Units cannot be told from metric names by the lexer alone: in a tier, `0.45` may be followed
+    by the next condition's metric on the next line. The line settles it.
+    """
+
+    always_accept = ("NAME",)
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        previous: Token | None = None
+        for token in stream:
+            if (
+                token.type == "NAME"
+                and previous is not None
+                and previous.type == "NUMBER"
+                and previous.end_line == token.line
+            ):
+                token = Token.new_borrow_pos("UNIT", token.value, token)
+            previous = token
+            yield token
+
+
+def grammar_text() -> str:
+    return files("hurdlelang").joinpath("grammar/hurdle.lark").read_text(encoding="utf-8")
+
+
+def make_parser(**options) -> Lark:
+    """The LALR parser. Tests build it with strict=True to keep the grammar free of conflicts."""
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        postlex=UnitPostLexer(),
+        propagate_positions=True,
+        maybe_placeholders=True,
+        **options,
+    )
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return make_parser(cache=True)
+
+
+_TERMINAL_WORDS = {
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "STRING": 'a quoted string ("...")',
+    "CMP": "a comparison (>=, <=, >, <)",
+    "UNIT": "a unit",
+    "$END": "end of file",
+}
+
+
+def _describe(terminal: str) -> str:
+    if terminal in _TERMINAL_WORDS:
+        return _TERMINAL_WORDS[terminal]
+    try:
+        pattern = _parser().get_terminal(terminal).pattern
+    except KeyError:
+        return terminal
+    return f"'{pattern.value}'"
+
+
+def _expected(names: set[str]) -> str:
+    words = sorted({_describe(n) for n in names})
+    if len(words) > 6:
+        words = words[:6] + ["..."]
+    return ", ".join(words)
+
+
+def _token_span(token: Token) -> Span:
+    end_line = token.end_line if token.end_line is not None else token.line
+    end_col = token.end_column if token.end_column is not None else token.column + 1
+    return Span(token.line, token.column, end_line, end_col)
+
+
+def _syntax_diagnostic(source: Source, error: UnexpectedInput) -> Diagnostic:
+    if isinstance(error, UnexpectedCharacters):
+        char = source.text[error.pos_in_stream] if error.pos_in_stream < len(source.text) else ""
+        span = Span(error.line, error.column, error.line, error.column + 1)
+        hint = "strings use double quotes; comments start with '#'" if char in "'/" else None
+        return Diagnostic("E001", f"unexpected character {char!r}", source.path, span, hint)
+    if isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END"):
+        lines = source.text.rstrip().splitlines() or [""]
+        line = len(lines)
+        span = Span(line, len(lines[-1]) + 1, line, len(lines[-1]) + 2)
+        return Diagnostic(
+            "E003",
+            f"the file ends too early; expected {_expected(set(error.expected))}",
+            source.path,
+            span,
+            "is a closing '}' missing?",
+        )
+    assert isinstance(error, UnexpectedToken)
+    token = error.token
+    shown = "end of line" if token.type == "$END" else repr(str(token))
+    hint = None
+    before = source.line_text(token.line)[: token.column - 1]
+    if token.type == "UNIT" or _ENDS_WITH_UNIT.search(before):
+        hint = "a word right after a number on the same line is read as its unit; put each condition on its own line"
+    elif token.type == "NAME" and "STRING" in error.expected:
+        hint = "titles and descriptions are quoted strings"
+    return Diagnostic(
+        "E002",
+        f"unexpected {shown}; expected {_expected(set(error.expected))}",
+        source.path,
+        _token_span(token),
+        hint,
+    )
+
+
+_ENDS_WITH_UNIT = re.compile(r"[0-9]\s+[A-Za-z_]\w*\s*$")
+
+
+def parse(source: Source) -> Tree:
+    """Parse one file. Raises DiagnosticError with the syntax error found."""
+    try:
+        return _parser().parse(source.text)
+    except UnexpectedInput as error:
+        raise DiagnosticError([_syntax_diagnostic(source, error)]) from None
