@@ -1,31 +1,60 @@
 """Stage 3: AST -> checked spec (IR). Resolves names, normalises units, and reports every
-problem of a file in one pass rather than stopping at the first."""
+problem of a file in one pass rather than stopping at the first. Static analysis of the tiers
+(reachability, staggering) lives apart, in hurdlelang/analysis.py."""
 
 from __future__ import annotations
 
 from hurdlelang import ast_nodes as ast
 from hurdlelang import ir
+from hurdlelang.analysis import analyse
+from hurdlelang.checker_context import Context, Party, span_ir
+from hurdlelang.checker_hurdles import condition as check_condition
+from hurdlelang.checker_hurdles import confidence, example, guard
+from hurdlelang.checker_metrics import check_derived, level, resolve
 from hurdlelang.diagnostics import Diagnostic
-from hurdlelang.metric_catalogue import METRICS, TASKS, Direction, MetricInfo
+from hurdlelang.metric_catalogue import TASKS, lookup
 from hurdlelang.source import Source, Span
 from hurdlelang.suggest import did_you_mean
 
-REQUIRED_FIELDS = ("owner", "task")
+REQUIRED_FIELDS = {"owner": 'owner "team-name"', "task": "task binary"}
+STRATEGIES = {
+    "binary": ("most_frequent", "prior", "stratified", "uniform"),
+    "multiclass": ("most_frequent", "prior", "stratified", "uniform"),
+    "regression": ("mean", "median"),
+    "ranking": (),
+}
+POLICIES = ("error", "drop")
+_WHAT_IS_PREDICTED = {"multiclass": "classes", "regression": "values", "ranking": "scores"}
 
 
-def _span_ir(span: Span) -> ir.SpanIR:
-    return ir.SpanIR(**span.to_dict())
+def unique(ctx: Context, names: list[ast.Name], what: str) -> None:
+    first: dict[str, ast.Name] = {}
+    for name in names:
+        if name.value in first:
+            earlier = first[name.value].span
+            ctx.report(
+                "E103",
+                f"{what} '{name.value}' is already defined at line {earlier.line}",
+                name.span,
+                f"give each {what} its own name",
+            )
+        else:
+            first[name.value] = name
 
 
-def _text(source: Source, span: Span) -> str:
-    lines = source.text.splitlines()[span.line - 1 : span.end_line]
-    if not lines:
-        return ""
-    if len(lines) == 1:
-        return lines[0][span.column - 1 : span.end_column - 1]
-    lines[0] = lines[0][span.column - 1 :]
-    lines[-1] = lines[-1][: span.end_column - 1]
-    return " ".join(line.strip() for line in lines)
+def _one(ctx: Context, items: tuple, what: str):
+    for extra in items[1:]:
+        ctx.report("E112", f"{what} is given more than once", extra.span, f"merge the {what}s into one")
+    return items[0] if items else None
+
+
+def _by_kind(ctx: Context, bindings) -> dict[str, ast.Binding]:
+    by_kind: dict[str, ast.Binding] = {}
+    for binding in bindings:
+        if binding.kind in by_kind and binding.kind != "figure":
+            ctx.report("E108", f"'{binding.kind}' is given more than once", binding.span, "keep one")
+        by_kind.setdefault(binding.kind, binding)
+    return by_kind
 
 
 class Checker:
@@ -33,304 +62,343 @@ class Checker:
         self.source = source
         self.diagnostics: list[Diagnostic] = []
 
-    def report(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(code, message, self.source.path, span, hint))
-
-    # ---- file and spec ----
-
     def check_file(self, file: ast.File) -> list[ir.Spec]:
+        ctx = Context(self.source, self.diagnostics)
         if not file.specs:
-            self.report(
-                "E110",
-                "this file holds no spec",
-                Span(1, 1, 1, 2),
-                'a spec starts with: spec NAME "title" { ... }',
+            ctx.report(
+                "E110", "this file holds no spec", Span(1, 1, 1, 2), 'a spec starts with: spec NAME "title" { ... }'
             )
-        self._unique([s.name for s in file.specs], "spec")
+        unique(ctx, [s.name for s in file.specs], "spec")
         specs = [self.check_spec(spec) for spec in file.specs]
         return [s for s in specs if s is not None]
 
-    def _unique(self, names: list[ast.Name], what: str) -> None:
-        first: dict[str, ast.Name] = {}
-        for name in names:
-            if name.value in first:
-                earlier = first[name.value].span
-                self.report(
-                    "E103",
-                    f"{what} '{name.value}' is already defined at line {earlier.line}",
-                    name.span,
-                    f"give each {what} its own name",
-                )
-            else:
-                first[name.value] = name
-
-    def _one(self, items: tuple, what: str, code: str = "E112"):
-        for extra in items[1:]:
-            self.report(code, f"{what} is given more than once", extra.span, f"merge the {what}s into one")
-        return items[0] if items else None
-
     def check_spec(self, spec: ast.Spec) -> ir.Spec | None:
+        ctx = Context(self.source, self.diagnostics)
         errors_before = sum(d.is_error for d in self.diagnostics)
-        fields = self._fields(spec)
-        task = self._task(fields.get("task"))
-        data = self._data(spec)
-        baselines = self._baselines(spec)
-        tiers, otherwise = self._hurdles(spec, task, data, {b.name for b in baselines})
-        if sum(d.is_error for d in self.diagnostics) > errors_before:
+        fields = self._fields(ctx, spec)
+        ctx.task = self._task(ctx, fields.get("task"))
+        ctx.data = self._data(ctx, spec)
+        baselines = self._baselines(ctx, spec)
+        unique(ctx, [m.name for m in spec.metrics], "metric")
+        for m in spec.metrics:
+            if lookup(m.name.value, ctx.task) is not None:
+                ctx.report(
+                    "E103",
+                    f"metric '{m.name.value}' is a built-in metric",
+                    m.name.span,
+                    "name the derived metric differently",
+                )
+        derived = check_derived(ctx, spec.metrics)
+        hurdles = self._hurdles(ctx, spec)
+        failed = sum(d.is_error for d in self.diagnostics) > errors_before
+        if failed or hurdles is None or ctx.data is None or ctx.task is None:
             return None
-        return ir.Spec(
+        level_, guards, tiers, otherwise, examples = hurdles
+        checked = ir.Spec(
             name=spec.name.value,
             title=spec.title,
             owner=fields["owner"].value,
-            task=task,
-            data=data,
+            description=fields["description"].value if "description" in fields else None,
+            version=fields["version"].value if "version" in fields else None,
+            task=ctx.task,
+            data=ctx.data,
             baselines=baselines,
+            metrics=derived,
+            confidence=level_,
+            guards=guards,
             tiers=tiers,
             otherwise=otherwise,
+            examples=examples,
             source=ir.SourceInfo(path=self.source.path, sha256=self.source.sha256),
         )
+        self.diagnostics.extend(analyse(checked, self.source.path))
+        return checked
 
-    def _fields(self, spec: ast.Spec) -> dict[str, ast.Field]:
+    # ---- header ----
+
+    def _fields(self, ctx: Context, spec: ast.Spec) -> dict[str, ast.Field]:
         by_key: dict[str, ast.Field] = {}
         for f in spec.fields:
             if f.key in by_key:
-                self.report("E108", f"'{f.key}' is given more than once", f.span, "keep one")
+                ctx.report("E108", f"'{f.key}' is given more than once", f.span, "keep one")
             by_key.setdefault(f.key, f)
-        for key in REQUIRED_FIELDS:
+        for key, example_line in REQUIRED_FIELDS.items():
             if key not in by_key:
-                example = 'owner "team-name"' if key == "owner" else "task binary"
-                self.report(
+                ctx.report(
                     "E111",
                     f"spec '{spec.name.value}' has no '{key}'",
                     spec.name.span,
-                    f"add a line such as: {example}",
+                    f"add a line such as: {example_line}",
                 )
         return by_key
 
-    def _task(self, field: ast.Field | None) -> str | None:
+    def _task(self, ctx: Context, field: ast.Field | None) -> str | None:
         if field is None:
             return None
         if field.value not in TASKS:
             hint = did_you_mean(field.value, TASKS) or f"task kinds: {', '.join(TASKS)}"
-            self.report("E104", f"unknown task kind '{field.value}'", field.value_span, hint)
+            ctx.report("E104", f"unknown task kind '{field.value}'", field.value_span, hint)
             return None
         return field.value
 
     # ---- data ----
 
-    def _predict(self, predict: ast.Predict) -> ir.PredictRule:
-        threshold = predict.threshold.value if predict.threshold else None
-        if predict.threshold is not None and predict.threshold.unit is not None:
-            self.report(
-                "E203",
-                f"a decision threshold is a plain number, not '{predict.threshold.text}'",
-                predict.threshold.span,
-                "write it as a number, e.g. 0.35",
-            )
-        return ir.PredictRule(column=predict.column.name, op=predict.op, threshold=threshold)
+    def _rule(self, ctx: Context, binding: ast.Binding) -> ir.PredictRule | None:
+        rule: ast.Rule = binding.value
+        if rule.threshold is not None:
+            if ctx.task in ("multiclass", "regression", "ranking"):
+                ctx.report(
+                    "E120",
+                    f"a {ctx.task} prediction is a column of {_WHAT_IS_PREDICTED[ctx.task]}, not a rule",
+                    rule.span,
+                    f"write: predict {rule.column.name}",
+                )
+                return None
+            if rule.threshold.unit is not None:
+                ctx.report(
+                    "E203",
+                    f"a decision threshold is a plain number, not '{rule.threshold.text}'",
+                    rule.threshold.span,
+                    "write it as a number, e.g. 0.35",
+                )
+                return None
+        threshold = rule.threshold.value if rule.threshold else None
+        return ir.PredictRule(column=rule.column.name, op=rule.op, threshold=threshold)
 
-    def _data(self, spec: ast.Spec) -> ir.DataBindings | None:
-        block = self._one(spec.data, "data block")
+    def _scores(self, ctx: Context, binding: ast.Binding) -> list[ir.ClassScore] | None:
+        scores: tuple[ast.ClassScore, ...] = binding.value
+        per_class = [s for s in scores if s.class_name is not None]
+        if ctx.task == "multiclass":
+            if len(per_class) != len(scores) or len(scores) < 2:
+                ctx.report(
+                    "E120",
+                    "multiclass scores are one probability column per class",
+                    binding.span,
+                    'write: score p_billing for "billing", p_tech for "tech", ...',
+                )
+                return None
+        elif per_class or len(scores) > 1:
+            ctx.report("E120", f"a {ctx.task} spec binds one score column", binding.span, "write: score COLUMN")
+            return None
+        if ctx.task == "regression":
+            ctx.report(
+                "E120",
+                "regression predictions are values, bound with predict",
+                binding.span,
+                f"write: predict {scores[0].column.name}",
+            )
+            return None
+        return [ir.ClassScore(column=s.column.name, class_name=s.class_name) for s in scores]
+
+    def _data(self, ctx: Context, spec: ast.Spec) -> ir.DataBindings | None:
+        block = _one(ctx, spec.data, "data block")
         if block is None:
-            self.report(
+            ctx.report(
                 "E105",
                 f"spec '{spec.name.value}' has no data block",
                 spec.name.span,
-                "add: data { label COLUMN  score COLUMN  predict COLUMN >= 0.5 }",
+                "add: data { label COLUMN  predict COLUMN ... }",
             )
             return None
-        by_kind: dict[str, ast.Binding] = {}
-        for binding in block.bindings:
-            if binding.kind in by_kind:
-                self.report("E108", f"'{binding.kind}' is bound more than once", binding.span, "keep one")
-            by_kind.setdefault(binding.kind, binding)
-        missing = [k for k in ("label", "predict") if k not in by_kind]
-        for kind in missing:
-            example = "label COLUMN" if kind == "label" else "predict SCORE_COLUMN >= 0.5"
-            self.report("E105", f"the data block binds no '{kind}'", block.span, f"add: {example}")
-        if missing:
+        by_kind = _by_kind(ctx, block.bindings)
+        ok = True
+        if "label" not in by_kind:
+            ctx.report("E105", "the data block binds no 'label'", block.span, "add: label COLUMN (the ground truth)")
+            ok = False
+        if ctx.task == "ranking":
+            if "group" not in by_kind:
+                ctx.report(
+                    "E105",
+                    "a ranking spec needs the query id",
+                    block.span,
+                    "add: group COLUMN (which rows belong to one query)",
+                )
+                ok = False
+            if "predict" in by_kind:
+                ctx.report(
+                    "E120",
+                    "a ranking is judged from scores, not decisions",
+                    by_kind["predict"].span,
+                    "bind the item score with: score COLUMN",
+                )
+                ok = False
+        elif "group" in by_kind:
+            ctx.report(
+                "E120",
+                f"'group' is for ranking specs, not {ctx.task}",
+                by_kind["group"].span,
+                "remove it, or set: task ranking",
+            )
+            ok = False
+        if ctx.task in ("regression",) and "predict" not in by_kind:
+            ctx.report("E105", "the data block binds no 'predict'", block.span, "add: predict COLUMN (the forecast)")
+            ok = False
+        predict = self._rule(ctx, by_kind["predict"]) if "predict" in by_kind else None
+        scores = self._scores(ctx, by_kind["score"]) if "score" in by_kind and ctx.task else []
+        policy = "error"
+        if "missing" in by_kind:
+            policy = by_kind["missing"].value.value
+            if policy not in POLICIES:
+                ctx.report(
+                    "E117",
+                    f"unknown missing-value policy '{policy}'",
+                    by_kind["missing"].value.span,
+                    did_you_mean(policy, POLICIES) or "write: missing error, or: missing drop",
+                )
+                ok = False
+        slices = [c.name for c in by_kind["slice"].value] if "slice" in by_kind else []
+        ctx.slices = set(slices)
+        if not ok or scores is None or ("predict" in by_kind and predict is None):
             return None
-        score = by_kind.get("score")
+        column = lambda kind: by_kind[kind].value.name if kind in by_kind else None  # noqa: E731
         return ir.DataBindings(
             label=by_kind["label"].value.name,
-            score=score.value.name if score else None,
-            predict=self._predict(by_kind["predict"].value),
+            scores=scores,
+            predict=predict,
+            weight=column("weight"),
+            slices=slices,
+            group=column("group"),
+            id=column("id"),
+            missing=policy,
         )
 
     # ---- baselines ----
 
-    def _baselines(self, spec: ast.Spec) -> list[ir.Baseline]:
-        self._unique([b.name for b in spec.baselines], "baseline")
+    def _baselines(self, ctx: Context, spec: ast.Spec) -> list:
+        unique(ctx, [b.name for b in spec.baselines], "baseline")
         result = []
         for baseline in spec.baselines:
-            if not baseline.items:
-                self.report(
-                    "E109",
-                    f"baseline '{baseline.name.value}' says nothing about its decisions",
-                    baseline.name.span,
-                    "add: predict COLUMN (the as-is process's 0/1 decisions, row by row)",
-                )
-                continue
-            for extra in baseline.items[1:]:
-                self.report("E108", "'predict' is given more than once", extra.span, "keep one")
-            result.append(
-                ir.ColumnBaseline(
-                    name=baseline.name.value,
-                    title=baseline.title,
-                    predict=self._predict(baseline.items[0]),
-                )
-            )
+            checked = self._baseline(ctx, baseline)
+            if checked is not None:
+                result.append(checked)
         return result
 
-    # ---- hurdles ----
+    def _baseline(self, ctx: Context, node: ast.Baseline):
+        name = node.name.value
+        kinds = {"predict": "column", "score": "column", "figure": "figures", "record": "record", "strategy": "dummy"}
+        found = {kinds[i.kind] for i in node.items}
+        if len(found) != 1:
+            problem = "says nothing about itself" if not found else "mixes " + " and ".join(sorted(found))
+            ctx.report(
+                "E109",
+                f"baseline '{name}' {problem}",
+                node.name.span,
+                'a baseline is one of: predict/score COLUMN, figures (precision = 0.41), record "FILE", strategy NAME',
+            )
+            ctx.parties[name] = Party(name, "invalid")
+            return None
+        kind = found.pop()
+        common = {"name": name, "title": node.title}
+        by_kind = _by_kind(ctx, node.items)
+        if kind == "column":
+            predict = self._rule(ctx, by_kind["predict"]) if "predict" in by_kind else None
+            scores = self._scores(ctx, by_kind["score"]) if "score" in by_kind and ctx.task else []
+            ctx.parties[name] = Party(name, kind, has_decisions=predict is not None, has_scores=bool(scores))
+            if scores is None or ("predict" in by_kind and predict is None):
+                return None
+            return ir.ColumnBaseline(predict=predict, scores=scores, **common)
+        ctx.parties[name] = Party(name, kind)
+        if kind == "record":
+            return ir.RecordBaseline(path=by_kind["record"].value.value, **common)
+        if kind == "dummy":
+            strategy = by_kind["strategy"].value
+            allowed = STRATEGIES.get(ctx.task or "", ())
+            if strategy.value not in allowed:
+                hint = did_you_mean(strategy.value, allowed) or (
+                    f"strategies for {ctx.task}: {', '.join(allowed)}" if allowed else "ranking has no dummy strategies"
+                )
+                ctx.report("E116", f"unknown strategy '{strategy.value}' for task {ctx.task}", strategy.span, hint)
+                return None
+            return ir.DummyBaseline(strategy=strategy.value, **common)
+        figures = self._figures(ctx, name, [i.value for i in node.items])
+        if figures is None:
+            return None
+        ctx.parties[name].figures = {f.metric.key: f for f in figures}
+        return ir.FigureBaseline(figures=figures, **common)
 
-    def _hurdles(self, spec, task, data, baselines: set[str]):
-        block = self._one(spec.hurdles, "hurdles block")
+    def _figures(self, ctx: Context, baseline: str, items: list[ast.Figure]) -> list[ir.Figure] | None:
+        figures, ok, seen = [], True, set()
+        for item in items:
+            metric = resolve(ctx, item.metric)
+            value = level(ctx, item.value, metric, "figure")
+            rows = None
+            if item.rows is not None:
+                rows = item.rows.value
+                if rows < 1 or rows != int(rows):
+                    ctx.report(
+                        "E202",
+                        f"'{item.rows.text}' is not a number of rows",
+                        item.rows.span,
+                        "write a whole number, e.g. 12_000",
+                    )
+                    ok = False
+            if metric is None or value is None:
+                ok = False
+                continue
+            if metric.key.key in seen:
+                ctx.report(
+                    "E108",
+                    f"baseline '{baseline}' gives {metric.key.key} twice",
+                    item.span,
+                    "keep one figure per metric",
+                )
+                ok = False
+            seen.add(metric.key.key)
+            unit = None if item.value.unit in (None, "%") else item.value.unit
+            figures.append(ir.Figure(metric=metric.key, value=value, rows=int(rows) if rows else None, unit=unit))
+        return figures if ok else None
+
+    # ---- hurdles and examples ----
+
+    def _hurdles(self, ctx: Context, spec: ast.Spec):
+        block = _one(ctx, spec.hurdles, "hurdles block")
         if block is None:
-            self.report(
+            ctx.report(
                 "E106",
                 f"spec '{spec.name.value}' has no hurdles",
                 spec.name.span,
                 "add: hurdles { tier NAME { ... }  otherwise NAME }",
             )
-            return [], None
+            return None
+        level_ = confidence(ctx, block.confidence, None)
         if not block.tiers:
-            self.report("E106", "the hurdles block has no tiers", block.span, 'add: tier NAME "action" { CONDITION }')
-        names = [t.name for t in block.tiers] + [o.name for o in block.otherwise]
-        self._unique(names, "tier")
+            ctx.report("E106", "the hurdles block has no tiers", block.span, 'add: tier NAME "action" { CONDITION }')
+        unique(ctx, [t.name for t in block.tiers] + [o.name for o in block.otherwise], "tier")
         for extra in block.otherwise[1:]:
-            self.report("E112", "'otherwise' is given more than once", extra.span, "keep one fall-back")
+            ctx.report("E112", "'otherwise' is given more than once", extra.span, "keep one fall-back")
         if not block.otherwise:
-            self.report(
+            ctx.report(
                 "E107",
                 "the hurdles block has no 'otherwise' tier",
                 block.span,
                 'add a fall-back last: otherwise keep_as_is "Keep the as-is process"',
             )
+        guards = [guard(ctx, g) for g in block.guards]
+        tiers = []
         for tier in block.tiers:
             if not tier.conditions:
-                self.report(
+                ctx.report(
                     "E106", f"tier '{tier.name.value}' has no conditions", tier.name.span, "add at least one condition"
                 )
-        tiers = [
-            ir.Tier(
-                name=t.name.value,
-                title=t.title,
-                conditions=[c for c in (self._condition(c, task, data, baselines) for c in t.conditions) if c],
-                span=_span_ir(t.span),
-            )
-            for t in block.tiers
-        ]
-        otherwise = None
-        if block.otherwise:
-            o = block.otherwise[0]
-            otherwise = ir.Fallback(name=o.name.value, title=o.title, span=_span_ir(o.span))
-        return tiers, otherwise
-
-    def _metric(self, ref: ast.MetricRef, task, data) -> MetricInfo | None:
-        name = ref.name.value
-        info = METRICS.get(name)
-        if info is None:
-            hint = did_you_mean(name, METRICS) or "see docs/language.md for the built-in metrics"
-            self.report("E101", f"unknown metric '{name}'", ref.span, hint)
-            return None
-        if task is not None and task not in info.tasks:
-            kinds = ", ".join(sorted(info.tasks))
-            self.report("E201", f"'{name}' is not defined for task {task}", ref.span, f"'{name}' applies to: {kinds}")
-            return None
-        if info.needs_scores and data is not None and data.score is None:
-            self.report(
-                "E205",
-                f"'{name}' ranks rows by score, but the data block binds no score",
-                ref.span,
-                "add: score COLUMN (the candidate's probability) to the data block",
-            )
-        return info
-
-    def _condition(self, cond: ast.Condition, task, data, baselines: set[str]):
-        info = self._metric(cond.metric, task, data)
-        text = _text(self.source, cond.span)
-        if isinstance(cond, ast.Compare):
-            threshold = self._threshold(cond.threshold, info)
-            if info is not None:
-                self._direction(cond, info)
-            if info is None or threshold is None:
-                return None
-            return ir.CompareCondition(
-                metric=info.name, op=cond.op, threshold=threshold, text=text, span=_span_ir(cond.span)
-            )
-        known_baseline = cond.baseline.value in baselines
-        if not known_baseline:
-            hint = did_you_mean(cond.baseline.value, baselines) or (
-                f"baselines defined: {', '.join(sorted(baselines))}"
-                if baselines
-                else "define it: baseline NAME { predict COLUMN }"
-            )
-            self.report("E102", f"unknown baseline '{cond.baseline.value}'", cond.baseline.span, hint)
-        margin = self._margin(cond.margin, info) if cond.margin else None
-        if info is None or not known_baseline or (cond.margin and margin is None):
-            return None
-        return ir.BeatsCondition(
-            metric=info.name, baseline=cond.baseline.value, margin=margin, text=text, span=_span_ir(cond.span)
-        )
-
-    def _threshold(self, q: ast.Quantity, info: MetricInfo | None) -> float | None:
-        if q.unit == "points":
-            self.report(
-                "E204",
-                f"'{q.text}' is a difference, but a threshold is a level",
-                q.span,
-                "write a level such as 0.45 or 45%; use 'beats BASELINE by 5 points' for a difference",
-            )
-            return None
-        if q.unit not in (None, "%"):
-            self.report("E203", f"'{q.text}' has a unit, but this metric has none", q.span, "write a plain number")
-            return None
-        value = q.value / 100 if q.unit == "%" else q.value
-        if info is None:
-            return value
-        if q.unit == "%" and not info.is_proportion:
-            self.report(
-                "E203", f"'{info.name}' is not a proportion, so '{q.text}' does not fit", q.span, "write a plain number"
-            )
-            return None
-        if (info.low is not None and value < info.low) or (info.high is not None and value > info.high):
-            self.report(
-                "E202",
-                f"'{q.text}' is outside the range of {info.name} ({info.low:g} to {info.high:g})",
-                q.span,
-                f"{info.name} is a proportion; write e.g. 0.45 or 45%" if info.is_proportion else None,
-            )
-            return None
-        return value
-
-    def _margin(self, q: ast.Quantity, info: MetricInfo | None) -> ir.Margin | None:
-        if q.unit == "%":
-            return ir.Margin(value=q.value / 100, relative=True, text=q.text)
-        if q.unit == "points":
-            if info is not None and not info.is_proportion:
-                self.report(
-                    "E203", f"points are for proportions; '{info.name}' is not one", q.span, "use a plain number or %"
+            tier_level = confidence(ctx, tier.confidence, level_)
+            conditions = [check_condition(ctx, c, tier_level) for c in tier.conditions]
+            tiers.append(
+                ir.Tier(
+                    name=tier.name.value,
+                    title=tier.title,
+                    confidence=tier_level,
+                    conditions=[c for c in conditions if c is not None],
+                    span=span_ir(tier.span),
                 )
-                return None
-            return ir.Margin(value=q.value / 100, relative=False, text=q.text)
-        if q.unit is not None:
-            self.report(
-                "E203", f"'{q.text}' has a unit, but this metric has none", q.span, "use points, % or a plain number"
             )
+        names = [t.name.value for t in block.tiers] + [o.name.value for o in block.otherwise]
+        unique(ctx, [ast.Name(e.name, e.span) for e in spec.examples], "example")
+        examples = [example(ctx, e, names) for e in spec.examples]
+        if not block.otherwise:
             return None
-        return ir.Margin(value=q.value, relative=False, text=q.text)
-
-    def _direction(self, cond: ast.Compare, info: MetricInfo) -> None:
-        caps = cond.op in ("<=", "<") if info.direction is Direction.HIGHER else cond.op in (">=", ">")
-        if caps:
-            better = "higher" if info.direction is Direction.HIGHER else "lower"
-            self.report(
-                "W301",
-                f"{info.name} is better when {better}, so '{cond.op}' sets a ceiling on good performance",
-                cond.span,
-                f"did you mean '{'>=' if better == 'higher' else '<='}'?",
-            )
+        o = block.otherwise[0]
+        otherwise = ir.Fallback(name=o.name.value, title=o.title, span=span_ir(o.span))
+        return level_, [g for g in guards if g], tiers, otherwise, [e for e in examples if e]
 
 
 def check(file: ast.File, source: Source) -> tuple[list[ir.Spec], list[Diagnostic]]:

@@ -10,6 +10,7 @@ from hurdlelang.ast_builder import build
 from hurdlelang.checker import check
 from hurdlelang.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.parser import parse
+from hurdlelang.recovery import LOCAL_CODES, MAX_ERRORS, blank
 from hurdlelang.source import Source, Span
 
 
@@ -26,12 +27,26 @@ class CompileResult:
 
 
 def compile_source(source: Source) -> CompileResult:
-    try:
-        tree = parse(source)
-    except DiagnosticError as error:
-        return CompileResult(source.path, source, diagnostics=error.diagnostics)
-    specs, diagnostics = check(build(tree, source.path), source)
-    return CompileResult(source.path, source, specs, diagnostics)
+    syntax: list[Diagnostic] = []
+    text, tree = source.text, None
+    while tree is None and len(syntax) < MAX_ERRORS:
+        try:
+            tree = parse(Source(source.path, text))
+        except DiagnosticError as error:
+            problem = error.diagnostics[0]
+            syntax.append(problem)
+            recovered = blank(text, problem.span.line)
+            if problem.code == "E003" or recovered == text:
+                break
+            text = recovered
+    if not syntax:
+        specs, diagnostics = check(build(tree, source.path), source)
+        return CompileResult(source.path, source, specs, diagnostics)
+    found = list(syntax)
+    if tree is not None:
+        _, rest = check(build(tree, source.path), Source(source.path, text))
+        found += [d for d in rest if d.code in LOCAL_CODES]
+    return CompileResult(source.path, source, [], sorted(found, key=Diagnostic.sort_key))
 
 
 def compile_path(path: str | Path) -> CompileResult:

@@ -155,9 +155,10 @@ def _apply_rule(table: Table, rule: ir.PredictRule, role: str) -> np.ndarray:
 
 def prepare(spec: ir.Spec, table: Table) -> Prepared:
     """Check every bound column, then turn the table into arrays for evaluation."""
+    score_column = spec.data.scores[0].column if spec.data.scores else None
     bound: dict[str, str] = {spec.data.label: "label"}
-    if spec.data.score:
-        bound.setdefault(spec.data.score, "score")
+    if score_column:
+        bound.setdefault(score_column, "score")
     bound.setdefault(spec.data.predict.column, "candidate decision")
     for baseline in spec.baselines:
         bound.setdefault(baseline.predict.column, f"baseline {baseline.name}")
@@ -165,7 +166,7 @@ def prepare(spec: ir.Spec, table: Table) -> Prepared:
     for column, role in bound.items():
         _no_missing(table, column, role)
     label = _binary(table, spec.data.label, "label", "D005")
-    score = _probability(table, spec.data.score, "score") if spec.data.score else None
+    score = _probability(table, score_column, "score") if score_column else None
     candidate = Decisions(_apply_rule(table, spec.data.predict, "candidate decision"), score)
     baselines = {b.name: Decisions(_apply_rule(table, b.predict, f"baseline {b.name}"), None) for b in spec.baselines}
     return Prepared(label, candidate, baselines, len(table.frame))

@@ -13,7 +13,6 @@ from enum import StrEnum
 
 from hurdlelang import ir
 from hurdlelang.evaluate import CANDIDATE, Evaluation
-from hurdlelang.metric_catalogue import METRICS, Direction
 
 
 class State(StrEnum):
@@ -60,8 +59,8 @@ class Outcome:
 
 
 def _compare(cond: ir.CompareCondition, ev: Evaluation) -> ConditionResult:
-    value = ev.value(CANDIDATE, cond.metric)
-    formula = f"{cond.metric} {cond.op} {cond.threshold:g}"
+    value = ev.value(CANDIDATE, cond.metric.key)
+    formula = f"{cond.metric.key} {cond.op} {cond.threshold:g}"
     if not value.defined:
         return ConditionResult(cond, State.UNDEFINED, None, None, None, cond.threshold, cond.op, formula, value.reason)
     held = _OPS[cond.op](value.value, cond.threshold)
@@ -71,13 +70,17 @@ def _compare(cond: ir.CompareCondition, ev: Evaluation) -> ConditionResult:
 
 
 def _beats(cond: ir.BeatsCondition, ev: Evaluation) -> ConditionResult:
-    cand = ev.value(CANDIDATE, cond.metric)
-    base = ev.value(cond.baseline, cond.metric)
-    sign = 1.0 if METRICS[cond.metric].direction is Direction.HIGHER else -1.0
+    cand = ev.value(CANDIDATE, cond.metric.key)
+    base = ev.value(cond.baseline, cond.metric.key)
+    sign = 1.0 if cond.direction == "higher" else -1.0
     gain = "candidate - baseline" if sign > 0 else "baseline - candidate"
     margin = cond.margin
-    # `beats X` alone is a strict improvement; `beats X by m` needs an improvement of at least m
-    op, required = (">=", margin.value) if margin else (">", 0.0)
+    # `beats X` alone is a strict improvement; `beats X by m` needs an improvement of at least m;
+    # `no worse than X by m` allows a loss of up to m
+    if cond.non_inferior:
+        op, required = ">=", -(margin.value if margin else 0.0)
+    else:
+        op, required = (">=", margin.value) if margin else (">", 0.0)
     formula = f"({gain}) / |baseline| {op} {required:g}" if margin and margin.relative else f"{gain} {op} {required:g}"
     undefined = next(((who, v) for who, v in ((CANDIDATE, cand), (cond.baseline, base)) if not v.defined), None)
     if undefined:
@@ -88,7 +91,7 @@ def _beats(cond: ir.BeatsCondition, ev: Evaluation) -> ConditionResult:
     improvement = sign * (cand.value - base.value)
     if margin and margin.relative:
         if base.value == 0:
-            reason = f"{cond.baseline}'s {cond.metric} is 0, so a relative improvement is undefined"
+            reason = f"{cond.baseline}'s {cond.metric.key} is 0, so a relative improvement is undefined"
             return ConditionResult(cond, State.UNDEFINED, cand.value, base.value, None, required, op, formula, reason)
         improvement /= abs(base.value)
     held = _OPS[op](improvement, required)

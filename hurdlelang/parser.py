@@ -12,6 +12,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from hurdlelang.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.source import Source, Span
+from hurdlelang.suggest import did_you_mean
 
 
 class UnitPostLexer:
@@ -79,6 +80,18 @@ def _describe(terminal: str) -> str:
     return f"'{pattern.value}'"
 
 
+def _keywords(names: set[str]) -> list[str]:
+    words = []
+    for name in names:
+        try:
+            value = _parser().get_terminal(name).pattern.value
+        except KeyError:
+            continue
+        if isinstance(value, str) and value.isalpha():
+            words.append(value)
+    return words
+
+
 def _expected(names: set[str]) -> str:
     words = sorted({_describe(n) for n in names})
     if len(words) > 6:
@@ -112,22 +125,22 @@ def _syntax_diagnostic(source: Source, error: UnexpectedInput) -> Diagnostic:
     assert isinstance(error, UnexpectedToken)
     token = error.token
     shown = "end of line" if token.type == "$END" else repr(str(token))
-    hint = None
     before = source.line_text(token.line)[: token.column - 1]
-    if token.type == "UNIT" or _ENDS_WITH_UNIT.search(before):
-        hint = "a word right after a number on the same line is read as its unit; put each condition on its own line"
+    message = f"unexpected {shown}; expected {_expected(set(error.expected))}"
+    hint = None
+    unit = _ENDS_WITH_UNIT.search(before)
+    keyword = did_you_mean(str(token), _keywords(set(error.expected))) if token.type in ("NAME", "UNIT") else None
+    if keyword:
+        hint = keyword
+    elif unit:
+        message = f"unexpected {shown}: '{unit.group(1)}' right after a number was read as its unit"
+        hint = "put each condition on its own line"
     elif token.type == "NAME" and "STRING" in error.expected:
         hint = "titles and descriptions are quoted strings"
-    return Diagnostic(
-        "E002",
-        f"unexpected {shown}; expected {_expected(set(error.expected))}",
-        source.path,
-        _token_span(token),
-        hint,
-    )
+    return Diagnostic("E002", message, source.path, _token_span(token), hint)
 
 
-_ENDS_WITH_UNIT = re.compile(r"[0-9]\s+[A-Za-z_]\w*\s*$")
+_ENDS_WITH_UNIT = re.compile(r"[0-9]\s+([A-Za-z_]\w*)\s*$")
 
 
 def parse(source: Source) -> Tree:

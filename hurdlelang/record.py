@@ -119,7 +119,7 @@ def _condition_entry(result: ConditionResult) -> ConditionEntry:
     return ConditionEntry(
         text=c.text,
         kind=c.kind,
-        metric=c.metric,
+        metric=c.metric.key,
         baseline=getattr(c, "baseline", None),
         candidate_value=result.candidate,
         baseline_value=result.baseline,

@@ -47,10 +47,40 @@ def _exit_code(outcome) -> Exit:
     return Exit.BLOCKING if outcome.blocking else Exit.OK
 
 
+def _unsupported(spec) -> list[str]:
+    """Constructs the checker accepts that `run` cannot evaluate yet (issue 4 brings them)."""
+    found = []
+    if spec.task != "binary":
+        found.append(f"task {spec.task}")
+    if any(b.kind != "column" or b.predict is None for b in spec.baselines):
+        found.append("baselines other than a column of decisions")
+    if spec.metrics:
+        found.append("derived metrics")
+    if spec.guards:
+        found.append("require guards")
+    if spec.data.weight or spec.data.missing != "error":
+        found.append("weights and the missing-value policy")
+    conditions = [c for t in spec.tiers for c in t.conditions]
+    if any(
+        c.kind not in ("compare", "beats") or c.scope or c.confidence or getattr(c, "against", None) for c in conditions
+    ):
+        found.append("compound, per-slice, confidence or baseline-metric conditions")
+    if any(c.metric.name not in ("accuracy", "precision", "recall", "f1", "roc_auc") for c in conditions):
+        found.append("metrics other than accuracy, precision, recall, f1, roc_auc")
+    return found
+
+
 def execute(
     result: CompileResult, data_path: str, out_path: str | None, model_id: str | None, spec_name: str | None
 ) -> RunOutcome:
     spec = _pick_spec(result, spec_name)
+    missing = _unsupported(spec)
+    if missing:
+        hint = "hurdlec check accepts these; hurdlec run evaluates them in a later release"
+        problem = Diagnostic(
+            "E122", f"hurdlec run cannot evaluate yet: {'; '.join(missing)}", result.path, Span(1, 1, 1, 2), hint
+        )
+        raise RunFailure([problem], Exit.SPEC_ERROR)
     try:
         prepared = prepare(spec, read_table(data_path))
     except DiagnosticError as error:

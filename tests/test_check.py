@@ -56,8 +56,8 @@ def test_two_conditions_on_one_line_explain_units(hurdlec, tmp_path):
     path = _broken(tmp_path, "precision >= 0.40", "precision >= 0.40 recall >= 0.3")
     result = hurdlec("check", path)
     assert result.exit_code == 1
-    assert f"{path}:28:32: E002 unexpected '>='" in result.stdout
-    assert "read as its unit; put each condition on its own line" in result.stdout
+    assert f"{path}:28:32: E002 unexpected '>=': 'recall' right after a number was read as its unit" in result.stdout
+    assert "hint: put each condition on its own line" in result.stdout
 
 
 def test_all_errors_of_a_file_in_one_run(hurdlec, tmp_path):

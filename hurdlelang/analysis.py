@@ -1,0 +1,170 @@
+"""Static analysis of checked hurdles: tiers that can never be reached, conditions that contradict,
+tiers that are not staggered, figures judged at a confidence level without a sample size.
+
+Each top-level condition of a tier becomes a bound on one quantity: the candidate's level of a
+metric, its improvement over a baseline, or its difference from a baseline's value; a quantity is
+identified by everything that changes its meaning (metric, baseline, scope, confidence). Compound
+conditions (or / not) are compared only by their text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hurdlelang import ir
+from hurdlelang.diagnostics import Diagnostic
+from hurdlelang.source import Span
+
+
+@dataclass(frozen=True)
+class Bound:
+    """`quantity >= value` (lower) or `quantity <= value` (upper), inclusive or strict."""
+
+    key: tuple
+    lower: bool
+    value: float
+    inclusive: bool
+    condition: ir.Condition
+
+    def at_least_as_strict(self, other: Bound) -> bool:
+        if self.value != other.value:
+            return self.value > other.value if self.lower else self.value < other.value
+        return other.inclusive or not self.inclusive
+
+    def stricter(self, other: Bound) -> bool:
+        return self.at_least_as_strict(other) and not other.at_least_as_strict(self)
+
+    def describe(self) -> str:
+        return self.condition.text
+
+
+def _scope(scope: ir.Scope | None) -> tuple:
+    return (scope.slice, scope.value) if scope else ()
+
+
+def _bound(c: ir.Condition) -> Bound | None:
+    if isinstance(c, ir.CompareCondition):
+        lower = c.op in (">=", ">")
+        if c.against is None:
+            key = ("level", c.metric.key, _scope(c.scope), c.confidence)
+            return Bound(key, lower, c.threshold, c.op in (">=", "<="), c)
+        key = ("versus", c.metric.key, c.against, c.against_metric.key, _scope(c.scope), c.confidence)
+        return Bound(key, lower, 0.0, c.op in (">=", "<="), c)
+    if isinstance(c, ir.BeatsCondition):
+        relative = bool(c.margin and c.margin.relative)
+        key = ("improvement", c.metric.key, c.baseline, relative, _scope(c.scope), c.confidence)
+        margin = c.margin.value if c.margin else 0.0
+        if c.non_inferior:
+            return Bound(key, True, -margin, True, c)
+        return Bound(key, True, margin, c.margin is not None, c)
+    return None
+
+
+def _span(span: ir.SpanIR) -> Span:
+    return Span(span.line, span.column, span.end_line, span.end_column)
+
+
+def _implies(bounds: list[Bound], opaque: set[str], target: ir.Condition) -> bool:
+    wanted = _bound(target)
+    if wanted is None:
+        return target.text in opaque
+    return any(b.key == wanted.key and b.lower == wanted.lower and b.at_least_as_strict(wanted) for b in bounds)
+
+
+def _split(tier: ir.Tier) -> tuple[list[Bound], set[str]]:
+    bounds, opaque = [], set()
+    for c in tier.conditions:
+        b = _bound(c)
+        if b is None:
+            opaque.add(c.text)
+        else:
+            bounds.append(b)
+    return bounds, opaque
+
+
+def _contradictions(tier: ir.Tier, bounds: list[Bound], path: str) -> list[Diagnostic]:
+    found = []
+    for low in (b for b in bounds if b.lower):
+        for high in (b for b in bounds if not b.lower and b.key == low.key):
+            if low.value > high.value or (low.value == high.value and not (low.inclusive and high.inclusive)):
+                found.append(
+                    Diagnostic(
+                        "W303",
+                        f"tier '{tier.name}' can never be reached: "
+                        f"'{low.describe()}' and '{high.describe()}' cannot both hold",
+                        path,
+                        _span(high.condition.span),
+                        "one of the two bounds is probably mistyped",
+                    )
+                )
+    return found
+
+
+def _figure_without_rows(spec: ir.Spec, path: str) -> list[Diagnostic]:
+    figures = {b.name: {f.metric.key: f for f in b.figures} for b in spec.baselines if isinstance(b, ir.FigureBaseline)}
+    found = []
+
+    def visit(c: ir.Condition) -> None:
+        if isinstance(c, ir.AllOf | ir.AnyOf):
+            for p in c.parts:
+                visit(p)
+            return
+        if isinstance(c, ir.Not):
+            visit(c.part)
+            return
+        baseline = getattr(c, "baseline", None) or getattr(c, "against", None)
+        metric = c.against_metric if isinstance(c, ir.CompareCondition) and c.against else c.metric
+        figure = figures.get(baseline, {}).get(metric.key) if baseline else None
+        if figure is not None and figure.rows is None and c.confidence is not None:
+            found.append(
+                Diagnostic(
+                    "W305",
+                    f"{baseline}'s {metric.key} has no sample size, "
+                    f"so it is treated as exact at {c.confidence:.0%} confidence",
+                    path,
+                    _span(c.span),
+                    f"say how many rows it came from: {metric.key} = {figure.value:g} from N rows",
+                )
+            )
+
+    for tier in spec.tiers:
+        for c in tier.conditions:
+            visit(c)
+    return found
+
+
+def analyse(spec: ir.Spec, path: str) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    split = [_split(t) for t in spec.tiers]
+    for tier, (bounds, _) in zip(spec.tiers, split, strict=True):
+        found += _contradictions(tier, bounds, path)
+    for j, lower_tier in enumerate(spec.tiers):
+        bounds_j, opaque_j = split[j]
+        for i in range(j):
+            better = spec.tiers[i]
+            if better.conditions and all(_implies(bounds_j, opaque_j, c) for c in better.conditions):
+                found.append(
+                    Diagnostic(
+                        "W302",
+                        f"tier '{lower_tier.name}' can never be reached: whenever its conditions hold, "
+                        f"so do those of the better tier '{better.name}'",
+                        path,
+                        _span(lower_tier.span),
+                        f"loosen '{lower_tier.name}' below '{better.name}', or reorder the tiers",
+                    )
+                )
+                break
+            for b in bounds_j:
+                for a in split[i][0]:
+                    if a.key == b.key and a.lower == b.lower and b.stricter(a):
+                        found.append(
+                            Diagnostic(
+                                "W304",
+                                f"tier '{lower_tier.name}' asks '{b.describe()}', more than the better tier "
+                                f"'{better.name}' asks ('{a.describe()}')",
+                                path,
+                                _span(b.condition.span),
+                                "hurdles should get lower from the best tier down",
+                            )
+                        )
+    return found + _figure_without_rows(spec, path)
