@@ -37,6 +37,14 @@ class Bound:
     def describe(self) -> str:
         return self.condition.text
 
+    @property
+    def demanding(self) -> bool:
+        """Does a stricter bound ask for a better model? (Not so for a cap on recall, or on bias.)"""
+        if self.key[0] == "improvement":
+            return True
+        direction = self.condition.direction
+        return (direction == "higher" and self.lower) or (direction == "lower" and not self.lower)
+
 
 def _scope(scope: ir.Scope | None) -> tuple:
     return (scope.slice, scope.value) if scope else ()
@@ -87,13 +95,14 @@ def _contradictions(tier: ir.Tier, bounds: list[Bound], path: str) -> list[Diagn
     for low in (b for b in bounds if b.lower):
         for high in (b for b in bounds if not b.lower and b.key == low.key):
             if low.value > high.value or (low.value == high.value and not (low.inclusive and high.inclusive)):
+                later = max(low, high, key=lambda b: (b.condition.span.line, b.condition.span.column))
                 found.append(
                     Diagnostic(
                         "W303",
                         f"tier '{tier.name}' can never be reached: "
                         f"'{low.describe()}' and '{high.describe()}' cannot both hold",
                         path,
-                        _span(high.condition.span),
+                        _span(later.condition.span),
                         "one of the two bounds is probably mistyped",
                     )
                 )
@@ -154,7 +163,7 @@ def analyse(spec: ir.Spec, path: str) -> list[Diagnostic]:
                     )
                 )
                 break
-            for b in bounds_j:
+            for b in (b for b in bounds_j if b.demanding):
                 for a in split[i][0]:
                     if a.key == b.key and a.lower == b.lower and b.stricter(a):
                         found.append(
@@ -167,4 +176,5 @@ def analyse(spec: ir.Spec, path: str) -> list[Diagnostic]:
                                 "hurdles should get lower from the best tier down",
                             )
                         )
+                        break
     return found + _figure_without_rows(spec, path)

@@ -260,6 +260,10 @@ class AstBuilder(Transformer):
         sep = "" if unit == "%" else " "
         return ast.Quantity(number.value, unit, _span(meta), f"{number.text}{sep}{unit}")
 
+    def negative(self, meta, children):
+        q = children[0]
+        return ast.Quantity(-q.value, q.unit, _span(meta), f"-{q.text}")
+
     def points_unit(self, meta, children):
         return "points"
 

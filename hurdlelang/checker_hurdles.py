@@ -201,7 +201,14 @@ def _compare(ctx, cond: ast.Compare, metric, where, level_, text, span, negated)
         ):
             return None
         return ir.CompareCondition(
-            metric=metric.key, op=cond.op, threshold=threshold, scope=where, confidence=level_, text=text, span=span
+            metric=metric.key,
+            direction=metric.direction.value,
+            op=cond.op,
+            threshold=threshold,
+            scope=where,
+            confidence=level_,
+            text=text,
+            span=span,
         )
     other = cond.operand
     known = baseline_party(ctx, other.baseline)
@@ -220,6 +227,7 @@ def _compare(ctx, cond: ast.Compare, metric, where, level_, text, span, negated)
         return None
     return ir.CompareCondition(
         metric=metric.key,
+        direction=metric.direction.value,
         op=cond.op,
         against=other.baseline.value,
         against_metric=right.key,

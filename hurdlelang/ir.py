@@ -175,6 +175,7 @@ class CompareCondition(Model):
 
     kind: Literal["compare"] = "compare"
     metric: MetricKey
+    direction: DirectionIR
     op: Op
     threshold: float | None = None
     against: str | None = None  # a baseline's name: compare with its value of the same metric
