@@ -72,22 +72,30 @@ def _span(span: ir.SpanIR) -> Span:
     return Span(span.line, span.column, span.end_line, span.end_column)
 
 
-def _implies(bounds: list[Bound], opaque: set[str], target: ir.Condition) -> bool:
+Bounds = dict[tuple, list[Bound]]  # (quantity key, is lower bound) -> the tier's bounds on it
+
+
+def _implies(bounds: Bounds, opaque: set[str], target: ir.Condition) -> bool:
     wanted = _bound(target)
     if wanted is None:
         return target.text in opaque
-    return any(b.key == wanted.key and b.lower == wanted.lower and b.at_least_as_strict(wanted) for b in bounds)
+    return any(b.at_least_as_strict(wanted) for b in bounds.get((wanted.key, wanted.lower), ()))
 
 
-def _split(tier: ir.Tier) -> tuple[list[Bound], set[str]]:
-    bounds, opaque = [], set()
+def _split(tier: ir.Tier) -> tuple[Bounds, set[str]]:
+    bounds: Bounds = {}
+    opaque = set()
     for c in tier.conditions:
         b = _bound(c)
         if b is None:
             opaque.add(c.text)
         else:
-            bounds.append(b)
+            bounds.setdefault((b.key, b.lower), []).append(b)
     return bounds, opaque
+
+
+def _all(bounds: Bounds) -> list[Bound]:
+    return [b for group in bounds.values() for b in group]
 
 
 def _contradictions(tier: ir.Tier, bounds: list[Bound], path: str) -> list[Diagnostic]:
@@ -142,15 +150,11 @@ def _figure_without_rows(spec: ir.Spec, path: str) -> list[Diagnostic]:
     return found
 
 
-def analyse(spec: ir.Spec, path: str) -> list[Diagnostic]:
-    found: list[Diagnostic] = []
-    split = [_split(t) for t in spec.tiers]
-    for tier, (bounds, _) in zip(spec.tiers, split, strict=True):
-        found += _contradictions(tier, bounds, path)
+def _unreachable(spec: ir.Spec, split, path: str) -> list[Diagnostic]:
+    found = []
     for j, lower_tier in enumerate(spec.tiers):
         bounds_j, opaque_j = split[j]
-        for i in range(j):
-            better = spec.tiers[i]
+        for better in spec.tiers[:j]:
             if better.conditions and all(_implies(bounds_j, opaque_j, c) for c in better.conditions):
                 found.append(
                     Diagnostic(
@@ -163,18 +167,41 @@ def analyse(spec: ir.Spec, path: str) -> list[Diagnostic]:
                     )
                 )
                 break
-            for b in (b for b in bounds_j if b.demanding):
-                for a in split[i][0]:
-                    if a.key == b.key and a.lower == b.lower and b.stricter(a):
-                        found.append(
-                            Diagnostic(
-                                "W304",
-                                f"tier '{lower_tier.name}' asks '{b.describe()}', more than the better tier "
-                                f"'{better.name}' asks ('{a.describe()}')",
-                                path,
-                                _span(b.condition.span),
-                                "hurdles should get lower from the best tier down",
-                            )
-                        )
-                        break
+    return found
+
+
+def _not_staggered(spec: ir.Spec, split, path: str) -> list[Diagnostic]:
+    """A demanding bound of a tier stricter than the loosest bound on the same quantity in any
+    better tier. Keeping only the loosest bound seen so far makes this linear in the tiers."""
+    found = []
+    loosest: dict[tuple, tuple[Bound, ir.Tier]] = {}
+    for tier, (bounds, _) in zip(spec.tiers, split, strict=True):
+        for b in (b for b in _all(bounds) if b.demanding):
+            seen = loosest.get((b.key, b.lower))
+            if seen and b.stricter(seen[0]):
+                a, better = seen
+                found.append(
+                    Diagnostic(
+                        "W304",
+                        f"tier '{tier.name}' asks '{b.describe()}', more than the better tier "
+                        f"'{better.name}' asks ('{a.describe()}')",
+                        path,
+                        _span(b.condition.span),
+                        "hurdles should get lower from the best tier down",
+                    )
+                )
+        for b in _all(bounds):
+            seen = loosest.get((b.key, b.lower))
+            if seen is None or seen[0].stricter(b):
+                loosest[(b.key, b.lower)] = (b, tier)
+    return found
+
+
+def analyse(spec: ir.Spec, path: str) -> list[Diagnostic]:
+    split = [_split(t) for t in spec.tiers]
+    found: list[Diagnostic] = []
+    for tier, (bounds, _) in zip(spec.tiers, split, strict=True):
+        found += _contradictions(tier, _all(bounds), path)
+    found += _unreachable(spec, split, path)
+    found += _not_staggered(spec, split, path)
     return found + _figure_without_rows(spec, path)

@@ -53,15 +53,7 @@ class Context:
         self.diagnostics.append(Diagnostic(code, message, self.source.path, span, hint))
 
     def text(self, span: Span) -> str:
-        """The source text of a span, folded onto one line."""
-        lines = self.source.text.splitlines()[span.line - 1 : span.end_line]
-        if not lines:
-            return ""
-        if len(lines) == 1:
-            return lines[0][span.column - 1 : span.end_column - 1]
-        lines[0] = lines[0][span.column - 1 :]
-        lines[-1] = lines[-1][: span.end_column - 1]
-        return " ".join(line.strip() for line in lines)
+        return self.source.span_text(span)
 
 
 def span_ir(span: Span) -> ir.SpanIR:

@@ -1,8 +1,13 @@
-"""Metric values. Count-based metrics come from confusion counts (sufficient statistics), so the
-same plan can later run per slice or on streamed data; rank metrics from the scores.
+"""Metric values: the result every metric returns, the confusion counts binary metrics are computed
+from, and the small numeric helpers the metric modules share.
 
-Each function returns a MetricValue: a number, or an explained undefined state (never a 0 that
-was not measured)."""
+Count-based metrics come from confusion counts (sufficient statistics), so the same plan can later
+run per slice, on streamed data or on bootstrap resamples; rank metrics come from the scores.
+
+Each metric returns a MetricValue: a number, or an explained undefined state (never a 0 that was
+not measured, never NaN). The formulas themselves live in metrics_binary, metrics_multiclass,
+metrics_regression and metrics_ranking; metric_registry maps the language's names onto them.
+"""
 
 from __future__ import annotations
 
@@ -21,62 +26,82 @@ class MetricValue:
         return self.value is not None
 
 
+def undefined(reason: str) -> MetricValue:
+    return MetricValue(None, reason)
+
+
 @dataclass(frozen=True)
 class Counts:
-    tp: int
-    fp: int
-    tn: int
-    fn: int
+    """Confusion counts of 0/1 decisions; floats when rows carry sample weights."""
+
+    tp: float
+    fp: float
+    tn: float
+    fn: float
 
     @property
-    def n(self) -> int:
+    def n(self) -> float:
         return self.tp + self.fp + self.tn + self.fn
 
     @classmethod
-    def of(cls, label: np.ndarray, decided: np.ndarray) -> Counts:
-        cells = np.bincount(label.astype(np.int64) * 2 + decided.astype(np.int64), minlength=4)
-        tn, fp, fn, tp = (int(c) for c in cells)
+    def of(cls, label: np.ndarray, decided: np.ndarray, weight: np.ndarray | None = None) -> Counts:
+        cell = binary_array(label, "label").astype(np.int64) * 2 + binary_array(decided, "decision")
+        if weight is None:
+            tn, fp, fn, tp = (int(c) for c in np.bincount(cell, minlength=4))
+        else:
+            w = row_weights(weight, len(cell))
+            tn, fp, fn, tp = (float(c) for c in np.bincount(cell, weights=w, minlength=4))
         return cls(tp=tp, fp=fp, tn=tn, fn=fn)
 
 
-def _ratio(num: float, den: float, reason: str) -> MetricValue:
-    return MetricValue(num / den) if den > 0 else MetricValue(None, reason)
+def binary_array(values: np.ndarray, what: str) -> np.ndarray:
+    """0/1 (or boolean) values as int64; anything else is a data error the caller must fix first."""
+    arr = np.asarray(values)
+    if arr.dtype == bool:
+        return arr.astype(np.int64)
+    if arr.size and not np.isin(arr, (0, 1)).all():
+        raise ValueError(f"binary {what} must be 0/1, found values {np.unique(arr)[:5].tolist()}")
+    return arr.astype(np.int64)
 
 
-def accuracy(c: Counts) -> MetricValue:
-    return _ratio(c.tp + c.tn, c.n, "no rows")
+def row_weights(weight: np.ndarray | None, n: int) -> np.ndarray:
+    """Sample weights as floats (ones when absent), with sklearn's sample_weight meaning."""
+    if weight is None:
+        return np.ones(n)
+    w = np.asarray(weight, dtype=float)
+    if w.shape != (n,):
+        raise ValueError(f"weight has shape {w.shape}, expected ({n},)")
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ValueError("weights must be finite and non-negative")
+    return w
 
 
-def precision(c: Counts) -> MetricValue:
-    return _ratio(c.tp, c.tp + c.fp, "no predicted positives (tp + fp = 0)")
+def safe_divide(num, den) -> np.ndarray:
+    """num / den elementwise, NaN where den == 0, without numpy's divide warnings."""
+    num, den = np.broadcast_arrays(np.asarray(num, dtype=float), np.asarray(den, dtype=float))
+    out = np.full(num.shape, np.nan)
+    np.divide(num, den, out=out, where=den != 0)
+    return out
 
 
-def recall(c: Counts) -> MetricValue:
-    return _ratio(c.tp, c.tp + c.fn, "no actual positives (tp + fn = 0)")
+def shown(value) -> str:
+    """A data value as a reason names it: 'cat', not np.str_('cat')."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
-def f1(c: Counts) -> MetricValue:
-    return _ratio(2 * c.tp, 2 * c.tp + c.fp + c.fn, "no positives predicted or actual (tp + fp + fn = 0)")
+def nonfinite_reason(values: np.ndarray, what: str) -> str | None:
+    bad = int(np.count_nonzero(~np.isfinite(np.asarray(values, dtype=float))))
+    return f"{what} is missing or infinite in {bad} row(s)" if bad else None
 
 
-def roc_auc(label: np.ndarray, score: np.ndarray) -> MetricValue:
-    """Mann-Whitney form: the chance a random positive outscores a random negative, ties 1/2."""
-    positives = int(label.sum())
-    negatives = len(label) - positives
-    if positives == 0 or negatives == 0:
-        only = "positives" if negatives == 0 else "negatives"
-        return MetricValue(None, f"only {only} in the data: AUC needs both classes")
-    order = np.argsort(score, kind="mergesort")
-    sorted_scores = score[order]
-    ranks = np.empty(len(score), dtype=float)
-    # average ranks over ties: each run of equal scores shares the mean of its positions
-    starts = np.flatnonzero(np.r_[True, sorted_scores[1:] != sorted_scores[:-1]])
-    ends = np.r_[starts[1:], len(score)]
-    mean_rank = (starts + ends + 1) / 2.0
-    ranks[order] = np.repeat(mean_rank, ends - starts)
-    rank_sum = ranks[label == 1].sum()
-    return MetricValue((rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives))
+_MOVED_TO_METRICS_BINARY = ("accuracy", "precision", "recall", "f1", "roc_auc", "COUNT_METRICS", "SCORE_METRICS")
 
 
-COUNT_METRICS = {"accuracy": accuracy, "precision": precision, "recall": recall, "f1": f1}
-SCORE_METRICS = {"roc_auc": roc_auc}
+def __getattr__(name: str):
+    # The walking-skeleton evaluator imports these from here; they now live in metrics_binary, which
+    # imports this module, so they are resolved on first use rather than by a circular import.
+    if name in _MOVED_TO_METRICS_BINARY:
+        from hurdlelang import metrics_binary
+
+        return getattr(metrics_binary, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
