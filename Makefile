@@ -32,7 +32,8 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix hurdlelang tests specs bench
 
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_bootstrap.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache *.decision.json

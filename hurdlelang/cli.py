@@ -79,9 +79,25 @@ def _fail(diagnostics: list[Diagnostic], result: CompileResult | None, code: Exi
     sys.exit(code)
 
 
+def _pairs(values: tuple[str, ...]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not name or not path:
+            raise click.BadParameter(f"expected BASELINE=FILE, got {value!r}", param_hint="--baseline-data")
+        pairs[name] = path
+    return pairs
+
+
 @cli.command()
 @click.argument("spec_path", metavar="SPEC", type=click.Path())
-@click.option("--data", "data_path", required=True, type=click.Path(), help="Predictions file (CSV).")
+@click.option("--data", "data_path", required=True, type=click.Path(), help="Predictions file (CSV or Parquet).")
+@click.option(
+    "--baseline-data",
+    multiple=True,
+    metavar="BASELINE=FILE",
+    help="A baseline's decisions in their own file, joined on the spec's id column.",
+)
 @click.option(
     "--out",
     "out_path",
@@ -91,17 +107,87 @@ def _fail(diagnostics: list[Diagnostic], result: CompileResult | None, code: Exi
 @click.option("--model-id", help="Identifier of the candidate model, kept in the record.")
 @click.option("--spec", "spec_name", help="Which spec, when the file holds several.")
 @click.option("--json", "as_json", is_flag=True, help="Print the record to stdout instead of the summary.")
-def run(spec_path, data_path, out_path, model_id, spec_name, as_json) -> None:
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed of the bootstrap (and of random dummy baselines).",
+)
+@click.option(
+    "--resamples",
+    type=click.IntRange(min=100),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples for confidence levels.",
+)
+@click.option(
+    "--auc-method",
+    type=click.Choice(["binned", "exact"]),
+    default="binned",
+    show_default=True,
+    help="How roc_auc and pr_auc are resampled.",
+)
+@click.option(
+    "--override",
+    "override_tier",
+    metavar="TIER",
+    help="Record a person's decision instead of the computed one (needs --reason and --by).",
+)
+@click.option("--reason", help="Why the decision is overridden.")
+@click.option("--by", "by", help="Who overrides the decision.")
+@click.option(
+    "--fail-on",
+    multiple=True,
+    metavar="TIER",
+    help="Treat reaching this tier as blocking (exit 1), e.g. a pilot tier in a release gate.",
+)
+def run(
+    spec_path,
+    data_path,
+    baseline_data,
+    out_path,
+    model_id,
+    spec_name,
+    as_json,
+    seed,
+    resamples,
+    auc_method,
+    override_tier,
+    reason,
+    by,
+    fail_on,
+) -> None:
     """Evaluate predictions against a spec and write the decision record."""
-    from hurdlelang.runner import RunFailure, execute
+    from hurdlelang.record import Override
+    from hurdlelang.runner import RunFailure, RunOptions, execute
 
+    override = None
+    if override_tier or reason or by:
+        if not (override_tier and reason and by):
+            raise click.UsageError("an override needs all three: --override TIER --reason TEXT --by NAME")
+        override = Override(tier=override_tier, reason=reason, by=by)
     result = compile_path(spec_path)
     if not result.ok:
         _fail(result.diagnostics, result, Exit.SPEC_ERROR)
+    options = RunOptions(
+        data_path=data_path,
+        baseline_data=_pairs(baseline_data),
+        out_path=out_path,
+        model_id=model_id,
+        spec_name=spec_name,
+        seed=seed,
+        resamples=resamples,
+        auc_method=auc_method,
+        override=override,
+        fail_on=tuple(fail_on),
+    )
     try:
-        outcome = execute(result, data_path, out_path, model_id, spec_name)
+        outcome = execute(result, options)
     except RunFailure as failure:
         _fail(failure.diagnostics, result, failure.exit_code)
+    for w in outcome.warnings:
+        click.echo(render_text(w, None), err=True)
     click.echo(outcome.record_json if as_json else outcome.summary)
     sys.exit(outcome.exit_code)
 

@@ -1,9 +1,10 @@
-"""Stage 4a: read the predictions file and check it against the spec's bindings before any
-metric is computed. Every problem is a diagnostic naming the column and example rows."""
+"""Stage 4a: read the predictions and check them against the spec's bindings before any metric is
+computed. Every problem is a diagnostic naming the file, the column and example rows; bad data
+never reaches the evaluator."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,8 @@ from hurdlelang.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.suggest import did_you_mean
 
 MAX_ROWS_SHOWN = 5
+CANDIDATE = "candidate"
+PARQUET = (".parquet", ".pq")
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,15 @@ def _fail(code: str, message: str, path: str, hint: str | None = None, column=No
     raise DiagnosticError([Diagnostic(code, message, path, hint=hint, column=column, rows=tuple(rows))])
 
 
+def _rows(mask) -> list[int]:
+    """1-based data row numbers (the header line is not counted)."""
+    return [int(i) + 1 for i in np.flatnonzero(np.asarray(mask))[:MAX_ROWS_SHOWN]]
+
+
+def _examples(series: pd.Series) -> str:
+    return ", ".join(repr(v) if isinstance(v, str) else str(v) for v in pd.unique(series)[:MAX_ROWS_SHOWN])
+
+
 def read_table(path: str) -> Table:
     file = Path(path)
     if not file.is_file():
@@ -33,140 +45,381 @@ def read_table(path: str) -> Table:
         _fail("D001", f"data file {what}", path, "pass the predictions file with --data FILE.csv")
     if file.stat().st_size == 0:
         _fail("D002", "data file is empty (0 bytes)", path, "expected a CSV with a header line and rows")
+    suffix = file.suffix.lower()
+    if suffix not in (".csv", ".txt", ".tsv", *PARQUET):
+        _fail("D018", f"cannot read '{suffix}' files", path, "give a CSV (.csv) or Parquet (.parquet) file")
     try:
-        frame = pd.read_csv(file)
+        frame = pd.read_parquet(file) if suffix in PARQUET else pd.read_csv(file, sep="\t" if suffix == ".tsv" else ",")
     except pd.errors.EmptyDataError:
         _fail("D002", "data file has no header line", path, "expected a CSV with a header line and rows")
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        kind = "Parquet" if suffix in PARQUET else "CSV"
         _fail(
-            "D003",
-            f"data file cannot be parsed as CSV: {first_line}",
-            path,
-            "check the delimiter and quoting; the file must be UTF-8 CSV",
+            "D003", f"data file cannot be parsed as {kind}: {first_line}", path, "check the format; CSV must be UTF-8"
         )
     if frame.empty:
         _fail("D002", "data file has a header but no rows", path, "the predictions file must hold at least one row")
+    frame.columns = [str(c) for c in frame.columns]
     return Table(path, frame)
 
 
-def _bad_rows(mask: np.ndarray) -> list[int]:
-    """1-based data row numbers (the header line is not counted)."""
-    return [int(i) + 1 for i in np.flatnonzero(mask)[:MAX_ROWS_SHOWN]]
+# ---- what the spec binds ----
 
 
-def _require_columns(table: Table, bound: dict[str, str]) -> None:
-    present = [str(c) for c in table.frame.columns]
+@dataclass(frozen=True)
+class Bound:
+    """A column the spec reads, the table it is read from, and its role (for messages)."""
+
+    table: Table
+    column: str
+    role: str
+
+
+def _bindings(spec: ir.Spec, main: Table, joined: dict[str, Table]) -> list[Bound]:
+    d = spec.data
+    bound = [Bound(main, d.label, "label")]
+    bound += [Bound(main, s.column, f"score of {s.class_name}" if s.class_name else "score") for s in d.scores]
+    if d.predict:
+        bound.append(Bound(main, d.predict.column, "decisions of the candidate"))
+    for column, role in ((d.weight, "weight"), (d.group, "query id"), (d.id, "id")):
+        if column:
+            bound.append(Bound(main, column, role))
+    bound += [Bound(main, s, "slice") for s in d.slices]
+    for b in spec.baselines:
+        if isinstance(b, ir.ColumnBaseline):
+            table = joined.get(b.name, main)
+            if b.predict:
+                bound.append(Bound(table, b.predict.column, f"decisions of baseline {b.name}"))
+            bound += [Bound(table, s.column, f"score of baseline {b.name}") for s in b.scores]
+    return bound
+
+
+def _require_columns(bound: list[Bound]) -> None:
     problems = []
-    for column, role in bound.items():
-        if column not in present:
-            hint = did_you_mean(column, present) or f"columns in the file: {', '.join(present[:12])}"
+    for b in bound:
+        present = list(b.table.frame.columns)
+        if b.column not in present:
+            hint = did_you_mean(b.column, present) or f"columns in the file: {', '.join(present[:12])}"
             problems.append(
                 Diagnostic(
-                    "D004", f"column '{column}' ({role}) is not in the data", table.path, hint=hint, column=column
+                    "D004",
+                    f"column '{b.column}' ({b.role}) is not in the data",
+                    b.table.path,
+                    hint=hint,
+                    column=b.column,
                 )
             )
     if problems:
-        raise DiagnosticError(problems)
+        first: dict[tuple, Diagnostic] = {}
+        for d in problems:
+            first.setdefault((d.path, d.column), d)
+        raise DiagnosticError(list(first.values()))
 
 
-def _no_missing(table: Table, column: str, role: str) -> None:
-    mask = table.frame[column].isna().to_numpy()
-    if mask.any():
+def join_baseline_tables(spec: ir.Spec, main: Table, extra: dict[str, Table]) -> dict[str, Table]:
+    """Align each baseline's own file to the main file's rows through the spec's id column."""
+    joined = {}
+    for name, table in extra.items():
+        known = [b.name for b in spec.baselines if isinstance(b, ir.ColumnBaseline)]
+        if name not in known:
+            hint = did_you_mean(name, known) or f"column baselines: {', '.join(known) or 'none'}"
+            _fail(
+                "D015", f"--baseline-data names '{name}', which is not a column baseline of the spec", table.path, hint
+            )
+        key = spec.data.id
+        if key is None:
+            _fail(
+                "D015",
+                f"baseline '{name}' comes from its own file, but the spec binds no id",
+                table.path,
+                "add `id COLUMN` to the data block: the column both files share",
+            )
+        for t in (main, table):
+            if key not in t.frame.columns:
+                _fail("D015", f"the id column '{key}' is not in this file", t.path, "both files need the id column")
+            duplicated = t.frame[key].duplicated(keep=False).to_numpy()
+            if duplicated.any():
+                _fail(
+                    "D014",
+                    f"{int(duplicated.sum())} rows share an id in column '{key}'",
+                    t.path,
+                    "each id must appear once to join the files",
+                    key,
+                    _rows(duplicated),
+                )
+        aligned = table.frame.set_index(key).reindex(main.frame[key])
+        unmatched = aligned.index.isin(table.frame[key]) == 0
+        if unmatched.any():
+            ids = ", ".join(str(v) for v in main.frame[key][unmatched].head(MAX_ROWS_SHOWN))
+            _fail(
+                "D015",
+                f"{int(unmatched.sum())} rows of the main data have no match in baseline '{name}''s file (ids {ids})",
+                table.path,
+                "give the baseline's decision for every row",
+                key,
+                _rows(unmatched),
+            )
+        joined[name] = Table(table.path, aligned.reset_index(drop=True))
+    return joined
+
+
+def _missing(bound: list[Bound], policy: str, n: int) -> tuple[np.ndarray, dict[str, int]]:
+    """Rows to keep, and how many were dropped for each column (policy `drop`)."""
+    keep = np.ones(n, dtype=bool)
+    dropped: dict[str, int] = {}
+    for b in bound:
+        mask = b.table.frame[b.column].isna().to_numpy()
+        if not mask.any():
+            continue
+        if policy == "error":
+            _fail(
+                "D006",
+                f"{int(mask.sum())} empty or NaN cell(s) in column '{b.column}' ({b.role})",
+                b.table.path,
+                "fill or drop those rows, or add `missing drop` to the data block; a missing value is never "
+                "silently skipped",
+                b.column,
+                _rows(mask),
+            )
+        newly = mask & keep
+        if newly.any():
+            dropped[f"empty {b.column} ({b.role})"] = int(newly.sum())
+        keep &= ~mask
+    return keep, dropped
+
+
+# ---- typed columns ----
+
+
+def _numeric(table: Table, column: str, role: str, rows: np.ndarray) -> np.ndarray:
+    series = table.frame[column].iloc[rows]
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(values) | np.isinf(values)
+    if bad.any():
         _fail(
-            "D006",
-            f"{int(mask.sum())} empty or NaN cell(s) in the {role} column",
+            "D010",
+            f"column '{column}' ({role}) must be numeric, but it has {_examples(series[bad])}",
             table.path,
-            "fill or drop those rows before evaluating; a missing value is never silently skipped",
+            "remove text and infinities from the column",
             column,
-            _bad_rows(mask),
+            _original(rows, bad),
         )
+    return values
 
 
-def _binary(table: Table, column: str, role: str, code: str) -> np.ndarray:
-    series = table.frame[column]
+def _original(rows: np.ndarray, mask: np.ndarray) -> list[int]:
+    return [int(r) + 1 for r in rows[np.flatnonzero(mask)][:MAX_ROWS_SHOWN]]
+
+
+def _binary(table: Table, column: str, role: str, code: str, rows: np.ndarray) -> np.ndarray:
+    series = table.frame[column].iloc[rows]
     if series.dtype == bool:
         return series.to_numpy().astype(np.int8)
     values = pd.to_numeric(series, errors="coerce")
     bad = ~values.isin([0, 1]).to_numpy()
     if bad.any():
-        examples = sorted({str(v) for v in series[bad].head(MAX_ROWS_SHOWN)})
         _fail(
             code,
-            f"the {role} column must hold 0/1, but it has {', '.join(repr(v) for v in examples)}",
+            f"column '{column}' ({role}) must hold 0/1, but it has {_examples(series[bad])}",
             table.path,
             "encode the positive class as 1 and the negative as 0",
             column,
-            _bad_rows(bad),
+            _original(rows, bad),
         )
     return values.to_numpy().astype(np.int8)
 
 
-def _probability(table: Table, column: str, role: str) -> np.ndarray:
-    series = table.frame[column]
+def _probability(table: Table, column: str, role: str, rows: np.ndarray) -> np.ndarray:
+    series = table.frame[column].iloc[rows]
     values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(values) | (values < 0) | (values > 1)
     if bad.any():
-        examples = sorted({str(v) for v in series[bad].head(MAX_ROWS_SHOWN)})
         _fail(
             "D007",
-            f"the {role} column must hold probabilities in [0, 1], but it has {', '.join(examples)}",
+            f"column '{column}' ({role}) must hold probabilities in [0, 1], but it has {_examples(series[bad])}",
             table.path,
             "bind the model's probability, not a raw score or a class label",
             column,
-            _bad_rows(bad),
+            _original(rows, bad),
         )
     return values
 
 
-@dataclass(frozen=True)
-class Decisions:
-    """0/1 decisions of one party (candidate or a baseline), with its score if it has one."""
+def _classes(table: Table, column: str, role: str, rows: np.ndarray, classes: tuple[str, ...] | None) -> np.ndarray:
+    values = table.frame[column].iloc[rows].astype(str).to_numpy()
+    if classes is not None:
+        bad = ~np.isin(values, classes)
+        if bad.any():
+            _fail(
+                "D009",
+                f"column '{column}' ({role}) holds {_examples(pd.Series(values[bad]))}, not among the scored classes "
+                f"({', '.join(classes)})",
+                table.path,
+                "add a score column for that class, or fix the label",
+                column,
+                _original(rows, bad),
+            )
+    return values
 
-    decided: np.ndarray
-    score: np.ndarray | None
 
-
-@dataclass(frozen=True)
-class Prepared:
-    label: np.ndarray
-    candidate: Decisions
-    baselines: dict[str, Decisions]
-    rows: int
-
-
-def _apply_rule(table: Table, rule: ir.PredictRule, role: str) -> np.ndarray:
+def _decisions(task: str, table: Table, rule: ir.PredictRule, role: str, rows, classes) -> np.ndarray:
+    if task == "regression":
+        return _numeric(table, rule.column, role, rows)
+    if task == "multiclass":
+        return _classes(table, rule.column, role, rows, classes)
     if rule.op is None:
-        return _binary(table, rule.column, role, "D008")
-    values = pd.to_numeric(table.frame[rule.column], errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(values)
-    if bad.any():
-        _fail(
-            "D007",
-            f"the {role} column is not numeric",
-            table.path,
-            "a decision rule compares a numeric score",
-            rule.column,
-            _bad_rows(bad),
-        )
+        return _binary(table, rule.column, role, "D008", rows)
+    values = _numeric(table, rule.column, role, rows)
     compare = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less}[rule.op]
     return compare(values, rule.threshold).astype(np.int8)
 
 
-def prepare(spec: ir.Spec, table: Table) -> Prepared:
-    """Check every bound column, then turn the table into arrays for evaluation."""
-    score_column = spec.data.scores[0].column if spec.data.scores else None
-    bound: dict[str, str] = {spec.data.label: "label"}
-    if score_column:
-        bound.setdefault(score_column, "score")
-    bound.setdefault(spec.data.predict.column, "candidate decision")
-    for baseline in spec.baselines:
-        bound.setdefault(baseline.predict.column, f"baseline {baseline.name}")
-    _require_columns(table, bound)
-    for column, role in bound.items():
-        _no_missing(table, column, role)
-    label = _binary(table, spec.data.label, "label", "D005")
-    score = _probability(table, score_column, "score") if score_column else None
-    candidate = Decisions(_apply_rule(table, spec.data.predict, "candidate decision"), score)
-    baselines = {b.name: Decisions(_apply_rule(table, b.predict, f"baseline {b.name}"), None) for b in spec.baselines}
-    return Prepared(label, candidate, baselines, len(table.frame))
+def _scores(task: str, table: Table, scores: list[ir.ClassScore], role: str, rows) -> np.ndarray | None:
+    if not scores:
+        return None
+    if task == "ranking":
+        return _numeric(table, scores[0].column, role, rows)
+    if task == "multiclass":
+        return np.column_stack([_probability(table, s.column, f"{role} of {s.class_name}", rows) for s in scores])
+    return _probability(table, scores[0].column, role, rows)
+
+
+@dataclass(frozen=True)
+class PartyData:
+    """What one party (the candidate, a column baseline, a dummy) predicted, row by row."""
+
+    decided: np.ndarray | None
+    score: np.ndarray | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    task: str
+    label: np.ndarray
+    parties: dict[str, PartyData]
+    classes: tuple[str, ...] | None = None
+    weight: np.ndarray | None = None
+    group: np.ndarray | None = None
+    slices: dict[str, np.ndarray] = field(default_factory=dict)
+    rows_read: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        return len(self.label)
+
+    def subset(self, mask: np.ndarray) -> Prepared:
+        def cut(a):
+            return None if a is None else a[mask]
+
+        return replace(
+            self,
+            label=self.label[mask],
+            parties={k: PartyData(cut(p.decided), cut(p.score), p.note) for k, p in self.parties.items()},
+            weight=cut(self.weight),
+            group=cut(self.group),
+            slices={k: v[mask] for k, v in self.slices.items()},
+        )
+
+
+def _scope_values(spec: ir.Spec) -> set[tuple[str, str]]:
+    found = set()
+
+    def visit(c) -> None:
+        for part in getattr(c, "parts", []) or ([c.part] if hasattr(c, "part") else []):
+            visit(part)
+        scope = getattr(c, "scope", None)
+        if scope is not None and scope.value is not None:
+            found.add((scope.slice, scope.value))
+
+    for tier in spec.tiers:
+        for c in tier.conditions:
+            visit(c)
+    for g in spec.guards:
+        visit(g)
+    return found
+
+
+def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None, seed: int = 0) -> Prepared:
+    """Check every bound column, then turn the tables into arrays for evaluation."""
+    from hurdlelang.dummies import dummy_predictions
+
+    joined = join_baseline_tables(spec, main, extra or {})
+    bound = _bindings(spec, main, joined)
+    _require_columns(bound)
+    n = len(main.frame)
+    keep, dropped = _missing(bound, spec.data.missing, n)
+    rows = np.flatnonzero(keep)
+    if len(rows) == 0:
+        _fail("D016", f"no rows left: all {n} rows had an empty bound cell", main.path, "fill the empty cells")
+    task, d = spec.task, spec.data
+    classes = tuple(s.class_name for s in d.scores) if task == "multiclass" and d.scores else None
+    if task == "binary":
+        label = _binary(main, d.label, "label", "D005", rows)
+    elif task == "multiclass":
+        label = _classes(main, d.label, "label", rows, classes)
+    else:
+        label = _numeric(main, d.label, "label", rows)
+        if task == "ranking" and (label < 0).any():
+            _fail(
+                "D011",
+                "the relevance label must be 0 or more",
+                main.path,
+                "use 0 for irrelevant items",
+                d.label,
+                _original(rows, label < 0),
+            )
+    candidate_scores = _scores(task, main, d.scores, "score", rows)
+    if d.predict:
+        decided = _decisions(task, main, d.predict, "decisions of the candidate", rows, classes)
+    elif task == "multiclass" and candidate_scores is not None:
+        decided = np.asarray(classes)[np.argmax(candidate_scores, axis=1)]
+    else:
+        decided = None
+    parties = {CANDIDATE: PartyData(decided, candidate_scores)}
+    weight = _numeric(main, d.weight, "weight", rows) if d.weight else None
+    if weight is not None and (weight < 0).any():
+        _fail(
+            "D012",
+            "weights must be 0 or more",
+            main.path,
+            "a weight counts a row that many times",
+            d.weight,
+            _original(rows, weight < 0),
+        )
+    if d.id:
+        duplicated = main.frame[d.id].iloc[rows].duplicated(keep=False).to_numpy()
+        if duplicated.any():
+            _fail(
+                "D014",
+                f"{int(duplicated.sum())} rows share an id in column '{d.id}'",
+                main.path,
+                "each row must be one case: remove the duplicates",
+                d.id,
+                _original(rows, duplicated),
+            )
+    group = main.frame[d.group].iloc[rows].astype(str).to_numpy() if d.group else None
+    slices = {s: main.frame[s].iloc[rows].astype(str).to_numpy() for s in d.slices}
+    for column, value in sorted(_scope_values(spec)):
+        if not (slices[column] == value).any():
+            present = sorted(set(slices[column]))
+            _fail(
+                "D013",
+                f'slice {column} = "{value}" has no rows in the data',
+                main.path,
+                did_you_mean(value, present) or f"values present: {', '.join(present[:12])}",
+                column,
+            )
+    for b in spec.baselines:
+        if isinstance(b, ir.ColumnBaseline):
+            table = joined.get(b.name, main)
+            role = f"decisions of baseline {b.name}"
+            decisions = _decisions(task, table, b.predict, role, rows, classes) if b.predict else None
+            parties[b.name] = PartyData(decisions, _scores(task, table, b.scores, f"score of baseline {b.name}", rows))
+    prepared = Prepared(task, label, parties, classes, weight, group, slices, n, dropped)
+    for b in spec.baselines:
+        if isinstance(b, ir.DummyBaseline):
+            prepared.parties[b.name] = dummy_predictions(b.strategy, prepared, seed)
+    return prepared

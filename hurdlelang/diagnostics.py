@@ -45,7 +45,6 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E119": (Severity.ERROR, "metric parameter missing or invalid"),
     "E120": (Severity.ERROR, "binding does not fit the task"),
     "E121": (Severity.ERROR, "example has no single expected tier"),
-    "E122": (Severity.ERROR, "construct not evaluated by run yet"),
     # types, units, ranges
     "E201": (Severity.ERROR, "metric not defined for this task"),
     "E202": (Severity.ERROR, "threshold outside the metric's range"),
@@ -74,6 +73,17 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "D006": (Severity.ERROR, "missing values in a bound column"),
     "D007": (Severity.ERROR, "score is not a probability"),
     "D008": (Severity.ERROR, "decision column is not 0/1"),
+    "D009": (Severity.ERROR, "class not among the scored classes"),
+    "D010": (Severity.ERROR, "column is not numeric"),
+    "D011": (Severity.ERROR, "relevance is negative"),
+    "D012": (Severity.ERROR, "weights are negative or not finite"),
+    "D013": (Severity.ERROR, "slice value has no rows"),
+    "D014": (Severity.ERROR, "duplicate ids"),
+    "D015": (Severity.ERROR, "baseline data cannot be joined"),
+    "D016": (Severity.ERROR, "no rows left to evaluate"),
+    "D017": (Severity.ERROR, "baseline record cannot be used"),
+    "D018": (Severity.ERROR, "data file format not supported"),
+    "W401": (Severity.WARNING, "baseline record made under another spec"),
     # output
     "O001": (Severity.ERROR, "record cannot be written"),
 }

@@ -1,49 +1,197 @@
-"""Stage 4b: metric values for the candidate and every baseline on the prepared data."""
+"""Stage 4b: metric values (point estimates) for the candidate and every baseline, on the whole
+data or on one slice, computed on demand and cached.
+
+A party is the candidate, a column baseline or a dummy (computed from their predictions), a figure
+baseline (the numbers it reports) or a record baseline (the candidate metrics of an earlier
+decision record). Derived metrics are interpreted over a party's own values; nothing from a spec
+is ever executed as Python.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from hurdlelang import ir
-from hurdlelang.data import Decisions, Prepared
-from hurdlelang.metric_values import COUNT_METRICS, SCORE_METRICS, Counts, MetricValue
+from hurdlelang.data import CANDIDATE, Prepared
+from hurdlelang.metric_registry import MetricInputs, compute, metric_def
+from hurdlelang.metric_values import MetricValue
 
-CANDIDATE = "candidate"
+Scope = tuple[str, str] | None  # (slice column, value), or None for the whole data
+
+REPORTED = {
+    "binary": ["rows", "positive_rate", "predicted_positive_rate", "accuracy", "precision", "recall", "f1", "roc_auc"],
+    "multiclass": ["rows", "accuracy", "balanced_accuracy", "f1_macro"],
+    "regression": ["rows", "mae", "rmse", "bias", "r2"],
+    "ranking": ["rows", "queries", "mrr"],
+}
+
+
+def scope_key(scope: Scope) -> str:
+    return "all" if scope is None else f"{scope[0]}={scope[1]}"
+
+
+def evaluate_expr(expr: ir.Expr, lookup: Callable[[ir.MetricKey], object]):
+    """Interpret a derived metric's expression; `lookup` gives a metric's value (a float, or an
+    array of resampled values). Returns None when a metric it needs is undefined."""
+    if isinstance(expr, ir.NumberExpr):
+        return expr.value
+    if isinstance(expr, ir.RefExpr):
+        return lookup(expr.metric)
+    if isinstance(expr, ir.NegExpr):
+        inner = evaluate_expr(expr.operand, lookup)
+        return None if inner is None else -inner
+    left, right = evaluate_expr(expr.left, lookup), evaluate_expr(expr.right, lookup)
+    if left is None or right is None:
+        return None
+    if expr.op == "+":
+        return left + right
+    if expr.op == "-":
+        return left - right
+    if expr.op == "*":
+        return left * right
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.divide(left, right)
 
 
 @dataclass(frozen=True)
-class PartyMetrics:
-    """All metric values of one party (the candidate or a baseline) on the same rows."""
+class RecordValues:
+    """The candidate's metrics in an earlier decision record: scope key -> metric key -> value."""
 
-    name: str
-    counts: Counts
-    values: dict[str, MetricValue]
-    notes: dict[str, str]
+    path: str
+    spec_sha256: str
+    values: dict[str, dict[str, MetricValue]]
 
 
-@dataclass(frozen=True)
 class Evaluation:
-    rows: int
-    parties: dict[str, PartyMetrics]
+    def __init__(self, spec: ir.Spec, data: Prepared, records: dict[str, RecordValues] | None = None):
+        self.spec = spec
+        self.data = data
+        self.records = records or {}
+        self.baselines = {b.name: b for b in spec.baselines}
+        self._subsets: dict[Scope, Prepared] = {None: data}
+        self._cache: dict[tuple, MetricValue] = {}
 
-    def value(self, party: str, metric: str) -> MetricValue:
-        return self.parties[party].values[metric]
+    @property
+    def parties(self) -> list[str]:
+        return [CANDIDATE, *self.baselines]
+
+    @property
+    def rows(self) -> int:
+        return self.data.rows
+
+    def subset(self, scope: Scope) -> Prepared:
+        if scope not in self._subsets:
+            column, value = scope
+            self._subsets[scope] = self.data.subset(self.data.slices[column] == value)
+        return self._subsets[scope]
+
+    def slice_values(self, column: str) -> list[str]:
+        return sorted(set(self.data.slices[column]))
+
+    def value(self, party: str, metric: ir.MetricKey, scope: Scope = None) -> MetricValue:
+        key = (party, metric.key, scope)
+        if key not in self._cache:
+            self._cache[key] = self._compute(party, metric, scope)
+        return self._cache[key]
+
+    def note(self, party: str, metric: ir.MetricKey) -> str | None:
+        data_party = self.data.parties.get(party)
+        if data_party is None:
+            return None
+        if metric.name in ("roc_auc", "pr_auc") and data_party.score is None and data_party.decided is not None:
+            return "computed from 0/1 decisions (no score bound)"
+        return data_party.note
+
+    def _compute(self, party: str, metric: ir.MetricKey, scope: Scope) -> MetricValue:
+        derived = self.spec.derived(metric.name)
+        baseline = self.baselines.get(party)
+        if isinstance(baseline, ir.FigureBaseline):
+            return self._figure(baseline, metric, scope)
+        if isinstance(baseline, ir.RecordBaseline):
+            return self._record(party, metric, scope)
+        if derived is not None:
+            value = evaluate_expr(derived.expr, lambda m: self._number(party, m, scope))
+            if value is None:
+                return MetricValue(None, f"{derived.name} needs a metric that is undefined here")
+            if not np.isfinite(value):
+                return MetricValue(None, f"{derived.name} divides by zero here")
+            return MetricValue(float(value))
+        return self._builtin(party, metric, self.subset(scope))
+
+    def _number(self, party: str, metric: ir.MetricKey, scope: Scope) -> float | None:
+        return self.value(party, metric, scope).value
+
+    def _builtin(self, party: str, metric: ir.MetricKey, data: Prepared) -> MetricValue:
+        if data.rows == 0:
+            return MetricValue(None, "no rows")
+        if metric.name == "rows":
+            return MetricValue(float(data.rows))
+        if metric.name == "queries":
+            return MetricValue(float(len(np.unique(data.group))))
+        if metric.name == "n" and self.spec.task != "binary":
+            return MetricValue(float(data.weight.sum() if data.weight is not None else data.rows))
+        p = data.parties[party]
+        needs = metric_def(self.spec.task, metric.name).needs
+        score = p.decided if self.spec.task == "regression" else p.score  # a forecast is its own score
+        if "score" in needs and score is None and self.spec.task == "binary" and p.decided is not None:
+            score = p.decided.astype(float)  # a hard rule's AUC: its 0/1 decisions rank the rows
+        who = "the candidate" if party == CANDIDATE else f"baseline {party}"
+        if "decided" in needs and p.decided is None:
+            return MetricValue(None, f"{who} has no decisions")
+        if "score" in needs and score is None:
+            return MetricValue(None, f"{who} has no scores")
+        inputs = MetricInputs(
+            label=data.label,
+            decided=p.decided,
+            score=score,
+            classes=data.classes,
+            group=data.group,
+            weight=data.weight,
+        )
+        return compute(self.spec.task, metric.name, metric.param, inputs)
+
+    def _figure(self, baseline: ir.FigureBaseline, metric: ir.MetricKey, scope: Scope) -> MetricValue:
+        if scope is not None:
+            return MetricValue(None, f"{baseline.name} reports figures for the whole population, not per slice")
+        figure = next((f for f in baseline.figures if f.metric.key == metric.key), None)
+        if figure is None:
+            return MetricValue(None, f"{baseline.name} reports no figure for {metric.key}")
+        return MetricValue(figure.value)
+
+    def _record(self, party: str, metric: ir.MetricKey, scope: Scope) -> MetricValue:
+        record = self.records[party]
+        value = record.values.get(scope_key(scope), {}).get(metric.key)
+        if value is None:
+            return MetricValue(None, f"the record {record.path} holds no {metric.key} for {scope_key(scope)}")
+        return value
+
+    def reported_metrics(self) -> list[ir.MetricKey]:
+        """What the record lists for every party: the task's usual metrics and all the spec uses."""
+        keys = {name: ir.MetricKey(name=name) for name in REPORTED[self.spec.task]}
+        for m in self.spec.metrics:
+            keys[m.name] = ir.MetricKey(name=m.name)
+        for key in _used_metrics(self.spec):
+            keys.setdefault(key.key, key)
+        return list(keys.values())
 
 
-def _party(name: str, label, decisions: Decisions) -> PartyMetrics:
-    counts = Counts.of(label, decisions.decided)
-    values = {metric: fn(counts) for metric, fn in COUNT_METRICS.items()}
-    notes = {}
-    ranking = decisions.score if decisions.score is not None else decisions.decided.astype(float)
-    if decisions.score is None:
-        notes["roc_auc"] = "computed from 0/1 decisions (no score bound)"
-    for metric, fn in SCORE_METRICS.items():
-        values[metric] = fn(label, ranking)
-    return PartyMetrics(name, counts, values, notes)
+def _used_metrics(spec: ir.Spec) -> list[ir.MetricKey]:
+    found: list[ir.MetricKey] = []
 
+    def visit(c) -> None:
+        for part in getattr(c, "parts", None) or ([c.part] if isinstance(c, ir.Not) else []):
+            visit(part)
+        if isinstance(c, ir.CompareCondition | ir.BeatsCondition | ir.Guard):
+            found.append(c.metric)
+        if isinstance(c, ir.CompareCondition) and c.against_metric is not None:
+            found.append(c.against_metric)
 
-def evaluate(spec: ir.Spec, data: Prepared) -> Evaluation:
-    parties = {CANDIDATE: _party(CANDIDATE, data.label, data.candidate)}
-    for name, decisions in data.baselines.items():
-        parties[name] = _party(name, data.label, decisions)
-    return Evaluation(data.rows, parties)
+    for g in spec.guards:
+        visit(g)
+    for t in spec.tiers:
+        for c in t.conditions:
+            visit(c)
+    return found

@@ -119,9 +119,9 @@ _ALL = [
     _m("r2", "share of the label's variance explained", R, -INF, 1.0, H),
     # ranking, per query
     _m("hit_rate", "share of queries with a relevant item in the top k", K, 0.0, 1.0, H, needs=Needs.SCORES, param="k"),
-    _m("precision_at", "share of the top k that is relevant, per query", K, 0.0, 1.0, H, needs=Needs.SCORES, param="k"),
+    _m("precision", "share of the top k that is relevant, per query", K, 0.0, 1.0, H, needs=Needs.SCORES, param="k"),
     _m(
-        "recall_at",
+        "recall",
         "share of a query's relevant items found in the top k",
         K,
         0.0,
@@ -138,23 +138,22 @@ _ALL = [
     _m("n", "number of rows evaluated", ALL, 0.0, INF, N, needs=Needs.LABELS),
 ]
 
-METRICS: dict[str, MetricInfo] = {m.name: m for m in _ALL}
+BY_TASK: dict[tuple[str, str], MetricInfo] = {(task, m.name): m for m in _ALL for task in m.tasks}
+# One entry per name, for messages that have no task to go by (the first task listed wins)
+METRICS: dict[str, MetricInfo] = {}
+for _metric in _ALL:
+    METRICS.setdefault(_metric.name, _metric)
 
-# Ranking metrics read naturally with @k, like the literature writes them: precision@5, recall@10.
-# For ranking specs these names resolve to precision_at / recall_at.
-RANKING_ALIASES = {"precision": "precision_at", "recall": "recall_at"}
-
-COUNT_NAMES = ("tp", "fp", "tn", "fn", "n")
+# Quantities of the data that every task has; the evaluator computes them, not the metric library.
+DATA_QUANTITIES = ("rows", "n", "queries")
 
 
 def lookup(name: str, task: str | None) -> MetricInfo | None:
-    if task == "ranking" and name in RANKING_ALIASES:
-        name = RANKING_ALIASES[name]
+    """The metric called `name` in a spec of this task; for an unknown task, any metric so called."""
+    if task is not None and (task, name) in BY_TASK:
+        return BY_TASK[(task, name)]
     return METRICS.get(name)
 
 
 def names_for(task: str | None) -> list[str]:
-    names = [m.name for m in _ALL if task is None or task in m.tasks]
-    if task == "ranking":
-        names += list(RANKING_ALIASES)
-    return names
+    return sorted({m.name for m in _ALL if task is None or task in m.tasks})

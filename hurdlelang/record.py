@@ -1,24 +1,23 @@
 """Stage 6: the decision record, enough to re-derive a decision a year later without its author.
 
-A pydantic model (its JSON Schema ships with the package) written atomically: a temp file in the
-target folder, then a rename, so a reader never sees half a record."""
+A pydantic model whose JSON Schema ships with the package (`hurdlec schema record`), written
+atomically: a temp file in the target folder, then a rename, so a reader never sees half a record.
+docs/decision-record.md explains every field.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from hurdlelang import __version__, ir
-from hurdlelang.decide import ConditionResult, Outcome, TierResult
-from hurdlelang.evaluate import Evaluation
-
 SCHEMA_VERSION = "1"
+StateLiteral = Literal["held", "failed", "undefined"]
 
 
 class RecordModel(BaseModel):
@@ -34,54 +33,114 @@ class SpecInfo(RecordModel):
     name: str
     title: str | None
     owner: str
+    version: str | None
     path: str
     sha256: str
 
 
-class DataInfo(RecordModel):
+class DataFile(RecordModel):
+    role: str  # "predictions", or "baseline NAME" for a baseline's own file
     path: str
     sha256: str
     rows: int
+
+
+class DataInfo(RecordModel):
+    files: list[DataFile]
+    rows_read: int
     rows_used: int
     rows_dropped: int
     drop_reasons: dict[str, int]
 
 
+class IntervalEntry(RecordModel):
+    low: float | None  # None: unbounded on that side
+    high: float | None
+    confidence: float
+    side: Literal["lower", "upper", "two-sided"]
+    undefined_fraction: float
+    reason: str | None = None
+
+
+class ConfidenceInfo(RecordModel):
+    level: float | None  # the spec-wide level; tiers and conditions may set their own
+    resamples: int
+    seed: int
+    methods: dict[str, str]  # metric -> how its resamples were drawn
+    max_undefined_fraction: float
+
+
 class MetricEntry(RecordModel):
     value: float | None
     state: Literal["defined", "undefined"]
-    n: int
+    n: int  # rows in this scope
     reason: str | None = None
     note: str | None = None
+    interval: IntervalEntry | None = None  # two-sided, at the spec's level, when it has one
 
 
-class PartyEntry(RecordModel):
-    confusion: dict[str, int]
-    metrics: dict[str, MetricEntry]
+class BaselineInfo(RecordModel):
+    name: str
+    kind: Literal["column", "figures", "record", "dummy"]
+    title: str | None
+    detail: str
+
+
+class SliceJudgement(RecordModel):
+    slice: str
+    value: str
+    state: StateLiteral
+    candidate_value: float | None
+    baseline_value: float | None
+    observed: float | None
+    bound: float | None
+    reason: str | None
 
 
 class ConditionEntry(RecordModel):
     text: str
-    kind: Literal["compare", "beats"]
-    metric: str
-    baseline: str | None
-    candidate_value: float | None
-    baseline_value: float | None
-    margin: str | None
-    formula: str
-    observed: float | None
-    op: str
-    required: float
-    state: Literal["held", "failed", "undefined"]
-    reason: str | None
+    kind: Literal["compare", "beats", "all", "any", "not"]
     line: int
+    state: StateLiteral
+    reason: str | None = None
+    metric: str | None = None
+    baseline: str | None = None
+    scope: str | None = None
+    confidence: float | None = None
+    formula: str | None = None
+    op: str | None = None
+    required: float | None = None
+    candidate_value: float | None = None
+    baseline_value: float | None = None
+    observed: float | None = None  # the statistic: the metric, or the improvement over the baseline
+    bound: float | None = None  # the one-sided interval bound compared with `required`
+    interval: IntervalEntry | None = None
+    slices: list[SliceJudgement] = []
+    skipped_slices: dict[str, str] = {}
+    parts: list[ConditionEntry] = []
+
+
+class GuardEntry(RecordModel):
+    text: str
+    metric: str
+    state: StateLiteral
+    value: float | None
+    slices: dict[str, dict[str, float | str | None]] = {}
+    reason: str | None = None
 
 
 class TierEntry(RecordModel):
     name: str
     action: str | None
-    state: Literal["held", "failed", "undefined"]
+    state: StateLiteral
+    confidence: float | None
     conditions: list[ConditionEntry]
+
+
+class Override(RecordModel):
+    tier: str
+    reason: str
+    by: str
 
 
 class OutcomeEntry(RecordModel):
@@ -90,6 +149,13 @@ class OutcomeEntry(RecordModel):
     action: str | None
     blocking: bool
     reason: str
+    computed_tier: str | None = None  # what the hurdles gave, when a person overrode it
+    override: Override | None = None
+
+
+class Warning_(RecordModel):
+    code: str
+    message: str
 
 
 class DecisionRecord(RecordModel):
@@ -100,10 +166,19 @@ class DecisionRecord(RecordModel):
     spec: SpecInfo
     task: str
     data: DataInfo
-    metrics: dict[str, PartyEntry]
+    confidence: ConfidenceInfo | None
+    baselines: list[BaselineInfo]
+    metrics: dict[str, dict[str, dict[str, MetricEntry]]]  # party -> scope ("all", "region=EU") -> metric
+    guards: list[GuardEntry]
     tiers: list[TierEntry]
     fallback: str
     outcome: OutcomeEntry
+    warnings: list[Warning_] = []
+
+
+def finite(value: float | None) -> float | None:
+    """JSON has no NaN or infinity: an unbounded or missing number is null."""
+    return float(value) if value is not None and math.isfinite(value) else None
 
 
 def file_sha256(path: str) -> str:
@@ -112,87 +187,6 @@ def file_sha256(path: str) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _condition_entry(result: ConditionResult) -> ConditionEntry:
-    c = result.condition
-    return ConditionEntry(
-        text=c.text,
-        kind=c.kind,
-        metric=c.metric.key,
-        baseline=getattr(c, "baseline", None),
-        candidate_value=result.candidate,
-        baseline_value=result.baseline,
-        margin=c.margin.text if getattr(c, "margin", None) else None,
-        formula=result.formula,
-        observed=result.observed,
-        op=result.op,
-        required=result.required,
-        state=result.state.value,
-        reason=result.reason,
-        line=c.span.line,
-    )
-
-
-def build_record(
-    spec: ir.Spec,
-    data_path: str,
-    evaluation: Evaluation,
-    tiers: list[TierResult],
-    outcome: Outcome,
-    model_id: str | None,
-) -> DecisionRecord:
-    metrics = {}
-    for name, party in evaluation.parties.items():
-        c = party.counts
-        metrics[name] = PartyEntry(
-            confusion={"tp": c.tp, "fp": c.fp, "tn": c.tn, "fn": c.fn, "n": c.n},
-            metrics={
-                m: MetricEntry(
-                    value=v.value,
-                    state="defined" if v.defined else "undefined",
-                    n=c.n,
-                    reason=v.reason,
-                    note=party.notes.get(m),
-                )
-                for m, v in party.values.items()
-            },
-        )
-    return DecisionRecord(
-        tool=ToolInfo(version=__version__),
-        created_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-        model_id=model_id,
-        spec=SpecInfo(
-            name=spec.name, title=spec.title, owner=spec.owner, path=spec.source.path, sha256=spec.source.sha256
-        ),
-        task=spec.task,
-        data=DataInfo(
-            path=data_path,
-            sha256=file_sha256(data_path),
-            rows=evaluation.rows,
-            rows_used=evaluation.rows,
-            rows_dropped=0,
-            drop_reasons={},
-        ),
-        metrics=metrics,
-        tiers=[
-            TierEntry(
-                name=t.tier.name,
-                action=t.tier.title,
-                state=t.state.value,
-                conditions=[_condition_entry(c) for c in t.conditions],
-            )
-            for t in tiers
-        ],
-        fallback=spec.otherwise.name,
-        outcome=OutcomeEntry(
-            status=outcome.status,
-            tier=outcome.tier,
-            action=outcome.action,
-            blocking=outcome.blocking,
-            reason=outcome.reason,
-        ),
-    )
 
 
 def write_atomically(path: str | Path, text: str) -> None:

@@ -1,18 +1,23 @@
-"""`hurdlec run` as a pipeline: data -> evaluation -> decision -> record, no printing here."""
+"""`hurdlec run` as a pipeline: data -> evaluation -> uncertainty -> decision -> record. No
+printing here: the command line renders what comes back."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from hurdlelang import ir
 from hurdlelang.compiler import CompileResult
-from hurdlelang.data import prepare, read_table
+from hurdlelang.data import CANDIDATE, prepare, read_table
 from hurdlelang.decide import decide
 from hurdlelang.diagnostics import Diagnostic, DiagnosticError
-from hurdlelang.evaluate import evaluate
+from hurdlelang.evaluate import Evaluation
 from hurdlelang.exit_codes import Exit
-from hurdlelang.record import build_record, write_atomically
+from hurdlelang.record import DataFile, Override, Warning_, file_sha256, write_atomically
+from hurdlelang.record_builder import build_record
+from hurdlelang.records import load_records
 from hurdlelang.source import Span
 from hurdlelang.summary import render_summary
+from hurdlelang.uncertainty import Uncertainty, requested
 
 
 class RunFailure(Exception):
@@ -23,14 +28,29 @@ class RunFailure(Exception):
 
 
 @dataclass(frozen=True)
+class RunOptions:
+    data_path: str
+    baseline_data: dict[str, str] = field(default_factory=dict)
+    out_path: str | None = None
+    model_id: str | None = None
+    spec_name: str | None = None
+    seed: int = 0
+    resamples: int = 1000
+    auc_method: str = "binned"
+    override: Override | None = None
+    fail_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RunOutcome:
     record_json: str
     summary: str
     exit_code: Exit
     record_path: str
+    warnings: list[Diagnostic]
 
 
-def _pick_spec(result: CompileResult, name: str | None):
+def _pick_spec(result: CompileResult, name: str | None) -> ir.Spec:
     names = [s.name for s in result.specs]
     if name is None and len(result.specs) == 1:
         return result.specs[0]
@@ -41,55 +61,76 @@ def _pick_spec(result: CompileResult, name: str | None):
     raise RunFailure([Diagnostic("E113", message, result.path, Span(1, 1, 1, 2), hint)], Exit.SPEC_ERROR)
 
 
-def _exit_code(outcome) -> Exit:
-    if outcome.status == "inconclusive":
+def _exit_code(status: str, tier: str | None, blocking: bool, fail_on: tuple[str, ...]) -> Exit:
+    if status == "inconclusive":
         return Exit.INCONCLUSIVE
-    return Exit.BLOCKING if outcome.blocking else Exit.OK
+    return Exit.BLOCKING if blocking or tier in fail_on else Exit.OK
 
 
-def _unsupported(spec) -> list[str]:
-    """Constructs the checker accepts that `run` cannot evaluate yet (issue 4 brings them)."""
-    found = []
-    if spec.task != "binary":
-        found.append(f"task {spec.task}")
-    if any(b.kind != "column" or b.predict is None for b in spec.baselines):
-        found.append("baselines other than a column of decisions")
-    if spec.metrics:
-        found.append("derived metrics")
-    if spec.guards:
-        found.append("require guards")
-    if spec.data.weight or spec.data.missing != "error":
-        found.append("weights and the missing-value policy")
-    conditions = [c for t in spec.tiers for c in t.conditions]
-    if any(
-        c.kind not in ("compare", "beats") or c.scope or c.confidence or getattr(c, "against", None) for c in conditions
-    ):
-        found.append("compound, per-slice, confidence or baseline-metric conditions")
-    if any(c.metric.name not in ("accuracy", "precision", "recall", "f1", "roc_auc") for c in conditions):
-        found.append("metrics other than accuracy, precision, recall, f1, roc_auc")
-    return found
+def _uses_confidence(spec: ir.Spec) -> bool:
+    def visit(c) -> bool:
+        parts = getattr(c, "parts", None) or ([c.part] if isinstance(c, ir.Not) else [])
+        return any(visit(p) for p in parts) or getattr(c, "confidence", None) is not None
+
+    return any(visit(c) for t in spec.tiers for c in t.conditions)
 
 
-def execute(
-    result: CompileResult, data_path: str, out_path: str | None, model_id: str | None, spec_name: str | None
-) -> RunOutcome:
-    spec = _pick_spec(result, spec_name)
-    missing = _unsupported(spec)
-    if missing:
-        hint = "hurdlec check accepts these; hurdlec run evaluates them in a later release"
+def _uncertainty(ev: Evaluation, options: RunOptions) -> Uncertainty | None:
+    if not _uses_confidence(ev.spec):
+        return None
+    unc = Uncertainty(ev, options.resamples, options.seed, options.auc_method)
+    requests = requested(ev)
+    # every reported metric of every party gets its interval on the whole data, too
+    requests |= {(party, metric, None) for party in ev.parties for metric in ev.reported_metrics()}
+    unc.prepare(requests)
+    return unc
+
+
+def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
+    spec = _pick_spec(result, options.spec_name)
+    if options.override and options.override.tier not in [t.name for t in spec.tiers] + [spec.otherwise.name]:
+        tiers = ", ".join([t.name for t in spec.tiers] + [spec.otherwise.name])
         problem = Diagnostic(
-            "E122", f"hurdlec run cannot evaluate yet: {'; '.join(missing)}", result.path, Span(1, 1, 1, 2), hint
+            "E115",
+            f"--override names tier '{options.override.tier}', which the spec does not have",
+            result.path,
+            Span(1, 1, 1, 2),
+            f"tiers: {tiers}",
         )
         raise RunFailure([problem], Exit.SPEC_ERROR)
     try:
-        prepared = prepare(spec, read_table(data_path))
+        main = read_table(options.data_path)
+        extra = {name: read_table(path) for name, path in options.baseline_data.items()}
+        records, warnings = load_records(spec)
+        prepared = prepare(spec, main, extra, options.seed)
     except DiagnosticError as error:
         raise RunFailure(error.diagnostics, Exit.DATA_ERROR) from None
-    evaluation = evaluate(spec, prepared)
-    tiers, outcome = decide(spec, evaluation)
-    record = build_record(spec, data_path, evaluation, tiers, outcome, model_id)
+    ev = Evaluation(spec, prepared, records)
+    unc = _uncertainty(ev, options)
+    guards, tiers, outcome = decide(spec, ev, unc)
+    files = [
+        DataFile(
+            role="predictions", path=options.data_path, sha256=file_sha256(options.data_path), rows=len(main.frame)
+        )
+    ]
+    files += [
+        DataFile(role=f"baseline {name}", path=path, sha256=file_sha256(path), rows=len(extra[name].frame))
+        for name, path in options.baseline_data.items()
+    ]
+    record = build_record(
+        spec,
+        ev,
+        unc,
+        guards,
+        tiers,
+        outcome,
+        files,
+        options.model_id,
+        options.override,
+        [Warning_(code=w.code, message=w.message) for w in warnings],
+    )
     record_json = record.model_dump_json(indent=2)
-    target = out_path or f"{spec.name}.decision.json"
+    target = options.out_path or f"{spec.name}.decision.json"
     try:
         write_atomically(target, record_json + "\n")
     except OSError as error:
@@ -100,5 +141,7 @@ def execute(
             hint="check that the folder exists and is writable",
         )
         raise RunFailure([problem], Exit.OUTPUT_ERROR) from None
-    code = _exit_code(outcome)
-    return RunOutcome(record_json, render_summary(record, tiers, target), code, target)
+    final = record.outcome
+    code = _exit_code(final.status, final.tier, final.blocking, options.fail_on)
+    summary = render_summary(record, guards, tiers, target, prepared.rows, CANDIDATE)
+    return RunOutcome(record_json, summary, code, target, warnings)

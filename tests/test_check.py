@@ -7,12 +7,12 @@ import subprocess
 import sys
 
 from hurdlelang.parser import make_parser
-from tests.conftest import EXAMPLE_SPEC, EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, SIMPLE_SPEC
 
 
 def _broken(tmp_path, old: str, new: str):
     path = tmp_path / "broken.hurdle"
-    text = EXAMPLE_SPEC.read_text()
+    text = SIMPLE_SPEC.read_text()
     assert old in text
     path.write_text(text.replace(old, new))
     return path
@@ -24,7 +24,7 @@ def test_examples_check_clean_and_silently(hurdlec):
 
 
 def test_verbose_says_what_was_checked(hurdlec):
-    result = hurdlec("check", "-v", EXAMPLE_SPEC)
+    result = hurdlec("check", "-v", SIMPLE_SPEC)
     assert result.stdout == "checked 1 file(s): 0 error(s), 0 warning(s)\n"
 
 
@@ -62,7 +62,7 @@ def test_two_conditions_on_one_line_explain_units(hurdlec, tmp_path):
 
 def test_all_errors_of_a_file_in_one_run(hurdlec, tmp_path):
     path = tmp_path / "many.hurdle"
-    text = EXAMPLE_SPEC.read_text()
+    text = SIMPLE_SPEC.read_text()
     text = text.replace("precision >= 0.40", "precison >= 0.40").replace("roc_auc >= 0.70", "roc_auc >= 1.2")
     text = text.replace("f1 beats as_is\n", "f1 beats as_iss\n")
     path.write_text(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import EXAMPLE_DATA, EXAMPLE_SPEC
+from tests.conftest import EXAMPLE_DATA, SIMPLE_SPEC
 
 GOOD = EXAMPLE_DATA.read_text()
 
@@ -17,7 +17,7 @@ def _csv(tmp_path, text: str):
 
 def _run(hurdlec, tmp_path, data):
     out = tmp_path / "record.json"
-    result = hurdlec("run", EXAMPLE_SPEC, "--data", data, "--out", out)
+    result = hurdlec("run", SIMPLE_SPEC, "--data", data, "--out", out)
     assert "Traceback" not in result.stderr + result.stdout
     assert not out.exists(), "a failed run must not leave a record"
     assert list(tmp_path.glob(".record.json*")) == [], "no temp file left behind"
@@ -61,7 +61,7 @@ def test_non_binary_label_names_rows(hurdlec, tmp_path):
     data = _csv(tmp_path, "\n".join(lines) + "\n")
     result = _run(hurdlec, tmp_path, data)
     assert result.exit_code == 5
-    assert "D005 the label column must hold 0/1, but it has '2'" in result.stderr
+    assert "D005 column 'bought_again' (label) must hold 0/1, but it has 2" in result.stderr
     assert "rows: 3" in result.stderr
 
 
@@ -73,7 +73,7 @@ def test_nan_score(hurdlec, tmp_path):
     data = _csv(tmp_path, "\n".join(lines) + "\n")
     result = _run(hurdlec, tmp_path, data)
     assert result.exit_code == 5
-    assert "D006 1 empty or NaN cell(s) in the score column" in result.stderr
+    assert "D006 1 empty or NaN cell(s) in column 'p_buy' (score)" in result.stderr
     assert "rows: 5" in result.stderr
 
 
@@ -85,7 +85,7 @@ def test_score_outside_unit_interval(hurdlec, tmp_path):
     data = _csv(tmp_path, "\n".join(lines) + "\n")
     result = _run(hurdlec, tmp_path, data)
     assert result.exit_code == 5
-    assert "D007 the score column must hold probabilities in [0, 1], but it has 1.7" in result.stderr
+    assert "D007 column 'p_buy' (score) must hold probabilities in [0, 1], but it has 1.7" in result.stderr
 
 
 def test_baseline_decisions_not_binary(hurdlec, tmp_path):
@@ -96,11 +96,11 @@ def test_baseline_decisions_not_binary(hurdlec, tmp_path):
     data = _csv(tmp_path, "\n".join(lines) + "\n")
     result = _run(hurdlec, tmp_path, data)
     assert result.exit_code == 5
-    assert "D008 the baseline as_is column must hold 0/1, but it has 'yes'" in result.stderr
+    assert "D008 column 'recency_rule' (decisions of baseline as_is) must hold 0/1, but it has 'yes'" in result.stderr
 
 
 def test_unwritable_record_folder(hurdlec, tmp_path):
     out = tmp_path / "missing-folder" / "record.json"
-    result = hurdlec("run", EXAMPLE_SPEC, "--data", EXAMPLE_DATA, "--out", out)
+    result = hurdlec("run", SIMPLE_SPEC, "--data", EXAMPLE_DATA, "--out", out)
     assert result.exit_code == 6
     assert "O001 cannot write the record" in result.stderr

@@ -1,0 +1,244 @@
+"""Stage 6: the results of a run, turned into a DecisionRecord."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hurdlelang import __version__, ir
+from hurdlelang.decide import ConditionResult, GuardResult, Judged, Outcome, TierResult
+from hurdlelang.evaluate import Evaluation, Scope, scope_key
+from hurdlelang.intervals import MAX_UNDEFINED, Interval, interval
+from hurdlelang.record import (
+    BaselineInfo,
+    ConditionEntry,
+    ConfidenceInfo,
+    DataFile,
+    DataInfo,
+    DecisionRecord,
+    GuardEntry,
+    IntervalEntry,
+    MetricEntry,
+    OutcomeEntry,
+    Override,
+    SliceJudgement,
+    SpecInfo,
+    TierEntry,
+    ToolInfo,
+    Warning_,
+    finite,
+)
+from hurdlelang.uncertainty import Uncertainty
+
+
+def _interval(iv: Interval | None) -> IntervalEntry | None:
+    if iv is None:
+        return None
+    return IntervalEntry(
+        low=finite(iv.low),
+        high=finite(iv.high),
+        confidence=iv.confidence,
+        side=iv.side,
+        undefined_fraction=iv.undefined_fraction,
+        reason=iv.reason,
+    )
+
+
+def _baseline_detail(b) -> str:
+    if isinstance(b, ir.ColumnBaseline):
+        rule = b.predict
+        parts = []
+        if rule:
+            parts.append(f"predict {rule.column}" + (f" {rule.op} {rule.threshold:g}" if rule.op else ""))
+        parts += [f"score {s.column}" for s in b.scores]
+        return ", ".join(parts)
+    if isinstance(b, ir.FigureBaseline):
+        return ", ".join(
+            f"{f.metric.key} = {f.value:g}"
+            + (f" {f.unit}" if f.unit else "")
+            + (f" from {f.rows} rows" if f.rows else "")
+            for f in b.figures
+        )
+    if isinstance(b, ir.RecordBaseline):
+        return f"record {b.path}"
+    return f"strategy {b.strategy}"
+
+
+def _judged_values(j: Judged | None) -> dict:
+    if j is None:
+        return {}
+    return {
+        "candidate_value": finite(j.candidate),
+        "baseline_value": finite(j.baseline),
+        "observed": finite(j.observed),
+        "bound": finite(j.bound),
+        "interval": _interval(j.interval),
+    }
+
+
+def _scope_text(c: ir.Condition) -> str | None:
+    scope = getattr(c, "scope", None)
+    if scope is None:
+        return None
+    return f"every {scope.slice}" if scope.value is None else f"{scope.slice} = {scope.value}"
+
+
+def _condition(r: ConditionResult) -> ConditionEntry:
+    c = r.condition
+    entry = {
+        "text": c.text,
+        "kind": c.kind,
+        "line": c.span.line,
+        "state": r.state.value,
+        "reason": r.reason,
+    }
+    if isinstance(c, ir.CompareCondition | ir.BeatsCondition):
+        entry |= {
+            "metric": c.metric.key,
+            "baseline": c.baseline if isinstance(c, ir.BeatsCondition) else c.against,
+            "scope": _scope_text(c),
+            "confidence": c.confidence,
+            "formula": r.formula,
+            "op": r.op,
+            "required": r.required,
+            **_judged_values(r.judged),
+            "slices": [
+                SliceJudgement(
+                    slice=s.scope[0],
+                    value=s.scope[1],
+                    state=s.state.value,
+                    candidate_value=finite(s.candidate),
+                    baseline_value=finite(s.baseline),
+                    observed=finite(s.observed),
+                    bound=finite(s.bound),
+                    reason=s.reason,
+                )
+                for s in r.slices
+            ],
+            "skipped_slices": r.skipped,
+        }
+    entry["parts"] = [_condition(p) for p in r.parts]
+    return ConditionEntry(**entry)
+
+
+def _guard(g: GuardResult) -> GuardEntry:
+    return GuardEntry(
+        text=g.guard.text,
+        metric=g.guard.metric.key,
+        state=g.state.value,
+        value=finite(g.value),
+        slices={v: {"state": s.value, "value": finite(val)} for v, (s, val) in g.slices.items()},
+        reason=g.reason,
+    )
+
+
+def _scopes(ev: Evaluation) -> list[Scope]:
+    return [None] + [(column, v) for column in ev.spec.data.slices for v in ev.slice_values(column)]
+
+
+def _metrics(ev: Evaluation, unc: Uncertainty | None, level: float | None) -> dict:
+    out: dict[str, dict[str, dict[str, MetricEntry]]] = {}
+    for party in ev.parties:
+        whole_only = isinstance(ev.baselines.get(party), ir.FigureBaseline | ir.RecordBaseline)
+        per_scope = {}
+        for scope in [None] if whole_only else _scopes(ev):
+            entries = {}
+            for metric in ev.reported_metrics():
+                v = ev.value(party, metric, scope)
+                iv = None
+                if unc is not None and level is not None and unc.has(party, metric, scope):
+                    iv = _interval(interval(unc.samples(party, metric, scope), level, "two-sided", what=metric.key))
+                entries[metric.key] = MetricEntry(
+                    value=finite(v.value),
+                    state="defined" if v.defined else "undefined",
+                    n=ev.subset(scope).rows,
+                    reason=v.reason,
+                    note=ev.note(party, metric),
+                    interval=iv,
+                )
+            per_scope[scope_key(scope)] = entries
+        out[party] = per_scope
+    return out
+
+
+def build_record(
+    spec: ir.Spec,
+    ev: Evaluation,
+    unc: Uncertainty | None,
+    guards: list[GuardResult],
+    tiers: list[TierResult],
+    outcome: Outcome,
+    files: list[DataFile],
+    model_id: str | None,
+    override: Override | None,
+    warnings: list[Warning_],
+) -> DecisionRecord:
+    data = ev.data
+    computed = outcome.tier
+    final = OutcomeEntry(
+        status=outcome.status,
+        tier=outcome.tier,
+        action=outcome.action,
+        blocking=outcome.blocking,
+        reason=outcome.reason,
+    )
+    if override is not None:
+        names = {t.name: t.title for t in spec.tiers} | {spec.otherwise.name: spec.otherwise.title}
+        final = OutcomeEntry(
+            status="decided",
+            tier=override.tier,
+            action=names[override.tier],
+            blocking=override.tier == spec.otherwise.name,
+            reason=f"overridden by {override.by}: {override.reason} (the hurdles gave: {outcome.reason})",
+            computed_tier=computed if computed is not None else outcome.status,
+            override=override,
+        )
+    level = spec.confidence or next((t.confidence for t in spec.tiers if t.confidence), None)
+    confidence = None
+    if unc is not None:
+        confidence = ConfidenceInfo(
+            level=spec.confidence,
+            resamples=unc.resamples,
+            seed=unc.seed,
+            methods=dict(sorted(unc.methods.items())),
+            max_undefined_fraction=MAX_UNDEFINED,
+        )
+    return DecisionRecord(
+        tool=ToolInfo(version=__version__),
+        created_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        model_id=model_id,
+        spec=SpecInfo(
+            name=spec.name,
+            title=spec.title,
+            owner=spec.owner,
+            version=spec.version,
+            path=spec.source.path,
+            sha256=spec.source.sha256,
+        ),
+        task=spec.task,
+        data=DataInfo(
+            files=files,
+            rows_read=data.rows_read,
+            rows_used=data.rows,
+            rows_dropped=data.rows_read - data.rows,
+            drop_reasons=data.dropped,
+        ),
+        confidence=confidence,
+        baselines=[
+            BaselineInfo(name=b.name, kind=b.kind, title=b.title, detail=_baseline_detail(b)) for b in spec.baselines
+        ],
+        metrics=_metrics(ev, unc, level),
+        guards=[_guard(g) for g in guards],
+        tiers=[
+            TierEntry(
+                name=t.tier.name,
+                action=t.tier.title,
+                state=t.state.value,
+                confidence=t.tier.confidence,
+                conditions=[_condition(c) for c in t.conditions],
+            )
+            for t in tiers
+        ],
+        fallback=spec.otherwise.name,
+        outcome=final,
+        warnings=warnings,
+    )
