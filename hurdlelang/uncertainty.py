@@ -102,8 +102,6 @@ class Uncertainty:
                 c = drawn.counts[(party, scope[1] if scope else ALL)]
                 self._samples[(party, metric.key, scope)] = _count_metric(metric, c)
                 self.methods[metric.key] = drawn.method
-        if requests:
-            self.methods.setdefault("counts", "multinomial over joint cells")
 
     def _auc(self, requests: list[Request]) -> None:
         if not requests:
