@@ -73,6 +73,50 @@ def compile_cmd(path: str) -> None:
     click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
 
 
+@cli.command(name="test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--run", "pattern", metavar="PATTERN", help="Only examples whose 'spec: example' name matches this regex."
+)
+def test_cmd(paths: tuple[str, ...], fmt: str, pattern: str | None) -> None:
+    """Run the examples of specs: given metric values, is the expected tier reached?"""
+    import json
+    import re
+
+    from hurdlelang.spec_examples import run_examples
+
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise click.BadParameter(f"not a regular expression: {error}", param_hint="--run") from None
+    files = _spec_files(paths)
+    if not files:
+        raise click.UsageError(f"no .hurdle files under {', '.join(paths)}")
+    compiled = [compile_path(f) for f in files]
+    broken = [r for r in compiled if not r.ok]
+    if broken:
+        _print_diagnostics(broken, "text", sys.stderr)
+    results = run_examples([s for r in compiled if r.ok for s in r.specs], pattern)
+    passed = sum(r.passed for r in results)
+    if fmt == "json":
+        payload = {"passed": passed, "failed": len(results) - passed, "examples": [r.to_dict() for r in results]}
+        click.echo(json.dumps(payload, indent=2))
+    else:
+        for r in results:
+            where = f"{r.spec.source.path}:{r.example.span.line}"
+            verdict = "PASS" if r.passed else "FAIL"
+            got = "" if r.passed else f" (expected {r.example.expect}, got {r.got})"
+            click.echo(f"{verdict} {where} {r.spec.name}: {r.example.name}{got}")
+            for line in r.explanation():
+                click.echo(f"    {line}")
+        if not results:
+            click.echo("no examples found" + (f" matching {pattern!r}" if pattern else ""))
+        click.echo(f"{passed} passed, {len(results) - passed} failed")
+    sys.exit(Exit.BLOCKING if broken or passed < len(results) else Exit.OK)
+
+
 def _fail(diagnostics: list[Diagnostic], result: CompileResult | None, code: Exit) -> None:
     for d in diagnostics:
         click.echo(render_text(d, result.source if result else None), err=True)

@@ -182,7 +182,7 @@ class Decider:
         b = base.value if base else None
         if np.isnan(observed):
             return Judged(scope, State.UNDEFINED, cand.value, b, None, reason="relative to a baseline of 0, undefined")
-        if c.confidence is None:
+        if c.confidence is None or self.unc is None:
             state = State.HELD if _OPS[op](observed, required) else State.FAILED
             return Judged(scope, state, cand.value, b, observed)
         samples = self._samples(c, scope)

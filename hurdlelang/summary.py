@@ -17,7 +17,7 @@ def _num(value: float | None) -> str:
     return f"{value:.4g}"
 
 
-def _judged(c: ConditionResult, j: Judged) -> str:
+def describe_judgement(c: ConditionResult, j: Judged) -> str:
     if j.state is State.UNDEFINED and j.observed is None:
         return f"undefined: {j.reason}"
     needs = f"needs {c.op} {c.required:g}"
@@ -27,7 +27,7 @@ def _judged(c: ConditionResult, j: Judged) -> str:
         text = f"candidate {_num(j.candidate)} vs {other} {_num(j.baseline)}: {j.observed:+.4g}"
     else:
         text = _num(j.candidate)
-    if cond.confidence is not None:
+    if cond.confidence is not None and j.interval is not None:
         side = "lower" if c.op in (">=", ">") else "upper"
         bound = "undefined" if j.bound is None else f"{j.bound:+.4g}"
         text += f", {cond.confidence:.0%} {side} bound {bound}"
@@ -47,7 +47,7 @@ def _condition(c: ConditionResult, width: int, indent: str = "  ") -> list[str]:
     if c.parts:
         return [head.rstrip()] + [line for p in c.parts for line in _condition(p, width - 2, indent + "  ")]
     if c.judged is not None:
-        return [head + _judged(c, c.judged)]
+        return [head + describe_judgement(c, c.judged)]
     if c.slices or c.skipped:
         return [head + _slices(c)]
     return [head + f"undefined: {c.reason}"]
