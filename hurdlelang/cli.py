@@ -117,6 +117,30 @@ def test_cmd(paths: tuple[str, ...], fmt: str, pattern: str | None) -> None:
     sys.exit(Exit.BLOCKING if broken or passed < len(results) else Exit.OK)
 
 
+@cli.command()
+@click.option("--data", "data_path", required=True, type=click.Path(), help="A predictions file (CSV or Parquet).")
+@click.option("--out", "out_path", type=click.Path(), help="Write the spec here instead of printing it.")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+def init(data_path: str, out_path: str | None, force: bool) -> None:
+    """Write a starting spec guessed from a predictions file."""
+    from hurdlelang.data import read_table
+    from hurdlelang.diagnostics import DiagnosticError
+    from hurdlelang.init_spec import init_spec
+    from hurdlelang.record import write_atomically
+
+    if out_path and Path(out_path).exists() and not force:
+        raise click.UsageError(f"{out_path} exists; pass --force to overwrite it")
+    try:
+        text = init_spec(read_table(data_path))
+    except DiagnosticError as error:
+        _fail(error.diagnostics, None, Exit.BLOCKING)
+    if out_path:
+        write_atomically(out_path, text)
+        click.echo(f"wrote {out_path}: check it with `hurdlec check {out_path}`, then agree the hurdles")
+    else:
+        click.echo(text, nl=False)
+
+
 def _fail(diagnostics: list[Diagnostic], result: CompileResult | None, code: Exit) -> None:
     for d in diagnostics:
         click.echo(render_text(d, result.source if result else None), err=True)
