@@ -1,3 +1,10 @@
-"""hurdlelang: write down the hurdle a model must clear, check it, and judge a model against it."""
+"""hurdlelang: write down the hurdle a model must clear, check it, and judge a model against it.
+
+The Python API (docs/api.md): `load_spec`, `judge`, and the `Decision` they return.
+"""
 
 __version__ = "0.1.0"
+
+from hurdlelang.api import DataError, Decision, HurdleError, SpecError, judge, load_spec  # noqa: E402
+
+__all__ = ["DataError", "Decision", "HurdleError", "SpecError", "__version__", "judge", "load_spec"]

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 from hurdlelang import ir
 from hurdlelang.compiler import CompileResult
-from hurdlelang.data import CANDIDATE, prepare, read_table
+from hurdlelang.data import CANDIDATE, Table, prepare, read_table
 from hurdlelang.decide import decide
 from hurdlelang.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.evaluate import Evaluation
 from hurdlelang.exit_codes import Exit
-from hurdlelang.record import DataFile, Override, Warning_, file_sha256, write_atomically
+from hurdlelang.record import DataFile, DecisionRecord, Override, Warning_, file_sha256, write_atomically
 from hurdlelang.record_builder import build_record
 from hurdlelang.records import load_records
 from hurdlelang.source import Span
@@ -86,21 +86,35 @@ def _uncertainty(ev: Evaluation, options: RunOptions) -> Uncertainty | None:
     return unc
 
 
-def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
-    spec = _pick_spec(result, options.spec_name)
-    if options.override and options.override.tier not in [t.name for t in spec.tiers] + [spec.otherwise.name]:
-        tiers = ", ".join([t.name for t in spec.tiers] + [spec.otherwise.name])
+def check_override(spec: ir.Spec, override: Override | None, path: str) -> None:
+    names = [t.name for t in spec.tiers] + [spec.otherwise.name]
+    if override and override.tier not in names:
         problem = Diagnostic(
             "E115",
-            f"--override names tier '{options.override.tier}', which the spec does not have",
-            result.path,
+            f"--override names tier '{override.tier}', which the spec does not have",
+            path,
             Span(1, 1, 1, 2),
-            f"tiers: {tiers}",
+            f"tiers: {', '.join(names)}",
         )
         raise RunFailure([problem], Exit.SPEC_ERROR)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Everything a run found, before anything is written."""
+
+    record: DecisionRecord
+    guards: list
+    tiers: list
+    rows: int
+    warnings: list[Diagnostic]
+
+
+def judge_tables(
+    spec: ir.Spec, main: Table, extra: dict[str, Table], files: list[DataFile], options: RunOptions
+) -> Judgement:
+    """Evaluate tables already read: the part of a run shared by the command line and the API."""
     try:
-        main = read_table(options.data_path)
-        extra = {name: read_table(path) for name, path in options.baseline_data.items()}
         records, warnings = load_records(spec)
         prepared = prepare(spec, main, extra, options.seed)
     except DiagnosticError as error:
@@ -108,28 +122,31 @@ def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
     ev = Evaluation(spec, prepared, records)
     unc = _uncertainty(ev, options)
     guards, tiers, outcome = decide(spec, ev, unc)
-    files = [
-        DataFile(
-            role="predictions", path=options.data_path, sha256=file_sha256(options.data_path), rows=len(main.frame)
-        )
-    ]
+    notes = [Warning_(code=w.code, message=w.message) for w in warnings]
+    record = build_record(spec, ev, unc, guards, tiers, outcome, files, options.model_id, options.override, notes)
+    return Judgement(record, guards, tiers, prepared.rows, warnings)
+
+
+def exit_code(record: DecisionRecord, fail_on: tuple[str, ...]) -> Exit:
+    final = record.outcome
+    return _exit_code(final.status, final.tier, final.blocking, fail_on)
+
+
+def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
+    spec = _pick_spec(result, options.spec_name)
+    check_override(spec, options.override, result.path)
+    try:
+        main = read_table(options.data_path)
+        extra = {name: read_table(path) for name, path in options.baseline_data.items()}
+    except DiagnosticError as error:
+        raise RunFailure(error.diagnostics, Exit.DATA_ERROR) from None
+    files = [DataFile(role="predictions", path=main.path, sha256=file_sha256(main.path), rows=len(main.frame))]
     files += [
-        DataFile(role=f"baseline {name}", path=path, sha256=file_sha256(path), rows=len(extra[name].frame))
-        for name, path in options.baseline_data.items()
+        DataFile(role=f"baseline {name}", path=t.path, sha256=file_sha256(t.path), rows=len(t.frame))
+        for name, t in extra.items()
     ]
-    record = build_record(
-        spec,
-        ev,
-        unc,
-        guards,
-        tiers,
-        outcome,
-        files,
-        options.model_id,
-        options.override,
-        [Warning_(code=w.code, message=w.message) for w in warnings],
-    )
-    record_json = record.model_dump_json(indent=2)
+    judged = judge_tables(spec, main, extra, files, options)
+    record_json = judged.record.model_dump_json(indent=2)
     target = options.out_path or f"{spec.name}.decision.json"
     try:
         write_atomically(target, record_json + "\n")
@@ -141,7 +158,5 @@ def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
             hint="check that the folder exists and is writable",
         )
         raise RunFailure([problem], Exit.OUTPUT_ERROR) from None
-    final = record.outcome
-    code = _exit_code(final.status, final.tier, final.blocking, options.fail_on)
-    summary = render_summary(record, guards, tiers, target, prepared.rows, CANDIDATE)
-    return RunOutcome(record_json, summary, code, target, warnings)
+    summary = render_summary(judged.record, judged.guards, judged.tiers, target, judged.rows, CANDIDATE)
+    return RunOutcome(record_json, summary, exit_code(judged.record, options.fail_on), target, judged.warnings)

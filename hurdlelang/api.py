@@ -1,0 +1,139 @@
+"""The Python API, for notebooks and pipelines: load a spec, judge a DataFrame, get the decision
+and the record. The same pipeline as `hurdlec run`; documented in docs/api.md."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from hurdlelang import ir
+from hurdlelang.compiler import compile_path, compile_source
+from hurdlelang.diagnostics import Diagnostic
+from hurdlelang.record import DataFile, DecisionRecord, Override, write_atomically
+from hurdlelang.render import render_text
+from hurdlelang.source import Source
+
+
+class HurdleError(Exception):
+    """A spec or data problem, with its diagnostics (each with a code, a place and a hint)."""
+
+    def __init__(self, diagnostics: list[Diagnostic], source: Source | None = None):
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(render_text(d, source) for d in diagnostics))
+
+
+class SpecError(HurdleError):
+    """The spec does not compile."""
+
+
+class DataError(HurdleError):
+    """The data does not fit the spec."""
+
+
+def load_spec(path: str | Path | None = None, *, text: str | None = None, name: str | None = None) -> ir.Spec:
+    """Compile a spec from a file (or from `text`); `name` picks one when the file holds several."""
+    if (path is None) == (text is None):
+        raise TypeError("give either a path or text")
+    result = compile_path(path) if text is None else compile_source(Source("<text>", text))
+    if not result.ok:
+        raise SpecError(result.diagnostics, result.source)
+    if name is None and len(result.specs) == 1:
+        return result.specs[0]
+    for spec in result.specs:
+        if spec.name == name:
+            return spec
+    names = ", ".join(s.name for s in result.specs)
+    raise TypeError(f"choose a spec with name=: {names}" if name is None else f"no spec '{name}' (specs: {names})")
+
+
+def _frame_sha256(frame) -> str:
+    import pandas as pd
+
+    hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    return hashlib.sha256(hashed.tobytes() + ",".join(map(str, frame.columns)).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of judging a model: the record, and a few shortcuts into it."""
+
+    record: DecisionRecord
+    summary: str
+
+    @property
+    def status(self) -> str:
+        return self.record.outcome.status
+
+    @property
+    def tier(self) -> str | None:
+        return self.record.outcome.tier
+
+    @property
+    def action(self) -> str | None:
+        return self.record.outcome.action
+
+    @property
+    def blocking(self) -> bool:
+        """True for the fall-back tier and for an inconclusive outcome: do not ship on this."""
+        return self.record.outcome.blocking or self.status == "inconclusive"
+
+    def to_json(self) -> str:
+        return self.record.model_dump_json(indent=2)
+
+    def write(self, path: str | Path) -> None:
+        """Write the record atomically (a temp file in the same folder, then a rename)."""
+        write_atomically(path, self.to_json() + "\n")
+
+
+def judge(
+    spec: ir.Spec,
+    data,
+    *,
+    baseline_data: dict | None = None,
+    model_id: str | None = None,
+    seed: int = 0,
+    resamples: int = 1000,
+    auc_method: str = "binned",
+    override: tuple[str, str, str] | None = None,
+) -> Decision:
+    """Judge predictions (a pandas DataFrame, or a path to a CSV/Parquet file) against a spec.
+
+    `baseline_data` maps a baseline's name to its own DataFrame (or path), joined on the spec's id.
+    `override` is (tier, reason, by). Raises DataError when the data does not fit the spec."""
+    from hurdlelang.data import Table, read_table
+    from hurdlelang.runner import RunFailure, RunOptions, check_override, judge_tables
+    from hurdlelang.summary import render_summary
+
+    def table(value, role: str) -> tuple[Table, DataFile]:
+        if isinstance(value, str | Path):
+            t = read_table(str(value))
+            from hurdlelang.record import file_sha256
+
+            return t, DataFile(role=role, path=t.path, sha256=file_sha256(t.path), rows=len(t.frame))
+        frame = value.copy()
+        frame.columns = [str(c) for c in frame.columns]
+        return Table("<DataFrame>", frame), DataFile(
+            role=role, path="<DataFrame>", sha256=_frame_sha256(frame), rows=len(frame)
+        )
+
+    chosen = Override(tier=override[0], reason=override[1], by=override[2]) if override else None
+    options = RunOptions(
+        data_path="", model_id=model_id, seed=seed, resamples=resamples, auc_method=auc_method, override=chosen
+    )
+    try:
+        check_override(spec, chosen, spec.source.path)
+        main, main_file = table(data, "predictions")
+        extra = {name: table(value, f"baseline {name}") for name, value in (baseline_data or {}).items()}
+        files = [main_file] + [f for _, f in extra.values()]
+        judged = judge_tables(spec, main, {n: t for n, (t, _) in extra.items()}, files, options)
+    except RunFailure as failure:
+        raise (SpecError if failure.exit_code == 4 else DataError)(failure.diagnostics) from None
+    except Exception as error:
+        from hurdlelang.diagnostics import DiagnosticError
+
+        if isinstance(error, DiagnosticError):
+            raise DataError(error.diagnostics) from None
+        raise
+    summary = render_summary(judged.record, judged.guards, judged.tiers, None, judged.rows, "candidate")
+    return Decision(judged.record, summary)
