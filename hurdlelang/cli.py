@@ -12,7 +12,7 @@ from hurdlelang import __version__
 from hurdlelang.compiler import CompileResult, compile_path
 from hurdlelang.diagnostics import Diagnostic
 from hurdlelang.exit_codes import Exit
-from hurdlelang.render import render_github, render_json, render_text
+from hurdlelang.render import render_github, render_json, render_text, use_color
 
 
 def _spec_files(paths: tuple[str, ...]) -> list[Path]:
@@ -22,15 +22,16 @@ def _spec_files(paths: tuple[str, ...]) -> list[Path]:
     return files
 
 
-def _print_diagnostics(results: list[CompileResult], fmt: str, stream=None) -> None:
+def _print_diagnostics(results: list[CompileResult], fmt: str, stream=None, color: str = "auto") -> None:
     stream = stream or sys.stdout
     if fmt == "json":
         click.echo(render_json([d for r in results for d in r.diagnostics]), file=stream)
         return
+    paint = use_color(color, stream)
     for result in results:
         for d in result.diagnostics:
-            text = render_github(d) if fmt == "github" else render_text(d, result.source)
-            click.echo(text, file=stream)
+            text = render_github(d) if fmt == "github" else render_text(d, result.source, paint)
+            click.echo(text, file=stream, color=paint)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,13 +45,20 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Say which files were checked.")
-def check(paths: tuple[str, ...], fmt: str, strict: bool, verbose: bool) -> None:
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour and highlight diagnostics (auto: on a terminal, unless NO_COLOR is set).",
+)
+def check(paths: tuple[str, ...], fmt: str, strict: bool, verbose: bool, color: str) -> None:
     """Compile spec files (or every *.hurdle under a folder) and report problems."""
     files = _spec_files(paths)
     if not files:
         raise click.UsageError(f"no .hurdle files under {', '.join(paths)}")
     results = [compile_path(f) for f in files]
-    _print_diagnostics(results, fmt)
+    _print_diagnostics(results, fmt, color=color)
     all_diags = [d for r in results for d in r.diagnostics]
     failing = [d for d in all_diags if d.is_error or strict]
     if verbose and fmt == "text":
@@ -142,8 +150,9 @@ def init(data_path: str, out_path: str | None, force: bool) -> None:
 
 
 def _fail(diagnostics: list[Diagnostic], result: CompileResult | None, code: Exit) -> None:
+    paint = use_color("auto", sys.stderr)
     for d in diagnostics:
-        click.echo(render_text(d, result.source if result else None), err=True)
+        click.echo(render_text(d, result.source if result else None, paint), err=True, color=paint)
     sys.exit(code)
 
 

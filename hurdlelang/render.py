@@ -3,12 +3,56 @@
 from __future__ import annotations
 
 import json
+import os
 
 from hurdlelang.diagnostics import Diagnostic
 from hurdlelang.source import Source
 
+RED, YELLOW, BOLD, DIM, RESET = "\033[31m", "\033[33m", "\033[1m", "\033[2m", "\033[0m"
 
-def render_text(diagnostic: Diagnostic, source: Source | None = None) -> str:
+
+def use_color(choice: str, stream) -> bool:
+    """`auto` colours a terminal unless NO_COLOR is set (https://no-color.org) or TERM is dumb."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _highlight(line: str) -> str:
+    from pygments import highlight
+    from pygments.formatters import TerminalFormatter
+
+    from hurdlelang.pygments_lexer import HurdleLexer
+
+    return highlight(line, HurdleLexer(), TerminalFormatter()).rstrip("\n")
+
+
+def _paint(text: str, tone: str) -> str:
+    """Colour the parts of a rendered diagnostic: the header, the source line, the caret."""
+    lines = text.split("\n")
+    out = [f"{BOLD}{tone}{lines[0]}{RESET}"]
+    for line in lines[1:]:
+        if line.lstrip().startswith("hint:"):
+            out.append(f"{DIM}{line}{RESET}")
+        elif set(line.split("|", 1)[-1].strip()) == {"^"}:
+            gutter, caret = line.split("|", 1)
+            out.append(f"{gutter}|{tone}{caret}{RESET}")
+        elif "|" in line:
+            gutter, code = line.split("|", 1)
+            out.append(f"{gutter}|{_highlight(code)}")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def render_text(diagnostic: Diagnostic, source: Source | None = None, color: bool = False) -> str:
+    text = _plain(diagnostic, source)
+    return _paint(text, RED if diagnostic.is_error else YELLOW) if color else text
+
+
+def _plain(diagnostic: Diagnostic, source: Source | None) -> str:
     d = diagnostic
     if d.span is None:
         lines = [f"{d.path}: {d.code} {d.message}"]
