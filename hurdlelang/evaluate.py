@@ -154,8 +154,7 @@ class Evaluation:
         return compute(self.spec.task, metric.name, metric.param, inputs)
 
     def _figure(self, baseline: ir.FigureBaseline, metric: ir.MetricKey, scope: Scope) -> MetricValue:
-        if scope is not None:
-            return MetricValue(None, f"{baseline.name} reports figures for the whole population, not per slice")
+        # a reported figure is one benchmark for the whole business: every slice is held to it
         figure = next((f for f in baseline.figures if f.metric.key == metric.key), None)
         if figure is None:
             return MetricValue(None, f"{baseline.name} reports no figure for {metric.key}")
@@ -167,6 +166,16 @@ class Evaluation:
         if value is None:
             return MetricValue(None, f"the record {record.path} holds no {metric.key} for {scope_key(scope)}")
         return value
+
+    def reported_for(self, party: str) -> list[ir.MetricKey]:
+        """What the record lists for one party: figures and records only have what they hold."""
+        baseline = self.baselines.get(party)
+        if isinstance(baseline, ir.FigureBaseline):
+            return [f.metric for f in baseline.figures]
+        if isinstance(baseline, ir.RecordBaseline):
+            held = self.records[party].values.get("all", {})
+            return [m for m in self.reported_metrics() if m.key in held]
+        return self.reported_metrics()
 
     def reported_metrics(self) -> list[ir.MetricKey]:
         """What the record lists for every party: the task's usual metrics and all the spec uses."""

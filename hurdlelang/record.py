@@ -73,7 +73,7 @@ class ConfidenceInfo(RecordModel):
 class MetricEntry(RecordModel):
     value: float | None
     state: Literal["defined", "undefined"]
-    n: int  # rows in this scope
+    n: int | None  # rows in this scope; a figure's own sample size (None if not given); None for a record
     reason: str | None = None
     note: str | None = None
     interval: IntervalEntry | None = None  # two-sided, at the spec's level, when it has one

@@ -135,6 +135,15 @@ def _scopes(ev: Evaluation) -> list[Scope]:
     return [None] + [(column, v) for column in ev.spec.data.slices for v in ev.slice_values(column)]
 
 
+def _n(ev: Evaluation, party: str, metric: ir.MetricKey, scope: Scope) -> int | None:
+    baseline = ev.baselines.get(party)
+    if isinstance(baseline, ir.FigureBaseline):
+        return next((f.rows for f in baseline.figures if f.metric.key == metric.key), None)
+    if isinstance(baseline, ir.RecordBaseline):
+        return None
+    return ev.subset(scope).rows
+
+
 def _metrics(ev: Evaluation, unc: Uncertainty | None, level: float | None) -> dict:
     out: dict[str, dict[str, dict[str, MetricEntry]]] = {}
     for party in ev.parties:
@@ -142,7 +151,7 @@ def _metrics(ev: Evaluation, unc: Uncertainty | None, level: float | None) -> di
         per_scope = {}
         for scope in [None] if whole_only else _scopes(ev):
             entries = {}
-            for metric in ev.reported_metrics():
+            for metric in ev.reported_for(party):
                 v = ev.value(party, metric, scope)
                 iv = None
                 if unc is not None and level is not None and unc.has(party, metric, scope):
@@ -150,7 +159,7 @@ def _metrics(ev: Evaluation, unc: Uncertainty | None, level: float | None) -> di
                 entries[metric.key] = MetricEntry(
                     value=finite(v.value),
                     state="defined" if v.defined else "undefined",
-                    n=ev.subset(scope).rows,
+                    n=_n(ev, party, metric, scope),
                     reason=v.reason,
                     note=ev.note(party, metric),
                     interval=iv,

@@ -81,7 +81,7 @@ def _uncertainty(ev: Evaluation, options: RunOptions) -> Uncertainty | None:
     unc = Uncertainty(ev, options.resamples, options.seed, options.auc_method)
     requests = requested(ev)
     # every reported metric of every party gets its interval on the whole data, too
-    requests |= {(party, metric, None) for party in ev.parties for metric in ev.reported_metrics()}
+    requests |= {(party, metric, None) for party in ev.parties for metric in ev.reported_for(party)}
     unc.prepare(requests)
     return unc
 

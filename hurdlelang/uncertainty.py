@@ -192,7 +192,7 @@ class Uncertainty:
             figure = None
             if isinstance(baseline, ir.FigureBaseline):
                 figure = next((f for f in baseline.figures if f.metric.key == metric.key), None)
-            if figure is not None and figure.rows and 0.0 <= figure.value <= 1.0 and scope is None:
+            if figure is not None and figure.rows and 0.0 <= figure.value <= 1.0:
                 drawn = figure_samples(
                     figure.value, figure.rows, self.resamples, self.seed, f"figure:{party}.{metric.key}"
                 )
