@@ -1,0 +1,55 @@
+"""docs/diagnostics.md documents every diagnostic code of the catalogue, and no other."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from hurdlelang.diagnostics import CATALOGUE
+from tests.test_golden import GOLDEN, KNOWN_BUGS
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "diagnostics.md"
+CODE = re.compile(r"\b[EWDO]\d{3}\b")
+SECTION = re.compile(r"^## ([EWDO]\d{3}) (.+)$", re.MULTILINE)
+# "`hurdlec check NAME` ([the whole file](../tests/golden/bad/NAME)):" then the output, verbatim
+GOLDEN_OUTPUT = re.compile(
+    r"`hurdlec check (?P<name>\S+\.hurdle)` \(\[the whole file\]\(\.\./tests/golden/bad/(?P=name)\)\):\n\n"
+    r"```text\n(?P<output>.*?)```",
+    re.DOTALL,
+)
+
+
+@pytest.fixture(scope="module")
+def docs() -> str:
+    return DOCS.read_text(encoding="utf-8")
+
+
+def test_every_code_has_a_section(docs):
+    sections = dict(SECTION.findall(docs))
+    assert [code for code in CATALOGUE if code not in sections] == []
+
+
+def test_sections_are_titled_as_in_the_catalogue(docs):
+    for code, title in SECTION.findall(docs):
+        assert code in CATALOGUE, code
+        assert title == CATALOGUE[code][1], code
+
+
+def test_sections_follow_the_catalogue_order_once_each(docs):
+    assert [code for code, _ in SECTION.findall(docs)] == list(CATALOGUE)
+
+
+def test_docs_mention_only_catalogue_codes(docs):
+    assert sorted(set(CODE.findall(docs)) - set(CATALOGUE)) == []
+
+
+def test_outputs_quoted_from_the_golden_corpus_are_current(docs):
+    quoted = list(GOLDEN_OUTPUT.finditer(docs))
+    assert len(quoted) >= 40
+    for match in quoted:
+        name = match["name"]
+        assert name not in KNOWN_BUGS, f"{name}: quote a golden file whose output is right"
+        expected = (GOLDEN / name.replace(".hurdle", ".expected")).read_text(encoding="utf-8")
+        assert match["output"] == expected, name

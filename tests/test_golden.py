@@ -1,0 +1,151 @@
+"""Golden files: every bad spec under tests/golden/bad checks to exactly the text a user should see.
+
+Each `NAME.hurdle` triggers one primary diagnostic, the code its name starts with; `NAME.expected`
+holds the exact output of `hurdlec check --format text NAME` run from inside tests/golden/bad.
+
+To regenerate the expected files after a deliberate change of wording, run
+
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+
+then read every changed file by eye (git diff): it must be what a user should see. Files listed in
+KNOWN_BUGS are never rewritten: their expected text is written by hand, as the checker *should*
+report, and their test is an expected failure until the bug is fixed (strict, so a fix shows up).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hurdlelang.cli import cli
+from hurdlelang.diagnostics import CATALOGUE
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "bad"
+EXAMPLES = Path(__file__).resolve().parent.parent / "specs" / "examples"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+# `hurdlec check` reports syntax (E0xx), name and structure (E1xx), type and unit (E2xx) errors and the
+# static analysis of the tiers (W3xx). Only `hurdlec run` can report E113 (which spec of a file to
+# run), E122 (a construct run cannot evaluate, while it existed), the data codes (D0xx), the
+# baseline-record warnings (W4xx) and the output error (O001).
+RUN_ONLY = {"E113", "E122"}
+CHECKABLE = sorted(code for code in CATALOGUE if code[:2] in ("E0", "E1", "E2", "W3") and code not in RUN_ONLY)
+
+# Golden files whose expected text is what the checker should print but does not yet (see the report
+# of each bug in the reason). Remove an entry when its bug is fixed.
+KNOWN_BUGS = {
+    "E001_backslash_in_record_path.hurdle": (
+        "ast_builder._unquote: json.loads raises on the escape '\\m', and hurdlec exits 70 (internal error)"
+    ),
+    "E003_line_separator_in_comment.hurdle": (
+        "parser.py places E003 with str.splitlines(), which breaks at U+2028 too: line 23 of a 22-line "
+        "file, then recovery.blank raises IndexError (exit 70)"
+    ),
+    "E101_below_a_form_feed.hurdle": (
+        "source.Source.lines splits with str.splitlines(), which breaks at a form feed: the line shown "
+        "under the diagnostic is the one above the error"
+    ),
+    "E001_unicode_comparison.hurdle": "parser.py: no hint for '≥'/'≤' pasted from a document (should suggest '>=')",
+    "E001_unterminated_string.hurdle": (
+        "parser.py gives no hint for an unclosed string, and recovery.py keeps E102 for the baseline "
+        "whose definition recovery itself blanked"
+    ),
+    "E002_equals_in_condition.hurdle": "parser.py: no hint that conditions compare with >=, <=, > or <",
+    "E002_slash_comment.hurdle": "parser.py: '//' is read as a division sign; no hint that comments start with '#'",
+    "E002_unit_swallows_metric_before_beats.hurdle": (
+        "parser.py: the 'read as its unit' explanation only fires when the error is right after the unit"
+    ),
+    "E004_not_utf8.hurdle": (
+        "compiler.py: a decoding error is placed at 1:1 with a byte offset, and hints 'check the path'"
+    ),
+    "E108_figure_given_twice.hurdle": "checker.py: a failed figure baseline cascades into E207 'figures given: none'",
+    "E118_metric_defined_in_terms_of_itself.hurdle": "checker_metrics.py: one cycle is reported once per member",
+    "E202_figure_outside_range.hurdle": "checker.py: a failed figure baseline cascades into E207 'figures given: none'",
+    "E203_unit_on_decision_threshold.hurdle": (
+        "grammar: `rule: column [CMP number]` rejects '35%' as E002, so the checker's E203 is unreachable"
+    ),
+    "E211_figure_baseline_per_slice.hurdle": "E211 is never reported: a figure baseline is accepted 'in every region'",
+    "W306_guard_cannot_pass.hurdle": (
+        "checker_hurdles.py: W306 only detects guards that always hold, not ones that can never hold"
+    ),
+}
+
+_REPORTED = re.compile(r"^[^\s:][^:]*:(?:\d+:\d+:)? ([EWDO]\d{3}) ", re.MULTILINE)
+
+
+def _specs() -> list[str]:
+    return sorted(p.name for p in GOLDEN.glob("*.hurdle"))
+
+
+def _params():
+    for name in _specs():
+        marks = [pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[name])] if name in KNOWN_BUGS else []
+        yield pytest.param(name, marks=marks, id=name.removesuffix(".hurdle"))
+
+
+def check_output(name: str, monkeypatch) -> tuple[int, str]:
+    """`hurdlec check NAME` run inside tests/golden/bad: the exit code and what it prints."""
+    monkeypatch.chdir(GOLDEN)
+    result = CliRunner().invoke(cli, ["check", name])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout
+
+
+def reported_codes(output: str) -> list[str]:
+    return _REPORTED.findall(output)
+
+
+@pytest.mark.parametrize("name", list(_params()))
+def test_golden(name: str, monkeypatch) -> None:
+    expected_path = GOLDEN / name.replace(".hurdle", ".expected")
+    exit_code, output = check_output(name, monkeypatch)
+    if UPDATE and name not in KNOWN_BUGS:
+        expected_path.write_text(output, encoding="utf-8")
+    assert expected_path.exists(), f"no {expected_path.name}: run with UPDATE_GOLDEN=1, then review it"
+    expected = expected_path.read_text(encoding="utf-8")
+    assert output == expected
+    code = name.split("_", 1)[0]
+    assert code in reported_codes(output)
+    errors = any(c.startswith("E") for c in reported_codes(output))
+    assert exit_code == (1 if errors else 0)
+
+
+def test_every_checkable_code_has_a_golden_file() -> None:
+    covered = {name.split("_", 1)[0] for name in _specs()}
+    assert [code for code in CHECKABLE if code not in covered] == []
+
+
+def test_golden_files_are_named_after_catalogue_codes() -> None:
+    for name in _specs():
+        assert name.split("_", 1)[0] in CHECKABLE, name
+        assert (GOLDEN / name.replace(".hurdle", ".expected")).exists(), name
+    orphans = {p.stem for p in GOLDEN.glob("*.expected")} - {p.stem for p in GOLDEN.glob("*.hurdle")}
+    assert orphans == set()
+
+
+def test_known_bugs_are_golden_files() -> None:
+    assert set(KNOWN_BUGS) <= set(_specs())
+
+
+def test_expected_outputs_name_their_own_file() -> None:
+    """Every diagnostic line of an expected file points into that file, by its bare name."""
+    for name in _specs():
+        text = (GOLDEN / name.replace(".hurdle", ".expected")).read_text(encoding="utf-8")
+        for line in text.splitlines():
+            if _REPORTED.match(line):
+                assert line.startswith(f"{name}:"), (name, line)
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.hurdle")), ids=lambda p: p.stem)
+def test_examples_check_clean(path: Path) -> None:
+    result = CliRunner().invoke(cli, ["check", "--strict", str(path)])
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_there_are_examples() -> None:
+    assert len(list(EXAMPLES.glob("*.hurdle"))) >= 5
