@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import re
 
 from lark import Token, Transformer, v_args
 
@@ -22,8 +22,13 @@ def _name(token: Token) -> ast.Name:
     return ast.Name(token.value, _tok_span(token))
 
 
+_ESCAPE = re.compile(r'\\(["\\])')
+
+
 def _unquote(token: Token | None) -> str | None:
-    return json.loads(token.value) if token is not None else None
+    """A string's text. Only \\" and \\\\ are escapes; any other backslash is kept as written, so a
+    Windows path reads as it looks."""
+    return _ESCAPE.sub(r"\1", token.value[1:-1]) if token is not None else None
 
 
 def _of(items, kind) -> tuple:

@@ -4,6 +4,8 @@ problem of a file in one pass rather than stopping at the first. Static analysis
 
 from __future__ import annotations
 
+import math
+
 from hurdlelang import ast_nodes as ast
 from hurdlelang import ir
 from hurdlelang.analysis import analyse
@@ -154,15 +156,17 @@ class Checker:
                     f"write: predict {rule.column.name}",
                 )
                 return None
-            if rule.threshold.unit is not None:
+            if rule.threshold.unit not in (None, "%"):
                 ctx.report(
                     "E203",
-                    f"a decision threshold is a plain number, not '{rule.threshold.text}'",
+                    f"a decision threshold is a number or a percentage, not '{rule.threshold.text}'",
                     rule.threshold.span,
-                    "write it as a number, e.g. 0.35",
+                    "write it as a number or a percentage, e.g. 0.35 or 35%",
                 )
                 return None
-        threshold = rule.threshold.value if rule.threshold else None
+        threshold = None
+        if rule.threshold is not None:
+            threshold = rule.threshold.value / (100 if rule.threshold.unit == "%" else 1)
         return ir.PredictRule(column=rule.column.name, op=rule.op, threshold=threshold)
 
     def _scores(self, ctx: Context, binding: ast.Binding) -> list[ir.ClassScore] | None:
@@ -310,13 +314,14 @@ class Checker:
                 ctx.report("E116", f"unknown strategy '{strategy.value}' for task {ctx.task}", strategy.span, hint)
                 return None
             return ir.DummyBaseline(strategy=strategy.value, **common)
-        figures = self._figures(ctx, name, [i.value for i in node.items])
-        if figures is None:
-            return None
+        figures, ok = self._figures(ctx, name, [i.value for i in node.items])
         ctx.parties[name].figures = {f.metric.key: f for f in figures}
+        if not ok:
+            ctx.parties[name].kind = "invalid"  # its errors are reported; conditions on it say no more
+            return None
         return ir.FigureBaseline(figures=figures, **common)
 
-    def _figures(self, ctx: Context, baseline: str, items: list[ast.Figure]) -> list[ir.Figure] | None:
+    def _figures(self, ctx: Context, baseline: str, items: list[ast.Figure]) -> tuple[list[ir.Figure], bool]:
         figures, ok, seen = [], True, set()
         for item in items:
             metric = resolve(ctx, item.metric)
@@ -324,14 +329,14 @@ class Checker:
             rows = None
             if item.rows is not None:
                 rows = item.rows.value
-                if rows < 1 or rows != int(rows):
+                if not math.isfinite(rows) or rows < 1 or rows != int(rows):
                     ctx.report(
                         "E202",
                         f"'{item.rows.text}' is not a number of rows",
                         item.rows.span,
                         "write a whole number, e.g. 12_000",
                     )
-                    ok = False
+                    ok, rows = False, None
             if metric is None or value is None:
                 ok = False
                 continue
@@ -343,10 +348,11 @@ class Checker:
                     "keep one figure per metric",
                 )
                 ok = False
+                continue
             seen.add(metric.key.key)
             unit = None if item.value.unit in (None, "%") else item.value.unit
             figures.append(ir.Figure(metric=metric.key, value=value, rows=int(rows) if rows else None, unit=unit))
-        return figures if ok else None
+        return figures, ok
 
     # ---- hurdles and examples ----
 

@@ -90,6 +90,8 @@ def baseline_party(ctx: Context, name: ast.Name) -> bool:
 
 def provides(ctx: Context, baseline: str, metric: MetricType, span) -> bool:
     party = ctx.parties[baseline]
+    if party.kind == "invalid":
+        return False
     if party.kind == "figures" and metric.key.key not in party.figures:
         have = ", ".join(party.figures) or "none"
         ctx.report(
@@ -264,15 +266,35 @@ def guard(ctx: Context, node: ast.Guard) -> ir.Guard | None:
     else:
         side, inclusive = _BOUND[node.op]
         fields = {side: bounds[0], f"{side}_inclusive": inclusive}
-        edge = metric.low if side == "low" else metric.high
-        if bounds[0] == edge and inclusive:
-            ctx.report(
-                "W306",
-                f"'{ctx.text(node.span)}' always holds: {metric.key.key} is never beyond {edge:g}",
-                node.span,
-                "tighten the bound, or drop the guard",
-            )
+    _trivial_guard(ctx, node, metric, fields)
     return ir.Guard(metric=metric.key, scope=where, text=ctx.text(node.span), span=span_ir(node.span), **fields)
+
+
+def _trivial_guard(ctx: Context, node: ast.Guard, metric: MetricType, fields: dict) -> None:
+    """W306: a guard at the edge of its metric's range either always holds or never does."""
+    low, high = fields.get("low"), fields.get("high")
+    low_in, high_in = fields.get("low_inclusive", True), fields.get("high_inclusive", True)
+    text, name = ctx.text(node.span), metric.key.key
+    never = (low is not None and (low > metric.high or (low == metric.high and not low_in))) or (
+        high is not None and (high < metric.low or (high == metric.low and not high_in))
+    )
+    if never:
+        edge = (
+            f"never above {metric.high:g}" if low is not None and low >= metric.high else f"never below {metric.low:g}"
+        )
+        ctx.report(
+            "W306", f"'{text}' can never hold: {name} is {edge}", node.span, "loosen the bound, or drop the guard"
+        )
+        return
+    low_free = low is None or (low < metric.low or (low == metric.low and low_in))
+    high_free = high is None or (high > metric.high or (high == metric.high and high_in))
+    if low_free and high_free:
+        ctx.report(
+            "W306",
+            f"'{text}' always holds: {name} is never outside {metric.low:g} to {metric.high:g}".replace("inf", "∞"),
+            node.span,
+            "tighten the bound, or drop the guard",
+        )
 
 
 def example(ctx: Context, node: ast.Example, tiers: list[str]) -> ir.Example | None:

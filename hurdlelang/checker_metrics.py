@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from hurdlelang import ast_nodes as ast
 from hurdlelang import ir
 from hurdlelang.checker_context import Context, MetricType
@@ -24,7 +26,9 @@ def _param(ctx: Context, ref: ast.MetricRef, wanted: str | None) -> float | None
         ctx.report("E119", f"'{name}' needs @{wanted}", ref.span, f"write {name}@{wanted}: {_PARAM_WORDS[wanted]}")
         return False
     value = ref.param.value
-    bad_k = wanted == "k" and (value < 1 or value != int(value) or ref.param.unit is not None)
+    bad_k = wanted == "k" and (
+        not math.isfinite(value) or value < 1 or value != int(value) or ref.param.unit is not None
+    )
     bad_beta = wanted == "beta" and (value <= 0 or ref.param.unit is not None)
     if bad_k or bad_beta:
         ctx.report(
@@ -112,17 +116,30 @@ def check_derived(ctx: Context, metrics: tuple[ast.MetricDef, ...]) -> list[ir.D
     for name in by_name:
         ctx.derived.setdefault(name, None)
 
+    failed: set[str] = set()
+
     def visit(name: str, stack: tuple[str, ...]) -> None:
-        if name in done or ctx.derived.get(name) is not None:
+        if name in done or name in failed or ctx.derived.get(name) is not None:
             return
         definition = by_name[name]
         for dep in _refs(definition.expr):
             if dep in stack or dep == name:
-                cycle = " -> ".join([*stack[stack.index(dep) :], name, dep]) if dep in stack else f"{name} -> {name}"
-                ctx.report("E118", f"metric '{name}' is defined in terms of itself ({cycle})", definition.name.span)
+                members = [*stack[stack.index(dep) :], name] if dep in stack else [name]
+                failed.update(members)
+                first = by_name[members[0]]
+                cycle = " -> ".join([*members, members[0]])
+                ctx.report(
+                    "E118",
+                    f"metric '{members[0]}' is defined in terms of itself ({cycle})",
+                    first.name.span,
+                    "define it from built-in metrics, counts and numbers, or from metrics that do not use it",
+                )
                 return
             if dep in by_name:
                 visit(dep, (*stack, name))
+                if dep in failed:
+                    failed.add(name)
+                    return
         typed = _expr(ctx, definition.expr)
         if typed is None:
             return

@@ -10,7 +10,7 @@ from hurdlelang.ast_builder import build
 from hurdlelang.checker import check
 from hurdlelang.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.parser import parse
-from hurdlelang.recovery import LOCAL_CODES, MAX_ERRORS, blank
+from hurdlelang.recovery import LOCAL_CODES, MAX_ERRORS, blank, defined_in
 from hurdlelang.source import Source, Span
 
 
@@ -28,38 +28,47 @@ class CompileResult:
 
 def compile_source(source: Source) -> CompileResult:
     syntax: list[Diagnostic] = []
-    text, tree = source.text, None
+    text, tree, blanked = source.text, None, ""
     while tree is None and len(syntax) < MAX_ERRORS:
         try:
             tree = parse(Source(source.path, text))
         except DiagnosticError as error:
             problem = error.diagnostics[0]
             syntax.append(problem)
-            recovered = blank(text, problem.span.line)
-            if problem.code == "E003" or recovered == text:
+            if problem.code == "E003":
                 break
-            text = recovered
+            recovered, removed = blank(text, problem.span.line)
+            if recovered == text:
+                break
+            text, blanked = recovered, blanked + removed
     if not syntax:
         specs, diagnostics = check(build(tree, source.path), source)
         return CompileResult(source.path, source, specs, diagnostics)
     found = list(syntax)
     if tree is not None:
         _, rest = check(build(tree, source.path), Source(source.path, text))
-        found += [d for d in rest if d.code in LOCAL_CODES]
+        found += [d for d in rest if d.code in LOCAL_CODES and not defined_in(d, blanked)]
     return CompileResult(source.path, source, [], sorted(found, key=Diagnostic.sort_key))
 
 
 def compile_path(path: str | Path) -> CompileResult:
     try:
         source = Source.read(path)
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    except OSError as error:
+        problem = Diagnostic(
+            "E004", f"cannot read the spec: {error.strerror or error}", str(path), None, "check the path"
+        )
+        return CompileResult(str(path), None, diagnostics=[problem])
+    except UnicodeDecodeError as error:
+        raw = error.object
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         problem = Diagnostic(
             "E004",
-            f"cannot read the spec: {reason}",
+            f"cannot read the spec: byte 0x{raw[error.start]:02x} is not UTF-8",
             str(path),
-            Span(1, 1, 1, 1),
-            "check the path; spec files are UTF-8 text",
+            Span(line, column, line, column + 1),
+            "save the file as UTF-8 text",
         )
         return CompileResult(str(path), None, diagnostics=[problem])
     return compile_source(source)

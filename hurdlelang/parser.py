@@ -11,6 +11,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from hurdlelang.diagnostics import Diagnostic, DiagnosticError
+from hurdlelang.metric_catalogue import METRICS
 from hurdlelang.source import Source, Span
 from hurdlelang.suggest import did_you_mean
 
@@ -23,17 +24,18 @@ class UnitPostLexer:
     """
 
     always_accept = ("NAME",)
+    # keywords that only ever follow a number (`5 points`, `from 12_000 rows`): on a later line they
+    # are names, like a unit would be (`rows >= 5000` starting the next condition)
+    AFTER_NUMBER = ("ROWS", "POINTS", "POINT")
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         previous: Token | None = None
         for token in stream:
-            if (
-                token.type == "NAME"
-                and previous is not None
-                and previous.type == "NUMBER"
-                and previous.end_line == token.line
-            ):
+            after_number = previous is not None and previous.type == "NUMBER"
+            if after_number and token.type == "NAME" and previous.end_line == token.line:
                 token = Token.new_borrow_pos("UNIT", token.value, token)
+            elif after_number and token.type in self.AFTER_NUMBER and previous.end_line != token.line:
+                token = Token.new_borrow_pos("NAME", token.value, token)
             previous = token
             yield token
 
@@ -109,10 +111,9 @@ def _syntax_diagnostic(source: Source, error: UnexpectedInput) -> Diagnostic:
     if isinstance(error, UnexpectedCharacters):
         char = source.text[error.pos_in_stream] if error.pos_in_stream < len(source.text) else ""
         span = Span(error.line, error.column, error.line, error.column + 1)
-        hint = "strings use double quotes; comments start with '#'" if char in "'/" else None
-        return Diagnostic("E001", f"unexpected character {char!r}", source.path, span, hint)
+        return Diagnostic("E001", f"unexpected character {char!r}", source.path, span, _CHARACTER_HINTS.get(char))
     if isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END"):
-        lines = source.text.rstrip().splitlines() or [""]
+        lines = source.text.rstrip().split("\n")
         line = len(lines)
         span = Span(line, len(lines[-1]) + 1, line, len(lines[-1]) + 2)
         return Diagnostic(
@@ -128,19 +129,45 @@ def _syntax_diagnostic(source: Source, error: UnexpectedInput) -> Diagnostic:
     before = source.line_text(token.line)[: token.column - 1]
     message = f"unexpected {shown}; expected {_expected(set(error.expected))}"
     hint = None
-    unit = _ENDS_WITH_UNIT.search(before)
+    unit = _swallowed_unit(before)
     keyword = did_you_mean(str(token), _keywords(set(error.expected))) if token.type in ("NAME", "UNIT") else None
     if keyword:
         hint = keyword
     elif unit:
-        message = f"unexpected {shown}: '{unit.group(1)}' right after a number was read as its unit"
+        message = f"unexpected {shown}: '{unit}' right after a number was read as its unit"
         hint = "put each condition on its own line"
     elif token.type == "NAME" and "STRING" in error.expected:
         hint = "titles and descriptions are quoted strings"
+    elif str(token) == "/" and "//" in source.line_text(token.line)[token.column - 2 : token.column + 1]:
+        hint = "comments start with '#'"
+    elif str(token) == "=" and "CMP" in error.expected:
+        hint = "conditions compare with >=, <=, > or <"
     return Diagnostic("E002", message, source.path, _token_span(token), hint)
 
 
+_CHARACTER_HINTS = {
+    "'": "strings use double quotes",
+    '"': "the string is not closed: add its closing '\"' on the same line",
+    "≥": "write >= (plain ASCII)",
+    "≤": "write <= (plain ASCII)",
+    ";": "a statement ends at the end of its line; remove the ';'",
+    "/": "comments start with '#'",
+}
+
+
+def _swallowed_unit(before: str) -> str | None:
+    """The word after a number on this line that the parser took as a unit, when that explains the
+    error: the word right before it, or a word that names a metric (`0.95 recall beats ...`)."""
+    words = _NUMBER_WORD.findall(before)
+    if not words:
+        return None
+    if _ENDS_WITH_UNIT.search(before):
+        return words[-1]
+    return next((w for w in words if w in METRICS), None)
+
+
 _ENDS_WITH_UNIT = re.compile(r"[0-9]\s+([A-Za-z_]\w*)\s*$")
+_NUMBER_WORD = re.compile(r"[0-9]\s+([A-Za-z_]\w*)")
 
 
 def parse(source: Source) -> Tree:

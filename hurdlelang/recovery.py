@@ -65,9 +65,21 @@ def statement_lines(lines: list[str], error_line: int) -> tuple[int, int]:
     return start, max(end, error_line)
 
 
-def blank(text: str, error_line: int) -> str:
+def blank(text: str, error_line: int) -> tuple[str, str]:
+    """The text with the statement around the error blanked out, and the text that was removed."""
     lines = text.split("\n")
-    start, end = statement_lines(lines, error_line)
+    start, end = statement_lines(lines, min(error_line, len(lines)))
+    removed = "\n".join(lines[start:end])
     for i in range(start, min(end, len(lines))):
         lines[i] = " " * len(lines[i])
-    return "\n".join(lines)
+    return "\n".join(lines), removed
+
+
+_UNKNOWN_NAME = re.compile(r"unknown \w+ '([^']+)'")
+
+
+def defined_in(diagnostic, removed: str) -> bool:
+    """Is this 'unknown name' perhaps defined in text that recovery blanked out? Then it is no
+    finding of the user's but an echo of the syntax error, and is not reported."""
+    match = _UNKNOWN_NAME.search(diagnostic.message)
+    return bool(match) and re.search(rf"\b{re.escape(match.group(1))}\b", removed) is not None

@@ -44,7 +44,9 @@ class Source:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        # split at "\n" only, as the parser counts lines: a form feed or U+2028 in a comment must not
+        # shift the line shown under a diagnostic; a Windows line end loses its "\r"
+        return [line.removesuffix("\r") for line in self.text.split("\n")]
 
     def line_text(self, line: int) -> str:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""

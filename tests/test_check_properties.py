@@ -7,7 +7,7 @@ specs with random content (so that the checker and the tier analysis are reached
 `hurdlec check` must exit with 0 or 1 without a Python exception, and every diagnostic must carry a
 code of the catalogue and a line and column inside the file.
 
-Bugs these properties found are pinned by explicit, strict-xfail tests at the end of the module;
+Bugs these properties found are kept as explicit tests at the end of the module;
 the broad properties skip the inputs that hit them (see hits_known_bug) so they keep finding others.
 
 Derandomized, so CI sees the same inputs on every run; the budget keeps the module under ~30 s.
@@ -75,8 +75,8 @@ ODD_CHARACTERS = ['"', "{", "}", "#", "@", "%", "-", ".", ",", ":", "=", "<", ">
 
 # ---- running the checker ----
 
-# Two known bugs, each pinned by an xfail test at the end of this module. The broad properties skip
-# inputs that hit them, so that they keep finding *other* bugs.
+# Bugs these properties found, now fixed; the tests at the end of this module keep each one fixed.
+# (`skip_known_bugs` lets a newly found bug be pinned by an xfail while the broad properties go on.)
 # 1. A string literal holding a control character (a tab) or a backslash escape JSON does not know
 #    (`"C:\\models"`) makes ast_builder._unquote's json.loads raise: exit 70, "internal error".
 # 2. Lark counts lines by "\n" only, but Source.lines (the line shown, span_text) and
@@ -109,7 +109,7 @@ def hits_known_bug(text: str) -> bool:
     return hits_string_bug(text) or hits_line_break_bug(text) or hits_overflow_bug(text)
 
 
-def check(tmp_dir: Path, text: str, skip_known_bugs: bool = True) -> str:
+def check(tmp_dir: Path, text: str, skip_known_bugs: bool = False) -> str:
     """Check `text` as a spec file and assert the properties every run must have; return the text output."""
     if skip_known_bugs:
         assume(not hits_known_bug(text))
@@ -443,13 +443,6 @@ def test_structured_specs(tmp_dir, text):
         assert " E002 " not in output and " E001 " not in output, "the generator should write well-formed specs"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "parser.py: after a number the contextual lexer reads 'rows' as the keyword of 'from N rows', even on "
-        "the next line, so the metric rows cannot start the next condition, figure or example value"
-    ),
-)
 @pytest.mark.parametrize(
     "hurdles",
     [
@@ -476,13 +469,6 @@ def test_vocabulary_was_read_from_the_grammar():
 _SPEC_WITH_TITLE = 'spec s {title} {{\n  owner "o"\n  task binary\n}}\n'
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "ast_builder._unquote decodes strings with json.loads: a tab in a string or an escape JSON does not "
-        "know (a Windows path) raises, and hurdlec exits 70 with an internal error instead of a diagnostic"
-    ),
-)
 @SETTINGS
 @given(st.sampled_from(['"Fraud\tblocking"', '"C:\\models\\v2.json"', '"\\u12"', '"\x00"']))
 @example('"\t"')  # minimal: a tab inside a title
@@ -496,14 +482,6 @@ def test_strings_with_control_characters_or_odd_escapes(tmp_dir, title):
 _SOURCE_LINE = re.compile(r"^ (\d+) \| (.*)$", re.MULTILINE)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "source.Source.lines and parser._syntax_diagnostic split with str.splitlines(), Lark only at '\\n': "
-        "after a lone '\\r', a form feed or a U+2028 the caret is shown under the wrong line, E003 points "
-        "past the end of the file and recovery.blank raises IndexError (exit 70)"
-    ),
-)
 @SETTINGS
 @given(st.sampled_from(sorted(BASES)), st.sampled_from(["\r", "\x0c", "\x85", "\u2028"]))
 @example("\rspec", None)  # minimal crash: E003 on line 2 of a one-line file, then IndexError in recovery
@@ -538,10 +516,6 @@ _FIGURE_SPEC = """spec s "t" {{
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="checker._figures and checker_metrics._param call int() on a float that may be inf: OverflowError",
-)
 @SETTINGS
 @given(st.sampled_from(["1e400", "2e308", "1_0e999"]), st.booleans())
 @example("1e400", True)  # minimal: precision = 0.4 from 1e400 rows

@@ -30,49 +30,14 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 # `hurdlec check` reports syntax (E0xx), name and structure (E1xx), type and unit (E2xx) errors and the
 # static analysis of the tiers (W3xx). Only `hurdlec run` can report E113 (which spec of a file to
-# run), E122 (a construct run cannot evaluate, while it existed), the data codes (D0xx), the
+# run), the data codes (D0xx), the
 # baseline-record warnings (W4xx) and the output error (O001).
-RUN_ONLY = {"E113", "E122"}
+RUN_ONLY = {"E113"}
 CHECKABLE = sorted(code for code in CATALOGUE if code[:2] in ("E0", "E1", "E2", "W3") and code not in RUN_ONLY)
 
 # Golden files whose expected text is what the checker should print but does not yet (see the report
 # of each bug in the reason). Remove an entry when its bug is fixed.
-KNOWN_BUGS = {
-    "E001_backslash_in_record_path.hurdle": (
-        "ast_builder._unquote: json.loads raises on the escape '\\m', and hurdlec exits 70 (internal error)"
-    ),
-    "E003_line_separator_in_comment.hurdle": (
-        "parser.py places E003 with str.splitlines(), which breaks at U+2028 too: line 23 of a 22-line "
-        "file, then recovery.blank raises IndexError (exit 70)"
-    ),
-    "E101_below_a_form_feed.hurdle": (
-        "source.Source.lines splits with str.splitlines(), which breaks at a form feed: the line shown "
-        "under the diagnostic is the one above the error"
-    ),
-    "E001_unicode_comparison.hurdle": "parser.py: no hint for '≥'/'≤' pasted from a document (should suggest '>=')",
-    "E001_unterminated_string.hurdle": (
-        "parser.py gives no hint for an unclosed string, and recovery.py keeps E102 for the baseline "
-        "whose definition recovery itself blanked"
-    ),
-    "E002_equals_in_condition.hurdle": "parser.py: no hint that conditions compare with >=, <=, > or <",
-    "E002_slash_comment.hurdle": "parser.py: '//' is read as a division sign; no hint that comments start with '#'",
-    "E002_unit_swallows_metric_before_beats.hurdle": (
-        "parser.py: the 'read as its unit' explanation only fires when the error is right after the unit"
-    ),
-    "E004_not_utf8.hurdle": (
-        "compiler.py: a decoding error is placed at 1:1 with a byte offset, and hints 'check the path'"
-    ),
-    "E108_figure_given_twice.hurdle": "checker.py: a failed figure baseline cascades into E207 'figures given: none'",
-    "E118_metric_defined_in_terms_of_itself.hurdle": "checker_metrics.py: one cycle is reported once per member",
-    "E202_figure_outside_range.hurdle": "checker.py: a failed figure baseline cascades into E207 'figures given: none'",
-    "E203_unit_on_decision_threshold.hurdle": (
-        "grammar: `rule: column [CMP number]` rejects '35%' as E002, so the checker's E203 is unreachable"
-    ),
-    "E211_figure_baseline_per_slice.hurdle": "E211 is never reported: a figure baseline is accepted 'in every region'",
-    "W306_guard_cannot_pass.hurdle": (
-        "checker_hurdles.py: W306 only detects guards that always hold, not ones that can never hold"
-    ),
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 _REPORTED = re.compile(r"^[^\s:][^:]*:(?:\d+:\d+:)? ([EWDO]\d{3}) ", re.MULTILINE)
 
