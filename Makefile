@@ -7,7 +7,9 @@ STAMP  := $(VENV)/.installed
 EXAMPLE_SPEC := specs/examples/repeat_purchase.hurdle
 EXAMPLE_DATA := specs/examples/data/repeat_purchase.csv
 
-.PHONY: run test lint format check-examples bench clean
+REPORT_EXAMPLES := fraud_blocking repeat_purchase
+
+.PHONY: run test lint format bench report-screenshot clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +36,17 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_bootstrap.py
+	$(BIN)/python bench/bench_run.py
+
+# Screenshots of the HTML report of two bundled examples, for a look by eye (not committed).
+# Needs Chromium: apt-get install chromium
+report-screenshot: $(STAMP)
+	@for name in $(REPORT_EXAMPLES); do \
+	  $(BIN)/hurdlec run specs/examples/$$name.hurdle --data specs/examples/data/$$name.csv \
+	    --out $$name.decision.json --model-id example-model >/dev/null; \
+	  rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 1 ] || [ $$rc -eq 3 ] || exit $$rc; \
+	  tests/report/screenshot.sh $$name.decision.json $$name.report.png || exit 1; \
+	done
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache *.decision.json
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache *.decision.json *.report.png

@@ -269,6 +269,16 @@ def run(
     sys.exit(outcome.exit_code)
 
 
+def _register() -> None:
+    """Commands that live in modules of their own (each imports only what it needs when run)."""
+    from hurdlelang.cli_report import report
+
+    cli.add_command(report)
+
+
+_register()
+
+
 def main() -> None:
     try:
         cli.main(prog_name="hurdlec")

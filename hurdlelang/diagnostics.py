@@ -85,6 +85,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "W401": (Severity.WARNING, "baseline record made under another spec"),
     # output
     "O001": (Severity.ERROR, "record cannot be written"),
+    # reports
+    "R001": (Severity.ERROR, "record cannot be read"),
 }
 
 

@@ -11,8 +11,8 @@ from hurdlelang.diagnostics import CATALOGUE
 from tests.test_golden import GOLDEN, KNOWN_BUGS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "diagnostics.md"
-CODE = re.compile(r"\b[EWDO]\d{3}\b")
-SECTION = re.compile(r"^## ([EWDO]\d{3}) (.+)$", re.MULTILINE)
+CODE = re.compile(r"\b[EWDOR]\d{3}\b")
+SECTION = re.compile(r"^## ([EWDOR]\d{3}) (.+)$", re.MULTILINE)
 # "`hurdlec check NAME` ([the whole file](../tests/golden/bad/NAME)):" then the output, verbatim
 GOLDEN_OUTPUT = re.compile(
     r"`hurdlec check (?P<name>\S+\.hurdle)` \(\[the whole file\]\(\.\./tests/golden/bad/(?P=name)\)\):\n\n"

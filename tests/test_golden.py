@@ -39,7 +39,7 @@ CHECKABLE = sorted(code for code in CATALOGUE if code[:2] in ("E0", "E1", "E2", 
 # of each bug in the reason). Remove an entry when its bug is fixed.
 KNOWN_BUGS: dict[str, str] = {}
 
-_REPORTED = re.compile(r"^[^\s:][^:]*:(?:\d+:\d+:)? ([EWDO]\d{3}) ", re.MULTILINE)
+_REPORTED = re.compile(r"^[^\s:][^:]*:(?:\d+:\d+:)? ([EWDOR]\d{3}) ", re.MULTILINE)
 
 
 def _specs() -> list[str]:
