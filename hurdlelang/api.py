@@ -119,7 +119,13 @@ def judge(
 
     chosen = Override(tier=override[0], reason=override[1], by=override[2]) if override else None
     options = RunOptions(
-        data_path="", model_id=model_id, seed=seed, resamples=resamples, auc_method=auc_method, override=chosen
+        data_path="",
+        model_id=model_id,
+        seed=seed,
+        resamples=resamples,
+        auc_method=auc_method,
+        override=chosen,
+        command="hurdlelang.judge",
     )
     try:
         check_override(spec, chosen, spec.source.path)

@@ -159,6 +159,8 @@ def _ranking(name: str, param, data: Prepared, party: PartyData) -> SumForm | No
         return _mean(np.where(ideal > 0, dcg / np.where(ideal > 0, ideal, 1.0), 0.0), qw)
     if name == "queries":
         return SumForm((qw > 0).astype(float)[:, None], lambda s: s[:, 0])
+    if name in ("rows", "n"):
+        return SumForm(r.size.astype(float)[:, None], lambda s: s[:, 0])
     return None
 
 

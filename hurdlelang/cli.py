@@ -269,6 +269,15 @@ def run(
     sys.exit(outcome.exit_code)
 
 
+@cli.command()
+@click.argument("which", type=click.Choice(["record", "ir"]))
+def schema(which: str) -> None:
+    """Print the JSON Schema of the decision record or of the IR (what `compile` prints)."""
+    from hurdlelang.schemas import GENERATORS, render
+
+    click.echo(render(GENERATORS[which]()), nl=False)
+
+
 def _register() -> None:
     """Commands that live in modules of their own (each imports only what it needs when run)."""
     from hurdlelang.cli_report import report

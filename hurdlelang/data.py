@@ -4,6 +4,7 @@ never reaches the evaluator."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from hurdlelang.suggest import did_you_mean
 MAX_ROWS_SHOWN = 5
 CANDIDATE = "candidate"
 PARQUET = (".parquet", ".pq")
+NA_MARKERS = ["", "nan", "NaN", "NULL", "null"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,36 @@ def _fail(code: str, message: str, path: str, hint: str | None = None, column=No
     raise DiagnosticError([Diagnostic(code, message, path, hint=hint, column=column, rows=tuple(rows))])
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _weights(table: Table, column: str, rows: np.ndarray) -> np.ndarray:
+    series = table.frame[column].iloc[rows]
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    text = np.isnan(values)
+    if text.any():
+        _fail(
+            "D010",
+            f"column '{column}' (weight) must be numeric, but it has {_examples(series[text])}",
+            table.path,
+            "remove text from the column",
+            column,
+            _original(rows, text),
+        )
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        _fail(
+            "D012",
+            f"column '{column}' (weight) must hold finite weights of 0 or more, but it has {_examples(series[bad])}",
+            table.path,
+            "a weight counts a row that many times",
+            column,
+            _original(rows, bad),
+        )
+    return values
+
+
 def _rows(mask) -> list[int]:
     """1-based data row numbers (the header line is not counted)."""
     return [int(i) + 1 for i in np.flatnonzero(np.asarray(mask))[:MAX_ROWS_SHOWN]]
@@ -38,26 +70,47 @@ def _examples(series: pd.Series) -> str:
     return ", ".join(repr(v) if isinstance(v, str) else str(v) for v in pd.unique(series)[:MAX_ROWS_SHOWN])
 
 
-def read_table(path: str) -> Table:
+def _read_csv(file: Path) -> pd.DataFrame:
+    # Text stays text: only an empty cell or a NaN/null marker is missing ("NA" may be a class, North
+    # America), and every row must have
+    # the header's number of fields: pandas would otherwise silently shift the columns.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            return pd.read_csv(
+                file,
+                sep="\t" if file.suffix.lower() == ".tsv" else ",",
+                index_col=False,
+                keep_default_na=False,
+                na_values=NA_MARKERS,
+            )
+        except pd.errors.ParserWarning as warning:
+            raise pd.errors.ParserError(f"rows have more fields than the header ({warning})") from None
+
+
+def read_table(path: str, option: str = "--data") -> Table:
     file = Path(path)
     if not file.is_file():
         what = "is a directory" if file.is_dir() else "does not exist"
-        _fail("D001", f"data file {what}", path, "pass the predictions file with --data FILE.csv")
+        _fail("D001", f"data file {what}", path, f"check the file given with {option}")
     if file.stat().st_size == 0:
         _fail("D002", "data file is empty (0 bytes)", path, "expected a CSV with a header line and rows")
     suffix = file.suffix.lower()
     if suffix not in (".csv", ".txt", ".tsv", *PARQUET):
         _fail("D018", f"cannot read '{suffix}' files", path, "give a CSV (.csv) or Parquet (.parquet) file")
     try:
-        frame = pd.read_parquet(file) if suffix in PARQUET else pd.read_csv(file, sep="\t" if suffix == ".tsv" else ",")
+        frame = pd.read_parquet(file) if suffix in PARQUET else _read_csv(file)
     except pd.errors.EmptyDataError:
         _fail("D002", "data file has no header line", path, "expected a CSV with a header line and rows")
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         kind = "Parquet" if suffix in PARQUET else "CSV"
-        _fail(
-            "D003", f"data file cannot be parsed as {kind}: {first_line}", path, "check the format; CSV must be UTF-8"
+        hint = (
+            "the file is not Parquet: check how it was written"
+            if kind == "Parquet"
+            else "check the delimiter, the quoting and that every row has the header's fields; CSV must be UTF-8"
         )
+        _fail("D003", f"data file cannot be parsed as {kind}: {first_line}", path, hint)
     if frame.empty:
         _fail("D002", "data file has a header but no rows", path, "the predictions file must hold at least one row")
     frame.columns = [str(c) for c in frame.columns]
@@ -149,12 +202,14 @@ def join_baseline_tables(spec: ir.Spec, main: Table, extra: dict[str, Table]) ->
                     _rows(duplicated),
                 )
         aligned = table.frame.set_index(key).reindex(main.frame[key])
-        unmatched = aligned.index.isin(table.frame[key]) == 0
+        # a row with an empty id is the missing-value policy's to judge, on the main file
+        unmatched = (aligned.index.isin(table.frame[key]) == 0) & main.frame[key].notna().to_numpy()
         if unmatched.any():
             ids = ", ".join(str(v) for v in main.frame[key][unmatched].head(MAX_ROWS_SHOWN))
             _fail(
                 "D015",
-                f"{int(unmatched.sum())} rows of the main data have no match in baseline '{name}''s file (ids {ids})",
+                f"{_count(int(unmatched.sum()), 'row')} of the main data have no match in the file of baseline "
+                f"'{name}' (ids {ids})",
                 table.path,
                 "give the baseline's decision for every row",
                 key,
@@ -246,8 +301,18 @@ def _probability(table: Table, column: str, role: str, rows: np.ndarray) -> np.n
     return values
 
 
+def as_text(series: pd.Series) -> np.ndarray:
+    """Values as text, whole-number floats without a ".0": a column of classes 1, 2, 3 with one
+    empty cell reads as floats, but its classes are still "1", "2", "3"."""
+    if pd.api.types.is_float_dtype(series):
+        values = series.to_numpy()
+        if (np.isfinite(values) & (values == np.round(values))).all():
+            return values.astype(np.int64).astype(str)
+    return series.astype(str).to_numpy()
+
+
 def _classes(table: Table, column: str, role: str, rows: np.ndarray, classes: tuple[str, ...] | None) -> np.ndarray:
-    values = table.frame[column].iloc[rows].astype(str).to_numpy()
+    values = as_text(table.frame[column].iloc[rows])
     if classes is not None:
         bad = ~np.isin(values, classes)
         if bad.any():
@@ -365,7 +430,7 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None, s
         if task == "ranking" and (label < 0).any():
             _fail(
                 "D011",
-                "the relevance label must be 0 or more",
+                f"column '{d.label}' (relevance label) must be 0 or more",
                 main.path,
                 "use 0 for irrelevant items",
                 d.label,
@@ -379,16 +444,7 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None, s
     else:
         decided = None
     parties = {CANDIDATE: PartyData(decided, candidate_scores)}
-    weight = _numeric(main, d.weight, "weight", rows) if d.weight else None
-    if weight is not None and (weight < 0).any():
-        _fail(
-            "D012",
-            "weights must be 0 or more",
-            main.path,
-            "a weight counts a row that many times",
-            d.weight,
-            _original(rows, weight < 0),
-        )
+    weight = _weights(main, d.weight, rows) if d.weight else None
     if d.id:
         duplicated = main.frame[d.id].iloc[rows].duplicated(keep=False).to_numpy()
         if duplicated.any():
@@ -400,8 +456,8 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None, s
                 d.id,
                 _original(rows, duplicated),
             )
-    group = main.frame[d.group].iloc[rows].astype(str).to_numpy() if d.group else None
-    slices = {s: main.frame[s].iloc[rows].astype(str).to_numpy() for s in d.slices}
+    group = as_text(main.frame[d.group].iloc[rows]) if d.group else None
+    slices = {s: as_text(main.frame[s].iloc[rows]) for s in d.slices}
     for column, value in sorted(_scope_values(spec)):
         if not (slices[column] == value).any():
             present = sorted(set(slices[column]))

@@ -136,7 +136,7 @@ def _requirement(c: ir.Condition) -> tuple[str, float]:
         return c.op, (c.threshold if c.against is None else 0.0)
     margin = c.margin.value if c.margin else 0.0
     if c.non_inferior:  # no worse than X by m: a loss of up to m is allowed
-        return ">=", -margin
+        return ">=", -margin if margin else 0.0
     return (">=", margin) if c.margin else (">", 0.0)  # beats X alone: strictly better
 
 

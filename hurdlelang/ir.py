@@ -17,7 +17,7 @@ DirectionIR = Literal["higher", "lower", "zero", "none"]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
 
 
 class SpanIR(Model):

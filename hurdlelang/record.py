@@ -21,7 +21,8 @@ StateLiteral = Literal["held", "failed", "undefined"]
 
 
 class RecordModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # every field is written, so the shipped schema requires every field, defaults included
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
 
 class ToolInfo(RecordModel):
@@ -33,6 +34,7 @@ class SpecInfo(RecordModel):
     name: str
     title: str | None
     owner: str
+    description: str | None = None
     version: str | None
     path: str
     sha256: str
@@ -66,8 +68,21 @@ class ConfidenceInfo(RecordModel):
     level: float | None  # the spec-wide level; tiers and conditions may set their own
     resamples: int
     seed: int
-    methods: dict[str, str]  # metric -> how its resamples were drawn
+    methods: dict[str, str]  # "party.metric" -> how its resamples were drawn
     max_undefined_fraction: float
+    notes: list[str] = []  # e.g. the error bound of binned AUCs, measured on the data
+
+
+class RunInfo(RecordModel):
+    """How the run was made: what a re-run needs besides the spec and the data."""
+
+    command: str  # "hurdlec run" or "hurdlelang.judge"
+    seed: int
+    resamples: int
+    auc_method: str
+    fail_on: list[str]
+    exit_code: int  # what `hurdlec run` exited with (the API gives the same code)
+    versions: dict[str, str]  # python, hurdlelang and the numerical libraries
 
 
 class MetricEntry(RecordModel):
@@ -104,8 +119,12 @@ class ConditionEntry(RecordModel):
     state: StateLiteral
     reason: str | None = None
     metric: str | None = None
+    direction: Literal["higher", "lower", "zero", "none"] | None = None  # which way the metric is better
     baseline: str | None = None
-    scope: str | None = None
+    baseline_metric: str | None = None  # the baseline's metric compared, for `metric op baseline.metric`
+    margin: str | None = None  # as written: "5 points", "20%", "2 GBP"
+    relative: bool | None = None  # True when the margin is a share of the baseline's value
+    scope: str | None = None  # "region=EU" (one slice) or "every region"
     confidence: float | None = None
     formula: str | None = None
     op: str | None = None
@@ -120,12 +139,23 @@ class ConditionEntry(RecordModel):
     parts: list[ConditionEntry] = []
 
 
-class GuardEntry(RecordModel):
-    text: str
-    metric: str
+class GuardSlice(RecordModel):
     state: StateLiteral
     value: float | None
-    slices: dict[str, dict[str, float | str | None]] = {}
+
+
+class GuardEntry(RecordModel):
+    text: str
+    line: int
+    metric: str
+    low: float | None  # the bounds the metric must lie within; None: unbounded on that side
+    high: float | None
+    low_inclusive: bool
+    high_inclusive: bool
+    scope: str | None  # "every region" for a per-slice guard, "region=EU" for one slice
+    state: StateLiteral
+    value: float | None
+    slices: dict[str, GuardSlice] = {}  # per-slice guards: each slice value, judged
     reason: str | None = None
 
 
@@ -149,18 +179,34 @@ class OutcomeEntry(RecordModel):
     action: str | None
     blocking: bool
     reason: str
-    computed_tier: str | None = None  # what the hurdles gave, when a person overrode it
+    computed_status: Literal["decided", "inconclusive"] | None = None  # what the hurdles gave, when overridden
+    computed_tier: str | None = None  # the tier the hurdles gave (None when that was inconclusive)
     override: Override | None = None
 
 
 class Warning_(RecordModel):
     code: str
     message: str
+    line: int | None = None  # in the spec, for the compiler's warnings
+
+
+class Fallback(RecordModel):
+    name: str
+    action: str | None
+
+
+class MetricInfo(RecordModel):
+    title: str | None
+    direction: Literal["higher", "lower", "zero", "none"]
+    unit: str | None  # None: a pure number; "GBP"; "the label's unit" for regression errors
+    low: float | None  # the metric's range; None: unbounded
+    high: float | None
 
 
 class DecisionRecord(RecordModel):
     schema_version: Literal["1"] = SCHEMA_VERSION
     tool: ToolInfo
+    run: RunInfo
     created_at: str
     model_id: str | None
     spec: SpecInfo
@@ -168,10 +214,11 @@ class DecisionRecord(RecordModel):
     data: DataInfo
     confidence: ConfidenceInfo | None
     baselines: list[BaselineInfo]
+    metric_info: dict[str, MetricInfo]  # every metric the record lists: what it is, which way is better
     metrics: dict[str, dict[str, dict[str, MetricEntry]]]  # party -> scope ("all", "region=EU") -> metric
     guards: list[GuardEntry]
     tiers: list[TierEntry]
-    fallback: str
+    fallback: Fallback
     outcome: OutcomeEntry
     warnings: list[Warning_] = []
 
@@ -192,7 +239,10 @@ def file_sha256(path: str) -> str:
 def write_atomically(path: str | Path, text: str) -> None:
     target = Path(path)
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.chmod(temp, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's private 0600
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
             out.flush()

@@ -8,6 +8,7 @@ from hurdlelang import __version__, ir
 from hurdlelang.decide import ConditionResult, GuardResult, Judged, Outcome, TierResult
 from hurdlelang.evaluate import Evaluation, Scope, scope_key
 from hurdlelang.intervals import MAX_UNDEFINED, Interval, interval
+from hurdlelang.metric_catalogue import UnitKind, lookup
 from hurdlelang.record import (
     BaselineInfo,
     ConditionEntry,
@@ -15,11 +16,15 @@ from hurdlelang.record import (
     DataFile,
     DataInfo,
     DecisionRecord,
+    Fallback,
     GuardEntry,
+    GuardSlice,
     IntervalEntry,
     MetricEntry,
+    MetricInfo,
     OutcomeEntry,
     Override,
+    RunInfo,
     SliceJudgement,
     SpecInfo,
     TierEntry,
@@ -79,7 +84,7 @@ def _scope_text(c: ir.Condition) -> str | None:
     scope = getattr(c, "scope", None)
     if scope is None:
         return None
-    return f"every {scope.slice}" if scope.value is None else f"{scope.slice} = {scope.value}"
+    return f"every {scope.slice}" if scope.value is None else scope_key((scope.slice, scope.value))
 
 
 def _condition(r: ConditionResult) -> ConditionEntry:
@@ -92,9 +97,14 @@ def _condition(r: ConditionResult) -> ConditionEntry:
         "reason": r.reason,
     }
     if isinstance(c, ir.CompareCondition | ir.BeatsCondition):
+        margin = c.margin if isinstance(c, ir.BeatsCondition) else None
         entry |= {
             "metric": c.metric.key,
+            "direction": c.direction,
             "baseline": c.baseline if isinstance(c, ir.BeatsCondition) else c.against,
+            "baseline_metric": c.against_metric.key if isinstance(c, ir.CompareCondition) and c.against else None,
+            "margin": margin.text if margin else None,
+            "relative": margin.relative if margin else None,
             "scope": _scope_text(c),
             "confidence": c.confidence,
             "formula": r.formula,
@@ -121,12 +131,26 @@ def _condition(r: ConditionResult) -> ConditionEntry:
 
 
 def _guard(g: GuardResult) -> GuardEntry:
+    guard = g.guard
+    scope = None
+    if guard.scope is not None:
+        scope = (
+            f"every {guard.scope.slice}"
+            if guard.scope.value is None
+            else scope_key((guard.scope.slice, guard.scope.value))
+        )
     return GuardEntry(
-        text=g.guard.text,
-        metric=g.guard.metric.key,
+        text=guard.text,
+        line=guard.span.line,
+        metric=guard.metric.key,
+        low=guard.low,
+        high=guard.high,
+        low_inclusive=guard.low_inclusive,
+        high_inclusive=guard.high_inclusive,
+        scope=scope,
         state=g.state.value,
         value=finite(g.value),
-        slices={v: {"state": s.value, "value": finite(val)} for v, (s, val) in g.slices.items()},
+        slices={v: GuardSlice(state=s.value, value=finite(val)) for v, (s, val) in g.slices.items()},
         reason=g.reason,
     )
 
@@ -142,6 +166,24 @@ def _n(ev: Evaluation, party: str, metric: ir.MetricKey, scope: Scope) -> int | 
     if isinstance(baseline, ir.RecordBaseline):
         return None
     return ev.subset(scope).rows
+
+
+def _metric_info(ev: Evaluation) -> dict[str, MetricInfo]:
+    keys = {m.key: m for party in ev.parties for m in ev.reported_for(party)}
+    info = {}
+    for key, metric in keys.items():
+        derived = ev.spec.derived(metric.name)
+        if derived is not None:
+            info[key] = MetricInfo(
+                title=derived.title, direction=derived.direction, unit=derived.unit, low=None, high=None
+            )
+            continue
+        m = lookup(metric.name, ev.spec.task)
+        unit = "the label's unit" if m.unit is UnitKind.LABEL else None
+        info[key] = MetricInfo(
+            title=m.title, direction=m.direction.value, unit=unit, low=finite(m.low), high=finite(m.high)
+        )
+    return info
 
 
 def _metrics(ev: Evaluation, unc: Uncertainty | None, level: float | None) -> dict:
@@ -180,6 +222,7 @@ def build_record(
     model_id: str | None,
     override: Override | None,
     warnings: list[Warning_],
+    run: RunInfo,
 ) -> DecisionRecord:
     data = ev.data
     computed = outcome.tier
@@ -198,7 +241,8 @@ def build_record(
             action=names[override.tier],
             blocking=override.tier == spec.otherwise.name,
             reason=f"overridden by {override.by}: {override.reason} (the hurdles gave: {outcome.reason})",
-            computed_tier=computed if computed is not None else outcome.status,
+            computed_status=outcome.status,
+            computed_tier=computed,
             override=override,
         )
     level = spec.confidence or next((t.confidence for t in spec.tiers if t.confidence), None)
@@ -210,15 +254,18 @@ def build_record(
             seed=unc.seed,
             methods=dict(sorted(unc.methods.items())),
             max_undefined_fraction=MAX_UNDEFINED,
+            notes=unc.notes,
         )
     return DecisionRecord(
         tool=ToolInfo(version=__version__),
+        run=run,
         created_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         model_id=model_id,
         spec=SpecInfo(
             name=spec.name,
             title=spec.title,
             owner=spec.owner,
+            description=spec.description,
             version=spec.version,
             path=spec.source.path,
             sha256=spec.source.sha256,
@@ -235,6 +282,7 @@ def build_record(
         baselines=[
             BaselineInfo(name=b.name, kind=b.kind, title=b.title, detail=_baseline_detail(b)) for b in spec.baselines
         ],
+        metric_info=_metric_info(ev),
         metrics=_metrics(ev, unc, level),
         guards=[_guard(g) for g in guards],
         tiers=[
@@ -247,7 +295,7 @@ def build_record(
             )
             for t in tiers
         ],
-        fallback=spec.otherwise.name,
+        fallback=Fallback(name=spec.otherwise.name, action=spec.otherwise.title),
         outcome=final,
         warnings=warnings,
     )

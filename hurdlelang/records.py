@@ -58,6 +58,7 @@ def load_records(spec: ir.Spec) -> tuple[dict[str, RecordValues], list[Diagnosti
                         "D017",
                         f"baseline '{b.name}': the record judged a {record.task} task, this spec a {spec.task} one",
                         str(path),
+                        hint="a record baseline must come from a run of the same kind of task",
                     )
                 ]
             )

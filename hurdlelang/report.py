@@ -362,7 +362,7 @@ def computed_tier(record: DecisionRecord) -> str | None:
     """The tier the hurdles gave (before any override); None when inconclusive."""
     o = record.outcome
     if o.override is not None:
-        names = {t.name for t in record.tiers} | {record.fallback}
+        names = {t.name for t in record.tiers} | {record.fallback.name}
         return o.computed_tier if o.computed_tier in names else None
     return o.tier if o.status == "decided" else None
 
@@ -401,10 +401,10 @@ def decide_text(record: DecisionRecord, st: Style = PLAIN) -> Decision:
     tier = st.name(o.tier or "?")
     if o.override is not None:
         gave = computed_tier(record)
-        gave_text = st.name(gave) if gave else f"no tier ({st.text(o.computed_tier or 'unknown')})"
+        gave_text = st.name(gave) if gave else f"no tier ({st.text(o.computed_status or 'unknown')})"
         lines.append(f"Overridden by {st.text(o.override.by)}: the hurdles gave {gave_text}; the decision is {tier}.")
         lines.append(f"Why: {st.text(o.override.reason)}")
-    if o.tier == record.fallback:
+    if o.tier == record.fallback.name:
         lines.append(
             "This is the fall-back: keep the process that runs today."
             if overridden

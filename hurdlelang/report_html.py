@@ -199,9 +199,11 @@ def _ladder(record: DecisionRecord) -> str:
         mark = f'<span class="state-{tier.state}">{STATE_MARKS[tier.state]} {t(status)}</span>'
         rows.append([str(i), c(tier.name), t(tier.action or ""), mark])
         decided.append(tier.name == record.outcome.tier)
-    is_fallback = record.outcome.tier == record.fallback
-    action = t(record.outcome.action) if is_fallback else "<i>(its action text is not in the record)</i>"
-    rows.append(["—", f"{c(record.fallback)} (fall-back)", action, "the decision" if is_fallback else "not needed"])
+    is_fallback = record.outcome.tier == record.fallback.name
+    action = t(record.fallback.action or "")
+    rows.append(
+        ["—", f"{c(record.fallback.name)} (fall-back)", action, "the decision" if is_fallback else "not needed"]
+    )
     decided.append(is_fallback)
     html = _table(["#", "Tier", "Action", "Result"], rows)
     for row_html, is_decided in zip(html.split("<tr>")[2:], decided, strict=True):

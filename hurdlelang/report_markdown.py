@@ -113,12 +113,12 @@ def _ladder(record: DecisionRecord) -> list[str]:
         [f"{i}", code(t.name), md(t.action or ""), f"{STATE_MARKS[t.state]} {md(tier_status(record, t))}"]
         for i, t in enumerate(record.tiers, 1)
     ]
-    fallback_action = record.outcome.action if record.outcome.tier == record.fallback else None
-    fallback_status = "the decision" if record.outcome.tier == record.fallback else "not needed"
+    fallback_action = record.fallback.action
+    fallback_status = "the decision" if record.outcome.tier == record.fallback.name else "not needed"
     rows.append(
         [
             "—",
-            f"{code(record.fallback)} (fall-back)",
+            f"{code(record.fallback.name)} (fall-back)",
             md(fallback_action) if fallback_action else "*(its action text is not in the record)*",
             fallback_status,
         ]

@@ -3,21 +3,22 @@ printing here: the command line renders what comes back."""
 
 from __future__ import annotations
 
+import platform
 from dataclasses import dataclass, field
 
-from hurdlelang import ir
+from hurdlelang import __version__, ir
 from hurdlelang.compiler import CompileResult
 from hurdlelang.data import CANDIDATE, Table, prepare, read_table
 from hurdlelang.decide import decide
 from hurdlelang.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.evaluate import Evaluation
 from hurdlelang.exit_codes import Exit
-from hurdlelang.record import DataFile, DecisionRecord, Override, Warning_, file_sha256, write_atomically
+from hurdlelang.record import DataFile, DecisionRecord, Override, RunInfo, Warning_, file_sha256, write_atomically
 from hurdlelang.record_builder import build_record
 from hurdlelang.records import load_records
 from hurdlelang.source import Span
 from hurdlelang.summary import render_summary
-from hurdlelang.uncertainty import Uncertainty, requested
+from hurdlelang.uncertainty import AUC_METRICS, Uncertainty, requested
 
 
 class RunFailure(Exception):
@@ -39,6 +40,7 @@ class RunOptions:
     auc_method: str = "binned"
     override: Override | None = None
     fail_on: tuple[str, ...] = ()
+    command: str = "hurdlec run"
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,6 @@ def _pick_spec(result: CompileResult, name: str | None) -> ir.Spec:
     raise RunFailure([Diagnostic("E113", message, result.path, Span(1, 1, 1, 2), hint)], Exit.SPEC_ERROR)
 
 
-def _exit_code(status: str, tier: str | None, blocking: bool, fail_on: tuple[str, ...]) -> Exit:
-    if status == "inconclusive":
-        return Exit.INCONCLUSIVE
-    return Exit.BLOCKING if blocking or tier in fail_on else Exit.OK
-
-
 def _uses_confidence(spec: ir.Spec) -> bool:
     def visit(c) -> bool:
         parts = getattr(c, "parts", None) or ([c.part] if isinstance(c, ir.Not) else [])
@@ -80,8 +76,14 @@ def _uncertainty(ev: Evaluation, options: RunOptions) -> Uncertainty | None:
         return None
     unc = Uncertainty(ev, options.resamples, options.seed, options.auc_method)
     requests = requested(ev)
-    # every reported metric of every party gets its interval on the whole data, too
-    requests |= {(party, metric, None) for party in ev.parties for metric in ev.reported_for(party)}
+    # every reported metric of every party gets its interval, on the whole data and on each slice
+    # (but for AUCs, whose per-slice resampling costs more, only where a condition needs them)
+    scopes = [None] + [(column, v) for column in ev.spec.data.slices for v in ev.slice_values(column)]
+    for party in ev.parties:
+        whole_only = isinstance(ev.baselines.get(party), ir.FigureBaseline | ir.RecordBaseline)
+        for metric in ev.reported_for(party):
+            for scope in [None] if whole_only or metric.name in AUC_METRICS else scopes:
+                requests.add((party, metric, scope))
     unc.prepare(requests)
     return unc
 
@@ -111,25 +113,57 @@ class Judgement:
 
 
 def judge_tables(
-    spec: ir.Spec, main: Table, extra: dict[str, Table], files: list[DataFile], options: RunOptions
+    spec: ir.Spec,
+    main: Table,
+    extra: dict[str, Table],
+    files: list[DataFile],
+    options: RunOptions,
+    compile_warnings: list[Diagnostic] = (),
 ) -> Judgement:
     """Evaluate tables already read: the part of a run shared by the command line and the API."""
     try:
         records, warnings = load_records(spec)
+        warnings = [*compile_warnings, *warnings]
         prepared = prepare(spec, main, extra, options.seed)
     except DiagnosticError as error:
         raise RunFailure(error.diagnostics, Exit.DATA_ERROR) from None
     ev = Evaluation(spec, prepared, records)
     unc = _uncertainty(ev, options)
     guards, tiers, outcome = decide(spec, ev, unc)
-    notes = [Warning_(code=w.code, message=w.message) for w in warnings]
-    record = build_record(spec, ev, unc, guards, tiers, outcome, files, options.model_id, options.override, notes)
+    notes = [Warning_(code=w.code, message=w.message, line=w.span.line if w.span else None) for w in warnings]
+    run = RunInfo(
+        command=options.command,
+        seed=options.seed,
+        resamples=options.resamples,
+        auc_method=options.auc_method,
+        fail_on=list(options.fail_on),
+        exit_code=0,
+        versions=versions(),
+    )
+    record = build_record(spec, ev, unc, guards, tiers, outcome, files, options.model_id, options.override, notes, run)
+    if record.outcome.tier in options.fail_on:
+        record.outcome.blocking = True
+    record.run.exit_code = int(exit_code(record))
     return Judgement(record, guards, tiers, prepared.rows, warnings)
 
 
-def exit_code(record: DecisionRecord, fail_on: tuple[str, ...]) -> Exit:
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": platform.python_version(), "hurdlelang": __version__}
+    for package in ("numpy", "pandas", "scikit-learn", "pyarrow"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def exit_code(record: DecisionRecord) -> Exit:
     final = record.outcome
-    return _exit_code(final.status, final.tier, final.blocking, fail_on)
+    if final.status == "inconclusive":
+        return Exit.INCONCLUSIVE
+    return Exit.BLOCKING if final.blocking else Exit.OK
 
 
 def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
@@ -137,7 +171,7 @@ def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
     check_override(spec, options.override, result.path)
     try:
         main = read_table(options.data_path)
-        extra = {name: read_table(path) for name, path in options.baseline_data.items()}
+        extra = {name: read_table(path, f"--baseline-data {name}=FILE") for name, path in options.baseline_data.items()}
     except DiagnosticError as error:
         raise RunFailure(error.diagnostics, Exit.DATA_ERROR) from None
     files = [DataFile(role="predictions", path=main.path, sha256=file_sha256(main.path), rows=len(main.frame))]
@@ -145,7 +179,8 @@ def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
         DataFile(role=f"baseline {name}", path=t.path, sha256=file_sha256(t.path), rows=len(t.frame))
         for name, t in extra.items()
     ]
-    judged = judge_tables(spec, main, extra, files, options)
+    compile_warnings = [d for d in result.diagnostics if not d.is_error]
+    judged = judge_tables(spec, main, extra, files, options, compile_warnings)
     record_json = judged.record.model_dump_json(indent=2)
     target = options.out_path or f"{spec.name}.decision.json"
     try:
@@ -159,4 +194,4 @@ def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
         )
         raise RunFailure([problem], Exit.OUTPUT_ERROR) from None
     summary = render_summary(judged.record, judged.guards, judged.tiers, target, judged.rows, CANDIDATE)
-    return RunOutcome(record_json, summary, exit_code(judged.record, options.fail_on), target, judged.warnings)
+    return RunOutcome(record_json, summary, Exit(judged.record.run.exit_code), target, judged.warnings)

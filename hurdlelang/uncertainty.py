@@ -24,7 +24,7 @@ from hurdlelang.bootstrap_auc import resample_auc
 from hurdlelang.bootstrap_counts import ALL, JointCells, resample_counts
 from hurdlelang.bootstrap_means import query_units, sum_form
 from hurdlelang.data import CANDIDATE
-from hurdlelang.evaluate import Evaluation, Scope, evaluate_expr
+from hurdlelang.evaluate import Evaluation, Scope, evaluate_expr, scope_key
 from hurdlelang.intervals import figure_samples, make_rng
 from hurdlelang.metric_registry import COUNT_METRIC_NAMES, vectorised_count_metric
 
@@ -38,7 +38,8 @@ class Uncertainty:
     resamples: int = 1000
     seed: int = 0
     auc_method: str = "binned"
-    methods: dict[str, str] = field(default_factory=dict)  # metric key -> how it was resampled
+    methods: dict[str, str] = field(default_factory=dict)  # "party.metric" -> how it was resampled
+    notes: list[str] = field(default_factory=list)
     _samples: dict[tuple[str, str, Scope], np.ndarray] = field(default_factory=dict)
 
     def samples(self, party: str, metric: ir.MetricKey, scope: Scope) -> np.ndarray:
@@ -101,7 +102,8 @@ class Uncertainty:
             for party, metric, scope in group:
                 c = drawn.counts[(party, scope[1] if scope else ALL)]
                 self._samples[(party, metric.key, scope)] = _count_metric(metric, c)
-                self.methods[metric.key] = drawn.method
+                self.methods[f"{party}.{metric.key}"] = drawn.method
+            self.notes += [n for n in drawn.notes if n not in self.notes]
 
     def _auc(self, requests: list[Request]) -> None:
         if not requests:
@@ -124,8 +126,13 @@ class Uncertainty:
                 method=self.auc_method,
             )
             for party, metric, scope in group:
-                self._samples[(party, metric.key, scope)] = drawn.get(party, metric.name, scope[1] if scope else ALL)
-                self.methods[metric.key] = f"{drawn.method} paired AUC bootstrap"
+                where = scope[1] if scope else ALL
+                self._samples[(party, metric.key, scope)] = drawn.get(party, metric.name, where)
+                self.methods[f"{party}.{metric.key}"] = f"{drawn.method} paired AUC bootstrap"
+                bound = drawn.error_bound.get((party, where), {}).get(metric.name)
+                if bound:
+                    self.notes.append(f"{party}.{metric.key} ({scope_key(scope)}): binning error at most {bound:.2g}")
+            self.notes += [n for n in drawn.notes if n not in self.notes]
 
     def _rows(self, requests: list[Request]) -> None:
         """Resample units (rows; whole queries for ranking) by multinomial draws shared by every
@@ -162,7 +169,7 @@ class Uncertainty:
         what = "resampled queries" if ranking else "resampled rows"
         for request, values in out.items():
             self._samples[(request[0], request[1].key, request[2])] = values
-            self.methods[request[1].key] = what
+            self.methods[f"{request[0]}.{request[1].key}"] = what
 
     def _unit_mask(self, scope: Scope, query_of_row: np.ndarray | None, units: int) -> np.ndarray | None:
         if scope is None:
@@ -197,8 +204,10 @@ class Uncertainty:
                     figure.value, figure.rows, self.resamples, self.seed, f"figure:{party}.{metric.key}"
                 )
                 samples = drawn.samples
+                self.methods[f"{party}.{metric.key}"] = f"{drawn.method} (n = {figure.rows})"
             else:
                 samples = np.full(self.resamples, np.nan if value is None else value)
+                self.methods[f"{party}.{metric.key}"] = "a reported value, treated as exact"
             self._samples[(party, metric.key, scope)] = samples
 
     def _derived(self, party: str, metric: ir.MetricKey, scope: Scope) -> None:
@@ -215,7 +224,7 @@ class Uncertainty:
         values = np.broadcast_to(np.asarray(values, dtype=float), (self.resamples,)).copy()
         values[~np.isfinite(values)] = np.nan
         self._samples[key] = values
-        self.methods[metric.key] = "computed on each resample from its parts"
+        self.methods[f"{party}.{metric.key}"] = "computed on each resample from its parts"
 
 
 def _refs(expr: ir.Expr) -> list[ir.MetricKey]:

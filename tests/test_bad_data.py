@@ -166,8 +166,6 @@ CASES = [
         "{data}: D003 data file cannot be parsed as Parquet: ",
         prefix=True,
         hint="Parquet",
-        bug="the hint of D003 for a Parquet file says 'check the format; CSV must be UTF-8': it should speak of "
-        "Parquet (data.read_table: choose the hint by `kind`)",
     ),
     Case(
         "csv-semicolon-separated",
@@ -182,11 +180,6 @@ CASES = [
         "regression_extra_field_every_row.csv",
         "{data}: D003 ",
         prefix=True,
-        bug="every data row has one field more than the header: pandas silently takes the first column as the index "
-        "and shifts every column one to the left (units <- forecast, forecast <- last_year, w <- the extra field), "
-        "so the run succeeds with wrong numbers (mae 6.22 instead of 1.5, slices store=14 ...). It should be D003 "
-        "naming the line; fix in data.read_table: pd.read_csv(..., index_col=False) and fail on its ParserWarning, "
-        "or fail when the frame's index is not a RangeIndex",
     ),
     # -- binary --
     Case(
@@ -243,7 +236,7 @@ CASES = [
         "binary-negative-weight",
         "binary.hurdle",
         "binary_negative_weight.csv",
-        "{data}: D012 weights must be 0 or more",
+        "{data}: D012 column 'w' (weight) must hold finite weights of 0 or more, but it has -1.0, -0.5",
         rows="2, 7",
     ),
     Case(
@@ -257,7 +250,7 @@ CASES = [
         "binary-infinite-weight",
         "binary.hurdle",
         "binary_infinite_weight.csv",
-        "{data}: D010 column 'w' (weight) must be numeric, but it has inf",
+        "{data}: D012 column 'w' (weight) must hold finite weights of 0 or more, but it has inf",
         rows="3",
     ),
     Case(
@@ -391,7 +384,7 @@ CASES = [
         "regression-negative-weight",
         "regression.hurdle",
         "regression_negative_weight.csv",
-        "{data}: D012 weights must be 0 or more",
+        "{data}: D012 column 'w' (weight) must hold finite weights of 0 or more, but it has -3",
         rows="4",
     ),
     # -- ranking --
@@ -406,7 +399,7 @@ CASES = [
         "ranking-negative-relevance",
         "ranking.hurdle",
         "ranking_negative_relevance.csv",
-        "{data}: D011 the relevance label must be 0 or more",
+        "{data}: D011 column 'bought' (relevance label) must be 0 or more",
         rows="2, 9",
     ),
     Case(
@@ -457,7 +450,7 @@ CASES = [
         "join-ids-missing-from-baseline-file",
         "binary.hurdle",
         "join_main.csv",
-        "{base}: D015 2 rows of the main data have no match in baseline 'as_is''s file (ids r3, r6)",
+        "{base}: D015 2 rows of the main data have no match in the file of baseline 'as_is' (ids r3, r6)",
         baseline="as_is=join_as_is_some_ids_missing.csv",
         rows="3, 6",
     ),
@@ -522,9 +515,6 @@ CASES = [
         "{base}: D001 data file does not exist",
         baseline="as_is=make:nowhere",
         hint="--baseline-data",
-        bug="the hint for a missing --baseline-data file says 'pass the predictions file with --data FILE.csv', "
-        "which points at the wrong option (data.read_table: let the caller give the hint, e.g. read_table(path, "
-        "option='--baseline-data as_is=FILE'))",
     ),
     Case(
         "join-empty-id-in-main-file",
@@ -533,10 +523,6 @@ CASES = [
         "{data}: D006 1 empty or NaN cell(s) in column 'row_id' (id)",
         baseline="as_is=join_as_is.csv",
         rows="3",
-        bug="an empty id cell in the main file, with --baseline-data, is reported as D015 on the baseline file "
-        "'1 rows of the main data have no match ... (ids nan)' instead of D006 on the main file (and under "
-        "`missing drop` the row is not dropped): data.prepare joins before it applies the missing-value policy; "
-        "check the id column for empty cells (or skip them) in join_baseline_tables",
     ),
     # -- a record baseline (`record "records/prod.decision.json"`, relative to the spec) --
     Case(
@@ -576,8 +562,6 @@ CASES = [
         "binary_good.csv",
         "{record}: D017 baseline 'prod': the record judged a regression task, this spec a binary one",
         record="other_task",
-        bug="D017 for a record of another task kind has no hint (records.load_records: add one, e.g. 'a record "
-        "baseline must come from a spec of the same task kind')",
     ),
     # -- the record itself --
     Case(
@@ -771,27 +755,12 @@ GOOD_BUT_TRICKY = [
         "multiclass_numeric.hurdle",
         "multiclass_numeric_drop_label.csv",
         1,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="classes named by numbers (`score p1 for 1, ...`) with `missing drop`: one empty label makes "
-            "pandas read the column as float, so the kept labels become '1.0', '2.0' and D009 says they are not "
-            "among the scored classes (1, 2, 3). Fix in data._classes (and the slice/group conversion in "
-            "data.prepare): turn integral floats back into integers before astype(str), or read those columns "
-            "as text",
-        ),
         id="multiclass-numbered-classes-with-a-dropped-label",
     ),
     pytest.param(
         "multiclass_na.hurdle",
         "multiclass_na_good.csv",
         0,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason='a class the spec names "NA" (North America): pandas reads the text NA as a missing value, so '
-            "the run fails with D006 '2 empty or NaN cell(s) in column 'market'', though no cell is empty (and "
-            "under `missing drop` every NA row would be dropped). Fix in data.read_table: "
-            "pd.read_csv(..., keep_default_na=False, na_values=['']) so that only empty cells are missing",
-        ),
         id="multiclass-class-named-NA",
     ),
     pytest.param("binary_drop.hurdle", "binary_good.csv", 0, id="drop-policy-with-nothing-to-drop"),

@@ -31,6 +31,7 @@ def test_example_reaches_top_tier_and_writes_a_record(hurdlec, tmp_path, frame):
         "action": "Retarget with the model in every region",
         "blocking": False,
         "reason": "every condition of tier 'rollout' held",
+        "computed_status": None,
         "computed_tier": None,
         "override": None,
     }
