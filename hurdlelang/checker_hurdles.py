@@ -108,16 +108,17 @@ def _direction_warning(ctx: Context, metric: MetricType, op: str, span, negated:
     against = (metric.direction is Direction.HIGHER and op in ("<=", "<")) or (
         metric.direction is Direction.LOWER and op in (">=", ">")
     )
-    if against != negated:  # under `not`, `recall < 0.2` asks for recall >= 0.2
-        better = metric.direction.value
-        ctx.report(
-            "W301",
-            f"{metric.key.key} is better when {better}, so '{op}' sets a ceiling on good performance"
-            if better == "higher"
-            else f"{metric.key.key} is better when lower, so '{op}' demands a worse model",
-            span,
-            f"did you mean '{'>=' if better == 'higher' else '<='}'?",
-        )
+    if against == negated:  # under `not`, `recall < 0.2` asks for recall >= 0.2: no warning
+        return
+    name, better = metric.key.key, metric.direction.value
+    effect = "sets a ceiling on good performance" if better == "higher" else "demands a worse model"
+    if negated:
+        message = f"{name} is better when {better}, so 'not ... {op} ...' {effect}"
+        hint = "did you mean the comparison without 'not'?"
+    else:
+        message = f"{name} is better when {better}, so '{op}' {effect}"
+        hint = f"did you mean '{'>=' if better == 'higher' else '<='}'?"
+    ctx.report("W301", message, span, hint)
 
 
 def _margin(ctx: Context, q: ast.Quantity, metric: MetricType) -> ir.Margin | None:

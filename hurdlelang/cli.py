@@ -280,8 +280,10 @@ def schema(which: str) -> None:
 
 def _register() -> None:
     """Commands that live in modules of their own (each imports only what it needs when run)."""
+    from hurdlelang.cli_fmt import fmt
     from hurdlelang.cli_report import report
 
+    cli.add_command(fmt)
     cli.add_command(report)
 
 

@@ -537,7 +537,5 @@ def metric_notes(record: DecisionRecord) -> list[tuple[str, str, str, str]]:
 def guard_slices(guard) -> list[tuple[str, str, float | None]]:
     out = []
     for value, info in guard.slices.items():
-        state = info.get("state")
-        v = info.get("value")
-        out.append((value, str(state), v if isinstance(v, int | float) else None))
+        out.append((value, info.state, info.value))
     return out
