@@ -102,7 +102,7 @@ def judge(
     `baseline_data` maps a baseline's name to its own DataFrame (or path), joined on the spec's id.
     `override` is (tier, reason, by). Raises DataError when the data does not fit the spec."""
     from hurdlelang.data import Table, read_table
-    from hurdlelang.runner import RunFailure, RunOptions, check_override, judge_tables
+    from hurdlelang.runner import RunFailure, RunOptions, check_tier_options, judge_tables
     from hurdlelang.summary import render_summary
 
     def table(value, role: str) -> tuple[Table, DataFile]:
@@ -128,7 +128,7 @@ def judge(
         command="hurdlelang.judge",
     )
     try:
-        check_override(spec, chosen, spec.source.path)
+        check_tier_options(spec, chosen, (), spec.source.path)
         main, main_file = table(data, "predictions")
         extra = {name: table(value, f"baseline {name}") for name, value in (baseline_data or {}).items()}
         files = [main_file] + [f for _, f in extra.values()]

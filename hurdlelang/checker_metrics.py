@@ -63,7 +63,7 @@ def resolve(ctx: Context, ref: ast.MetricRef) -> MetricType | None:
     return MetricType(
         key=ir.MetricKey(name=info.name, param=param),
         direction=info.direction,
-        unit=ANY if info.unit is UnitKind.LABEL else NONE,
+        unit=NONE if info.unit is UnitKind.NONE else ANY,
         low=info.low,
         high=info.high,
         needs=frozenset({info.needs}),

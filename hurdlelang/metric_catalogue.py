@@ -29,6 +29,7 @@ class Needs(StrEnum):
 class UnitKind(StrEnum):
     NONE = "none"  # a pure number
     LABEL = "label"  # in the label's unit (regression errors): any unit fits
+    LABEL_SQUARED = "label squared"  # the mean squared error: any unit fits too
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ _ALL = [
     ),
     # regression, in the label's unit
     _m("mae", "mean absolute error", R, 0.0, INF, L, unit=UnitKind.LABEL),
-    _m("mse", "mean squared error", R, 0.0, INF, L, unit=UnitKind.LABEL),
+    _m("mse", "mean squared error", R, 0.0, INF, L, unit=UnitKind.LABEL_SQUARED),
     _m("rmse", "root mean squared error", R, 0.0, INF, L, unit=UnitKind.LABEL),
     _m("median_absolute_error", "median absolute error", R, 0.0, INF, L, unit=UnitKind.LABEL),
     _m("max_error", "largest absolute error", R, 0.0, INF, L, unit=UnitKind.LABEL),

@@ -109,6 +109,7 @@ class SliceJudgement(RecordModel):
     baseline_value: float | None
     observed: float | None
     bound: float | None
+    interval: IntervalEntry | None = None
     reason: str | None
 
 

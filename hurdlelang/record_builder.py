@@ -30,6 +30,7 @@ from hurdlelang.record import (
     TierEntry,
     ToolInfo,
     Warning_,
+    file_sha256,
     finite,
 )
 from hurdlelang.uncertainty import Uncertainty
@@ -64,8 +65,14 @@ def _baseline_detail(b) -> str:
             for f in b.figures
         )
     if isinstance(b, ir.RecordBaseline):
-        return f"record {b.path}"
+        return f"record {b.path}"  # the file's digest is added by the caller, who knows where it is
     return f"strategy {b.strategy}"
+
+
+def _record_digest(ev: Evaluation, b) -> str:
+    if not isinstance(b, ir.RecordBaseline):
+        return ""
+    return f" (sha256 {file_sha256(ev.records[b.name].path)})"
 
 
 def _judged_values(j: Judged | None) -> dict:
@@ -120,6 +127,7 @@ def _condition(r: ConditionResult) -> ConditionEntry:
                     baseline_value=finite(s.baseline),
                     observed=finite(s.observed),
                     bound=finite(s.bound),
+                    interval=_interval(s.interval),
                     reason=s.reason,
                 )
                 for s in r.slices
@@ -179,7 +187,11 @@ def _metric_info(ev: Evaluation) -> dict[str, MetricInfo]:
             )
             continue
         m = lookup(metric.name, ev.spec.task)
-        unit = "the label's unit" if m.unit is UnitKind.LABEL else None
+        unit = {
+            UnitKind.NONE: None,
+            UnitKind.LABEL: "the label's unit",
+            UnitKind.LABEL_SQUARED: "the label's unit squared",
+        }[m.unit]
         info[key] = MetricInfo(
             title=m.title, direction=m.direction.value, unit=unit, low=finite(m.low), high=finite(m.high)
         )
@@ -280,7 +292,8 @@ def build_record(
         ),
         confidence=confidence,
         baselines=[
-            BaselineInfo(name=b.name, kind=b.kind, title=b.title, detail=_baseline_detail(b)) for b in spec.baselines
+            BaselineInfo(name=b.name, kind=b.kind, title=b.title, detail=_baseline_detail(b) + _record_digest(ev, b))
+            for b in spec.baselines
         ],
         metric_info=_metric_info(ev),
         metrics=_metrics(ev, unc, level),

@@ -16,7 +16,7 @@ from hurdlelang.exit_codes import Exit
 from hurdlelang.record import DataFile, DecisionRecord, Override, RunInfo, Warning_, file_sha256, write_atomically
 from hurdlelang.record_builder import build_record
 from hurdlelang.records import load_records
-from hurdlelang.source import Span
+from hurdlelang.suggest import did_you_mean
 from hurdlelang.summary import render_summary
 from hurdlelang.uncertainty import AUC_METRICS, Uncertainty, requested
 
@@ -60,7 +60,9 @@ def _pick_spec(result: CompileResult, name: str | None) -> ir.Spec:
         return result.specs[names.index(name)]
     message = f"no spec named '{name}' in this file" if name else "this file holds several specs"
     hint = f"choose one with --spec: {', '.join(names)}"
-    raise RunFailure([Diagnostic("E113", message, result.path, Span(1, 1, 1, 2), hint)], Exit.SPEC_ERROR)
+    if name is not None:
+        hint = did_you_mean(name, names) or hint
+    raise RunFailure([Diagnostic("E113", message, result.path, None, hint)], Exit.SPEC_ERROR)
 
 
 def _uses_confidence(spec: ir.Spec) -> bool:
@@ -88,17 +90,24 @@ def _uncertainty(ev: Evaluation, options: RunOptions) -> Uncertainty | None:
     return unc
 
 
-def check_override(spec: ir.Spec, override: Override | None, path: str) -> None:
+def check_tier_options(spec: ir.Spec, override: Override | None, fail_on: tuple[str, ...], path: str) -> None:
+    """--override and --fail-on must name tiers of the spec."""
     names = [t.name for t in spec.tiers] + [spec.otherwise.name]
-    if override and override.tier not in names:
-        problem = Diagnostic(
+    named = [("--override", override.tier)] if override else []
+    named += [("--fail-on", tier) for tier in fail_on]
+    problems = [
+        Diagnostic(
             "E115",
-            f"--override names tier '{override.tier}', which the spec does not have",
+            f"{option} names tier '{tier}', which the spec does not have",
             path,
-            Span(1, 1, 1, 2),
-            f"tiers: {', '.join(names)}",
+            None,
+            did_you_mean(tier, names) or f"tiers: {', '.join(names)}",
         )
-        raise RunFailure([problem], Exit.SPEC_ERROR)
+        for option, tier in named
+        if tier not in names
+    ]
+    if problems:
+        raise RunFailure(problems, Exit.SPEC_ERROR)
 
 
 @dataclass(frozen=True)
@@ -168,7 +177,7 @@ def exit_code(record: DecisionRecord) -> Exit:
 
 def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
     spec = _pick_spec(result, options.spec_name)
-    check_override(spec, options.override, result.path)
+    check_tier_options(spec, options.override, options.fail_on, result.path)
     try:
         main = read_table(options.data_path)
         extra = {name: read_table(path, f"--baseline-data {name}=FILE") for name, path in options.baseline_data.items()}

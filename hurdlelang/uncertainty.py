@@ -104,6 +104,12 @@ class Uncertainty:
                 self._samples[(party, metric.key, scope)] = _count_metric(metric, c)
                 self.methods[f"{party}.{metric.key}"] = drawn.method
             self.notes += [n for n in drawn.notes if n not in self.notes]
+            if drawn.weight_error_bound > 0:
+                where = f"slices of {column}" if column else "the whole data"
+                self.notes.append(
+                    f"weighted counts on {where}: weights quantised, each resampled count within "
+                    f"{drawn.weight_error_bound:.2g} (relative) of its exact value"
+                )
 
     def _auc(self, requests: list[Request]) -> None:
         if not requests:
