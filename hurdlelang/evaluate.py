@@ -3,8 +3,10 @@ data or on one slice, computed on demand and cached.
 
 A party is the candidate, a column baseline or a dummy (computed from their predictions), a figure
 baseline (the numbers it reports) or a record baseline (the candidate metrics of an earlier
-decision record). Derived metrics are interpreted over a party's own values; nothing from a spec
-is ever executed as Python.
+decision record). Binary count metrics come from one table of joint confusion cells per slice
+column, shared by every party (hurdlelang/bootstrap_counts.JointCells): the sufficient statistics
+that the bootstrap resamples too. Derived metrics are interpreted over a party's own values;
+nothing from a spec is ever executed as Python.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from hurdlelang import ir
+from hurdlelang.bootstrap_counts import ALL, JointCells
 from hurdlelang.data import CANDIDATE, Prepared
-from hurdlelang.metric_registry import MetricInputs, compute, metric_def
-from hurdlelang.metric_values import MetricValue
+from hurdlelang.metric_registry import COUNT_METRIC_NAMES, MetricInputs, compute, metric_def, metric_from_counts
+from hurdlelang.metric_values import Counts, MetricValue
 
 Scope = tuple[str, str] | None  # (slice column, value), or None for the whole data
 
@@ -73,6 +76,7 @@ class Evaluation:
         self.baselines = {b.name: b for b in spec.baselines}
         self._subsets: dict[Scope, Prepared] = {None: data}
         self._cache: dict[tuple, MetricValue] = {}
+        self._joint: dict[str | None, dict] = {}
 
     @property
     def parties(self) -> list[str]:
@@ -119,6 +123,9 @@ class Evaluation:
             if not np.isfinite(value):
                 return MetricValue(None, f"{derived.name} divides by zero here")
             return MetricValue(float(value))
+        data = self.data.parties.get(party)
+        if self.spec.task == "binary" and metric.name in COUNT_METRIC_NAMES and data and data.decided is not None:
+            return metric_from_counts(metric.name, metric.param, self.counts(party, scope))
         return self._builtin(party, metric, self.subset(scope))
 
     def _number(self, party: str, metric: ir.MetricKey, scope: Scope) -> float | None:
@@ -152,6 +159,17 @@ class Evaluation:
             weight=data.weight,
         )
         return compute(self.spec.task, metric.name, metric.param, inputs)
+
+    def counts(self, party: str, scope: Scope) -> Counts:
+        """Confusion counts of a party on the whole data or a slice, from one table of joint cells
+        per slice column shared by every party: the sufficient statistics of all count metrics."""
+        column = scope[0] if scope else None
+        if column not in self._joint:
+            decisions = {p: d.decided for p, d in self.data.parties.items() if d.decided is not None}
+            cells = JointCells.build(self.data.label, decisions, self.data.slices.get(column), self.data.weight)
+            self._joint[column] = cells.observed()
+        c = self._joint[column][(party, scope[1] if scope else ALL)]
+        return Counts(tp=float(c.tp[0]), fp=float(c.fp[0]), tn=float(c.tn[0]), fn=float(c.fn[0]))
 
     def _figure(self, baseline: ir.FigureBaseline, metric: ir.MetricKey, scope: Scope) -> MetricValue:
         # a reported figure is one benchmark for the whole business: every slice is held to it

@@ -169,6 +169,14 @@ def compute(task: str, name: str, param: float | None, inputs: MetricInputs) -> 
     return d.run(inputs, param)
 
 
+def metric_from_counts(name: str, param: float | None, counts: Counts) -> MetricValue:
+    """A binary count metric from confusion counts already summed (the sufficient statistics)."""
+    d = metric_def("binary", name)
+    if name not in binary.COUNT_LIBRARY:
+        raise ValueError(f"{name} is not computed from confusion counts")
+    return binary.count_metric(name, counts, _check_param(d, param))
+
+
 def vectorised_count_metric(name: str, param: float | None, tp, fp, tn, fn) -> np.ndarray:
     """A binary count metric on arrays of counts (shape (B,) for B resamples); NaN where undefined."""
     d = metric_def("binary", name)
