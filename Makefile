@@ -24,6 +24,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check hurdlelang tests specs bench
 	$(BIN)/ruff format --check hurdlelang tests specs bench
+	$(BIN)/hurdlec check --strict specs/examples
+	$(BIN)/hurdlec fmt --check specs/examples
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
