@@ -53,13 +53,14 @@ class Uncertainty:
         leaves: set[Request] = set()
         for party, metric, scope in requests:
             self._leaves(party, metric, scope, leaves)
-        by_method: dict[str, list[Request]] = {"counts": [], "auc": [], "rows": [], "fixed": []}
+        by_method: dict[str, list[Request]] = {"counts": [], "auc": [], "rows": [], "fixed": [], "sizes": []}
         for request in leaves:
             by_method[self._method(*request)].append(request)
         self._counts(by_method["counts"])
         self._auc(by_method["auc"])
         self._rows(by_method["rows"])
         self._fixed(by_method["fixed"])
+        self._sizes(by_method["sizes"])
         for party, metric, scope in sorted(requests, key=lambda r: (r[0], r[1].key, str(r[2]))):
             self._derived(party, metric, scope)
 
@@ -78,6 +79,9 @@ class Uncertainty:
         baseline = self.evaluation.baselines.get(party)
         if isinstance(baseline, ir.FigureBaseline | ir.RecordBaseline):
             return "fixed"
+        ranking = self.evaluation.spec.task == "ranking"
+        if metric.name == "queries" or (metric.name == "rows" and not ranking):
+            return "sizes"  # (rows of a ranking: whole queries are drawn, so the sums below count them)
         if self.evaluation.spec.task == "binary":
             if metric.name in COUNT_METRIC_NAMES and self.evaluation.data.parties[party].decided is not None:
                 return "counts"
@@ -164,7 +168,10 @@ class Uncertainty:
         chunk = max(1, 20_000_000 // units)
         for start in range(0, self.resamples, chunk):
             size = min(chunk, self.resamples - start)
-            draws = rng.multinomial(units, np.full(units, 1.0 / units), size=size).astype(float)
+            # each row (or query) drawn m times, (m_1..m_n) ~ Multinomial(n, 1/n): counted from n
+            # uniform draws, which is O(n) where numpy's multinomial over n categories is far slower
+            draws = np.stack([np.bincount(rng.integers(0, units, units), minlength=units) for _ in range(size)])
+            draws = draws.astype(float)
             for request, (form, mask) in forms.items():
                 columns = form.columns if mask is None else form.columns * mask[:, None]
                 out[request][start : start + size] = form.combine(draws @ columns)
@@ -197,6 +204,27 @@ class Uncertainty:
         weight = draws[keep] * (data.weight[keep] if data.weight is not None else 1.0)
         value = self.evaluation._builtin(party, metric, replace(sample, weight=weight)).value
         return np.nan if value is None else value
+
+    def _sizes(self, requests: list[Request]) -> None:
+        """How many rows (or queries) a resample holds: n on the whole data, whatever the draw; on a
+        slice, the slice's share of the n draws, Multinomial(n, slice sizes / n). Nothing to pair:
+        sizes are reported, never compared with a baseline's."""
+        data = self.evaluation.data
+        for party, metric, scope in requests:
+            whole = self.evaluation.value(party, metric, None).value
+            if scope is None:
+                samples = np.full(self.resamples, whole)
+            else:
+                column, value = scope
+                names, sizes = np.unique(data.slices[column], return_counts=True)
+                if metric.name == "queries":
+                    share = self._unit_mask(scope, query_units(data), int(whole)).mean()
+                else:
+                    share = sizes[names == value][0] / data.rows
+                rng = make_rng(self.seed, f"sizes:{column}={value}:{metric.key}")
+                samples = rng.binomial(int(whole), share, self.resamples).astype(float)
+            self._samples[(party, metric.key, scope)] = samples
+            self.methods[f"{party}.{metric.key}"] = "the resample's size (n draws)"
 
     def _fixed(self, requests: list[Request]) -> None:
         for party, metric, scope in requests:
