@@ -409,8 +409,6 @@ def _scope_values(spec: ir.Spec) -> set[tuple[str, str]]:
 
 def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None, seed: int = 0) -> Prepared:
     """Check every bound column, then turn the tables into arrays for evaluation."""
-    from hurdlelang.dummies import dummy_predictions
-
     joined = join_baseline_tables(spec, main, extra or {})
     bound = _bindings(spec, main, joined)
     _require_columns(bound)
@@ -458,6 +456,17 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None, s
             )
     group = as_text(main.frame[d.group].iloc[rows]) if d.group else None
     slices = {s: as_text(main.frame[s].iloc[rows]) for s in d.slices}
+    for column, values in slices.items():
+        reserved = values == "all"
+        if reserved.any():
+            _fail(
+                "D019",
+                f"column '{column}' (slice) has the value 'all', which names the whole data in records",
+                main.path,
+                "rename that value in the data, e.g. to 'all_regions'",
+                column,
+                _original(rows, reserved),
+            )
     for column, value in sorted(_scope_values(spec)):
         if not (slices[column] == value).any():
             present = sorted(set(slices[column]))
@@ -477,5 +486,7 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None, s
     prepared = Prepared(task, label, parties, classes, weight, group, slices, n, dropped)
     for b in spec.baselines:
         if isinstance(b, ir.DummyBaseline):
+            from hurdlelang.dummies import dummy_predictions  # scikit-learn, only when a dummy is used
+
             prepared.parties[b.name] = dummy_predictions(b.strategy, prepared, seed)
     return prepared

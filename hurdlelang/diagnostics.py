@@ -82,6 +82,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "D016": (Severity.ERROR, "no rows left to evaluate"),
     "D017": (Severity.ERROR, "baseline record cannot be used"),
     "D018": (Severity.ERROR, "data file format not supported"),
+    "D019": (Severity.ERROR, "slice value is reserved"),
     "W401": (Severity.WARNING, "baseline record made under another spec"),
     # output
     "O001": (Severity.ERROR, "record cannot be written"),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hurdlelang import ir
-from hurdlelang.bootstrap_counts import ALL, JointCells
+from hurdlelang.bootstrap_counts import ALL, JointCells, Slices
 from hurdlelang.data import CANDIDATE, Prepared
 from hurdlelang.metric_registry import COUNT_METRIC_NAMES, MetricInputs, compute, metric_def, metric_from_counts
 from hurdlelang.metric_values import Counts, MetricValue
@@ -77,6 +77,7 @@ class Evaluation:
         self._subsets: dict[Scope, Prepared] = {None: data}
         self._cache: dict[tuple, MetricValue] = {}
         self._joint: dict[str | None, dict] = {}
+        self._factorised: dict[str, Slices] = {}
 
     @property
     def parties(self) -> list[str]:
@@ -92,8 +93,16 @@ class Evaluation:
             self._subsets[scope] = self.data.subset(self.data.slices[column] == value)
         return self._subsets[scope]
 
+    def factorised(self, column: str | None) -> Slices | None:
+        """A slice column as codes and names, computed once (None: the whole data)."""
+        if column is None:
+            return None
+        if column not in self._factorised:
+            self._factorised[column] = Slices.of(self.data.slices[column])
+        return self._factorised[column]
+
     def slice_values(self, column: str) -> list[str]:
-        return sorted(set(self.data.slices[column]))
+        return list(self.factorised(column).names)
 
     def value(self, party: str, metric: ir.MetricKey, scope: Scope = None) -> MetricValue:
         key = (party, metric.key, scope)
@@ -166,7 +175,7 @@ class Evaluation:
         column = scope[0] if scope else None
         if column not in self._joint:
             decisions = {p: d.decided for p, d in self.data.parties.items() if d.decided is not None}
-            cells = JointCells.build(self.data.label, decisions, self.data.slices.get(column), self.data.weight)
+            cells = JointCells.build(self.data.label, decisions, self.factorised(column), self.data.weight)
             self._joint[column] = cells.observed()
         c = self._joint[column][(party, scope[1] if scope else ALL)]
         return Counts(tp=float(c.tp[0]), fp=float(c.fp[0]), tn=float(c.tn[0]), fn=float(c.fn[0]))

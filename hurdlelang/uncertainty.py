@@ -101,7 +101,7 @@ class Uncertainty:
         data = self.evaluation.data
         parties = {p: data.parties[p].decided for p in data.parties if data.parties[p].decided is not None}
         for column, group in self._by_column(requests).items():
-            cells = JointCells.build(data.label, parties, data.slices.get(column), data.weight)
+            cells = JointCells.build(data.label, parties, self.evaluation.factorised(column), data.weight)
             drawn = resample_counts(cells, self.resamples, self.seed, f"counts:{column or ALL}")
             for party, metric, scope in group:
                 c = drawn.counts[(party, scope[1] if scope else ALL)]
@@ -128,7 +128,7 @@ class Uncertainty:
             drawn = resample_auc(
                 data.label,
                 scores,
-                slices=data.slices.get(column),
+                slices=self.evaluation.factorised(column),
                 weights=data.weight,
                 resamples=self.resamples,
                 seed=self.seed,
@@ -216,11 +216,11 @@ class Uncertainty:
                 samples = np.full(self.resamples, whole)
             else:
                 column, value = scope
-                names, sizes = np.unique(data.slices[column], return_counts=True)
                 if metric.name == "queries":
                     share = self._unit_mask(scope, query_units(data), int(whole)).mean()
                 else:
-                    share = sizes[names == value][0] / data.rows
+                    factorised = self.evaluation.factorised(column)
+                    share = np.bincount(factorised.codes)[factorised.names.index(value)] / data.rows
                 rng = make_rng(self.seed, f"sizes:{column}={value}:{metric.key}")
                 samples = rng.binomial(int(whole), share, self.resamples).astype(float)
             self._samples[(party, metric.key, scope)] = samples

@@ -261,6 +261,13 @@ CASES = [
         rows="2, 4, 8",
     ),
     Case(
+        "binary-slice-value-all",
+        "binary.hurdle",
+        "binary_region_all.csv",
+        "{data}: D019 column 'region' (slice) has the value 'all', which names the whole data in records",
+        rows="3",
+    ),
+    Case(
         "binary-slice-value-absent",
         "binary.hurdle",
         "binary_no_north_rows.csv",
