@@ -77,6 +77,7 @@ class Checker:
     def check_spec(self, spec: ast.Spec) -> ir.Spec | None:
         ctx = Context(self.source, self.diagnostics)
         errors_before = sum(d.is_error for d in self.diagnostics)
+        diagnostics_before = len(self.diagnostics)
         fields = self._fields(ctx, spec)
         ctx.task = self._task(ctx, fields.get("task"))
         ctx.data = self._data(ctx, spec)
@@ -114,7 +115,14 @@ class Checker:
             source=ir.SourceInfo(path=self.source.path, sha256=self.source.sha256),
         )
         self.diagnostics.extend(analyse(checked, self.source.path))
-        return checked
+        # the spec keeps its own warnings, so that every record made from it (command line or API) does
+        inside = [
+            d
+            for d in self.diagnostics[diagnostics_before:]
+            if not d.is_error and d.span and spec.span.line <= d.span.line <= spec.span.end_line
+        ]
+        warnings = [ir.SpecWarning(code=d.code, message=d.message, line=d.span.line) for d in inside]
+        return checked.model_copy(update={"warnings": sorted(warnings, key=lambda w: (w.line, w.code))})
 
     # ---- header ----
 

@@ -263,6 +263,8 @@ def run(
         outcome = execute(result, options)
     except RunFailure as failure:
         _fail(failure.diagnostics, result, failure.exit_code)
+    for w in [d for d in result.diagnostics if not d.is_error]:
+        click.echo(render_text(w, result.source), err=True)
     for w in outcome.warnings:
         click.echo(render_text(w, None), err=True)
     click.echo(outcome.record_json if as_json else outcome.summary)

@@ -135,9 +135,10 @@ _SPACE = re.compile(r"\s+")
 
 
 def _plain(value, key: str | None = None):
-    """A model_dump() without positions and the source's hash, and `text` without whitespace."""
+    """A model_dump() without positions (spans, a warning's line) and the source's hash, and `text`
+    without whitespace."""
     if isinstance(value, dict):
-        return {k: _plain(v, k) for k, v in value.items() if k not in ("span", "source")}
+        return {k: _plain(v, k) for k, v in value.items() if k not in ("span", "source", "line")}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if key == "text" and isinstance(value, str):

@@ -259,6 +259,14 @@ class Example(Model):
     span: SpanIR
 
 
+class SpecWarning(Model):
+    """A compiler warning about the spec (W3xx), kept with it for the records made from it."""
+
+    code: str
+    message: str
+    line: int
+
+
 class SourceInfo(Model):
     path: str
     sha256: str
@@ -279,6 +287,7 @@ class Spec(Model):
     tiers: list[Tier]
     otherwise: Fallback
     examples: list[Example] = []
+    warnings: list[SpecWarning] = []
     source: SourceInfo
 
     def baseline(self, name: str):

@@ -127,19 +127,19 @@ def judge_tables(
     extra: dict[str, Table],
     files: list[DataFile],
     options: RunOptions,
-    compile_warnings: list[Diagnostic] = (),
 ) -> Judgement:
     """Evaluate tables already read: the part of a run shared by the command line and the API."""
     try:
         records, warnings = load_records(spec)
-        warnings = [*compile_warnings, *warnings]
+
         prepared = prepare(spec, main, extra, options.seed)
     except DiagnosticError as error:
         raise RunFailure(error.diagnostics, Exit.DATA_ERROR) from None
     ev = Evaluation(spec, prepared, records)
     unc = _uncertainty(ev, options)
     guards, tiers, outcome = decide(spec, ev, unc)
-    notes = [Warning_(code=w.code, message=w.message, line=w.span.line if w.span else None) for w in warnings]
+    notes = [Warning_(code=w.code, message=w.message, line=w.line) for w in spec.warnings]
+    notes += [Warning_(code=w.code, message=w.message, line=None) for w in warnings]
     run = RunInfo(
         command=options.command,
         seed=options.seed,
@@ -188,8 +188,7 @@ def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
         DataFile(role=f"baseline {name}", path=t.path, sha256=file_sha256(t.path), rows=len(t.frame))
         for name, t in extra.items()
     ]
-    compile_warnings = [d for d in result.diagnostics if not d.is_error]
-    judged = judge_tables(spec, main, extra, files, options, compile_warnings)
+    judged = judge_tables(spec, main, extra, files, options)
     record_json = judged.record.model_dump_json(indent=2)
     target = options.out_path or f"{spec.name}.decision.json"
     try:

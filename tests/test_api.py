@@ -62,3 +62,11 @@ def test_override_is_recorded():
     assert decision.tier == "pilot"
     assert decision.record.outcome.computed_tier == "rollout"
     assert decision.record.outcome.override.by == "cfo"
+
+
+def test_records_made_through_the_api_keep_the_compilers_warnings():
+    text = EXAMPLE_SPEC.read_text().replace("precision >= 0.33", "precision >= 0.33\n      roc_auc <= 0.99")
+    spec = hl.load_spec(text=text)
+    assert [(w.code, w.line) for w in spec.warnings] == [("W301", 44)]
+    record = hl.judge(spec, EXAMPLE_DATA, resamples=100).record
+    assert [(w.code, w.line) for w in record.warnings] == [("W301", 44)]

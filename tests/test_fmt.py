@@ -60,7 +60,7 @@ def _comments(text: str) -> list[str]:
 
 def _normal(value, key=None):
     if isinstance(value, dict):
-        return {k: _normal(v, k) for k, v in value.items() if k not in ("span", "source")}
+        return {k: _normal(v, k) for k, v in value.items() if k not in ("span", "source", "line")}
     if isinstance(value, list):
         return [_normal(v) for v in value]
     return re.sub(r"\s+", "", value) if key == "text" else value
