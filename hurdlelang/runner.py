@@ -18,7 +18,7 @@ from hurdlelang.record_builder import build_record
 from hurdlelang.records import load_records
 from hurdlelang.suggest import did_you_mean
 from hurdlelang.summary import render_summary
-from hurdlelang.uncertainty import AUC_METRICS, Uncertainty, requested
+from hurdlelang.uncertainty import Uncertainty, requested
 
 
 class RunFailure(Exception):
@@ -79,12 +79,11 @@ def _uncertainty(ev: Evaluation, options: RunOptions) -> Uncertainty | None:
     unc = Uncertainty(ev, options.resamples, options.seed, options.auc_method)
     requests = requested(ev)
     # every reported metric of every party gets its interval, on the whole data and on each slice
-    # (but for AUCs, whose per-slice resampling costs more, only where a condition needs them)
     scopes = [None] + [(column, v) for column in ev.spec.data.slices for v in ev.slice_values(column)]
     for party in ev.parties:
         whole_only = isinstance(ev.baselines.get(party), ir.FigureBaseline | ir.RecordBaseline)
         for metric in ev.reported_for(party):
-            for scope in [None] if whole_only or metric.name in AUC_METRICS else scopes:
+            for scope in [None] if whole_only else scopes:
                 requests.add((party, metric, scope))
     unc.prepare(requests)
     return unc
