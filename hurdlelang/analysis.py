@@ -121,14 +121,7 @@ def _figure_without_rows(spec: ir.Spec, path: str) -> list[Diagnostic]:
     figures = {b.name: {f.metric.key: f for f in b.figures} for b in spec.baselines if isinstance(b, ir.FigureBaseline)}
     found = []
 
-    def visit(c: ir.Condition) -> None:
-        if isinstance(c, ir.AllOf | ir.AnyOf):
-            for p in c.parts:
-                visit(p)
-            return
-        if isinstance(c, ir.Not):
-            visit(c.part)
-            return
+    for c in spec.comparisons():
         baseline = getattr(c, "baseline", None) or getattr(c, "against", None)
         metric = c.against_metric if isinstance(c, ir.CompareCondition) and c.against else c.metric
         figure = figures.get(baseline, {}).get(metric.key) if baseline else None
@@ -143,10 +136,6 @@ def _figure_without_rows(spec: ir.Spec, path: str) -> list[Diagnostic]:
                     f"say how many rows it came from: {metric.key} = {figure.value:g} from N rows",
                 )
             )
-
-    for tier in spec.tiers:
-        for c in tier.conditions:
-            visit(c)
     return found
 
 

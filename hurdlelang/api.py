@@ -9,7 +9,8 @@ from pathlib import Path
 
 from hurdlelang import ir
 from hurdlelang.compiler import compile_path, compile_source
-from hurdlelang.diagnostics import Diagnostic
+from hurdlelang.diagnostics import Diagnostic, DiagnosticError
+from hurdlelang.exit_codes import Exit
 from hurdlelang.record import DataFile, DecisionRecord, Override, write_atomically
 from hurdlelang.render import render_text
 from hurdlelang.source import Source
@@ -102,15 +103,13 @@ def judge(
     `baseline_data` maps a baseline's name to its own DataFrame (or path), joined on the spec's id.
     `override` is (tier, reason, by). Raises DataError when the data does not fit the spec."""
     from hurdlelang.data import Table, read_table
-    from hurdlelang.runner import RunFailure, RunOptions, check_tier_options, judge_tables
+    from hurdlelang.runner import RunFailure, RunOptions, check_tier_options, data_file, judge_tables
     from hurdlelang.summary import render_summary
 
     def table(value, role: str) -> tuple[Table, DataFile]:
         if isinstance(value, str | Path):
             t = read_table(str(value))
-            from hurdlelang.record import file_sha256
-
-            return t, DataFile(role=role, path=t.path, sha256=file_sha256(t.path), rows=len(t.frame))
+            return t, data_file(t, role)
         frame = value.copy()
         frame.columns = [str(c) for c in frame.columns]
         return Table("<DataFrame>", frame), DataFile(
@@ -134,12 +133,8 @@ def judge(
         files = [main_file] + [f for _, f in extra.values()]
         judged = judge_tables(spec, main, {n: t for n, (t, _) in extra.items()}, files, options)
     except RunFailure as failure:
-        raise (SpecError if failure.exit_code == 4 else DataError)(failure.diagnostics) from None
-    except Exception as error:
-        from hurdlelang.diagnostics import DiagnosticError
-
-        if isinstance(error, DiagnosticError):
-            raise DataError(error.diagnostics) from None
-        raise
-    summary = render_summary(judged.record, judged.guards, judged.tiers, None, judged.rows, "candidate")
+        raise (SpecError if failure.exit_code == Exit.SPEC_ERROR else DataError)(failure.diagnostics) from None
+    except DiagnosticError as error:  # reading a file given by path
+        raise DataError(error.diagnostics) from None
+    summary = render_summary(judged.record, judged.guards, judged.tiers, None, judged.rows)
     return Decision(judged.record, summary)

@@ -390,21 +390,9 @@ class Prepared:
 
 
 def _scope_values(spec: ir.Spec) -> set[tuple[str, str]]:
-    found = set()
-
-    def visit(c) -> None:
-        for part in getattr(c, "parts", []) or ([c.part] if hasattr(c, "part") else []):
-            visit(part)
-        scope = getattr(c, "scope", None)
-        if scope is not None and scope.value is not None:
-            found.add((scope.slice, scope.value))
-
-    for tier in spec.tiers:
-        for c in tier.conditions:
-            visit(c)
-    for g in spec.guards:
-        visit(g)
-    return found
+    """The (slice, value) pairs that conditions and guards name with `in SLICE = "VALUE"`."""
+    scopes = [c.scope for c in spec.comparisons()] + [g.scope for g in spec.guards]
+    return {(s.slice, s.value) for s in scopes if s is not None and s.value is not None}
 
 
 def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None, seed: int = 0) -> Prepared:

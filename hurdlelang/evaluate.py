@@ -215,19 +215,9 @@ class Evaluation:
 
 
 def _used_metrics(spec: ir.Spec) -> list[ir.MetricKey]:
-    found: list[ir.MetricKey] = []
-
-    def visit(c) -> None:
-        for part in getattr(c, "parts", None) or ([c.part] if isinstance(c, ir.Not) else []):
-            visit(part)
-        if isinstance(c, ir.CompareCondition | ir.BeatsCondition | ir.Guard):
-            found.append(c.metric)
+    found = [g.metric for g in spec.guards]
+    for c in spec.comparisons():
+        found.append(c.metric)
         if isinstance(c, ir.CompareCondition) and c.against_metric is not None:
             found.append(c.against_metric)
-
-    for g in spec.guards:
-        visit(g)
-    for t in spec.tiers:
-        for c in t.conditions:
-            visit(c)
     return found

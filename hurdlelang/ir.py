@@ -7,6 +7,7 @@ and span it came from, for reports.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -295,6 +296,18 @@ class Spec(Model):
 
     def derived(self, name: str) -> DerivedMetric | None:
         return next((m for m in self.metrics if m.name == name), None)
+
+    def comparisons(self) -> Iterator[CompareCondition | BeatsCondition]:
+        """Every comparison of every tier, including those inside and / or / not."""
+        stack: list[Condition] = [c for tier in reversed(self.tiers) for c in reversed(tier.conditions)]
+        while stack:
+            c = stack.pop()
+            if isinstance(c, AllOf | AnyOf):
+                stack.extend(reversed(c.parts))
+            elif isinstance(c, Not):
+                stack.append(c.part)
+            else:
+                yield c
 
 
 for _model in (BinaryExpr, NegExpr, AllOf, AnyOf, Not):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from hurdlelang import __version__, ir
 from hurdlelang.compiler import CompileResult
-from hurdlelang.data import CANDIDATE, Table, prepare, read_table
+from hurdlelang.data import Table, prepare, read_table
 from hurdlelang.decide import decide
 from hurdlelang.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.evaluate import Evaluation
@@ -66,11 +66,7 @@ def _pick_spec(result: CompileResult, name: str | None) -> ir.Spec:
 
 
 def _uses_confidence(spec: ir.Spec) -> bool:
-    def visit(c) -> bool:
-        parts = getattr(c, "parts", None) or ([c.part] if isinstance(c, ir.Not) else [])
-        return any(visit(p) for p in parts) or getattr(c, "confidence", None) is not None
-
-    return any(visit(c) for t in spec.tiers for c in t.conditions)
+    return any(c.confidence is not None for c in spec.comparisons())
 
 
 def _uncertainty(ev: Evaluation, options: RunOptions) -> Uncertainty | None:
@@ -167,6 +163,11 @@ def versions() -> dict[str, str]:
     return found
 
 
+def data_file(table: Table, role: str) -> DataFile:
+    """How the record names a data file read from disk: its path, SHA-256 and rows."""
+    return DataFile(role=role, path=table.path, sha256=file_sha256(table.path), rows=len(table.frame))
+
+
 def exit_code(record: DecisionRecord) -> Exit:
     final = record.outcome
     if final.status == "inconclusive":
@@ -182,11 +183,7 @@ def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
         extra = {name: read_table(path, f"--baseline-data {name}=FILE") for name, path in options.baseline_data.items()}
     except DiagnosticError as error:
         raise RunFailure(error.diagnostics, Exit.DATA_ERROR) from None
-    files = [DataFile(role="predictions", path=main.path, sha256=file_sha256(main.path), rows=len(main.frame))]
-    files += [
-        DataFile(role=f"baseline {name}", path=t.path, sha256=file_sha256(t.path), rows=len(t.frame))
-        for name, t in extra.items()
-    ]
+    files = [data_file(main, "predictions")] + [data_file(t, f"baseline {name}") for name, t in extra.items()]
     judged = judge_tables(spec, main, extra, files, options)
     record_json = judged.record.model_dump_json(indent=2)
     target = options.out_path or f"{spec.name}.decision.json"
@@ -200,5 +197,5 @@ def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
             hint="check that the folder exists and is writable",
         )
         raise RunFailure([problem], Exit.OUTPUT_ERROR) from None
-    summary = render_summary(judged.record, judged.guards, judged.tiers, target, judged.rows, CANDIDATE)
+    summary = render_summary(judged.record, judged.guards, judged.tiers, target, judged.rows)
     return RunOutcome(record_json, summary, Exit(judged.record.run.exit_code), target, judged.warnings)

@@ -68,7 +68,6 @@ def render_summary(
     tiers: list[TierResult],
     record_path,
     rows_used: int,
-    _candidate: str,
 ) -> str:
     data = record.data
     dropped = f"; {data.rows_dropped:,} dropped" if data.rows_dropped else ""

@@ -289,19 +289,13 @@ def requested(evaluation: Evaluation) -> set[Request]:
             return [(scope.slice, scope.value)]
         return [(scope.slice, v) for v in evaluation.slice_values(scope.slice)]
 
-    def visit(c) -> None:
-        for part in getattr(c, "parts", None) or ([c.part] if isinstance(c, ir.Not) else []):
-            visit(part)
-        if not isinstance(c, ir.CompareCondition | ir.BeatsCondition) or c.confidence is None:
-            return
+    for c in evaluation.spec.comparisons():
+        if c.confidence is None:
+            continue
         for scope in scopes(c.scope):
             found.add((CANDIDATE, c.metric, scope))
             if isinstance(c, ir.BeatsCondition):
                 found.add((c.baseline, c.metric, scope))
             elif c.against is not None:
                 found.add((c.against, c.against_metric, scope))
-
-    for tier in evaluation.spec.tiers:
-        for c in tier.conditions:
-            visit(c)
     return found
