@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hurdlelang.bootstrap import (  # noqa: E402
+from hurdlelang.stats.bootstrap import (  # noqa: E402
     ALL,
     JointCells,
     Slices,

@@ -81,7 +81,7 @@ def main() -> None:
             (f"`hurdlec check large.hurdle` ({n_lines:,} lines)", wall([str(HURDLEC), "check", str(big)])),
         ]
         sys.path.insert(0, str(ROOT))
-        from hurdlelang.compiler import compile_path
+        from hurdlelang.lang.compiler import compile_path
 
         compile_path(big)  # warm the parser cache
         times = []

@@ -10,7 +10,7 @@ by N points`, `in every region`), a derived metric in GBP and roc_auc. Then meas
 1. the real command in a fresh interpreter (`hurdlec run SPEC --data FILE --out RECORD --resamples N`),
    wall time of the subprocess, interpreter start included: median of --repeats, for CSV and Parquet,
    and the same spec without a confidence level (point estimates only) for reference;
-2. where the time goes, in-process: `hurdlelang.runner.execute` with its pieces (read, hash, prepare,
+2. where the time goes, in-process: `hurdlelang.judging.runner.execute` with its pieces (read, hash, prepare,
    evaluate, uncertainty by method, decide, record) wrapped by timers in this process only; nothing in
    hurdlelang/ is changed. Evaluation is lazy, so the bench forces the point estimates the record needs
    right after the evaluation is built and counts them as "evaluate";
@@ -196,9 +196,9 @@ def uncertainty_methods(cls) -> list[str]:
 def phases(spec_path: Path, data_path: Path, out_path: Path, resamples: int) -> tuple[Timers, float, list[str]]:
     """Time one `execute` with its pieces wrapped. Returns the timers, the total and what could not be
     wrapped (a renamed function: its time then falls into "other")."""
-    from hurdlelang import runner
-    from hurdlelang import uncertainty as unc_module
-    from hurdlelang.compiler import compile_path
+    from hurdlelang.judging import runner
+    from hurdlelang.judging import uncertainty as unc_module
+    from hurdlelang.lang.compiler import compile_path
 
     timers = Timers()
     missing: list[str] = []
@@ -364,8 +364,8 @@ def main() -> None:
         commands = [
             ("`python -c pass` (interpreter start alone)", [sys.executable, "-c", "pass"]),
             (
-                "`python -c 'import hurdlelang.cli, hurdlelang.runner'` (start + imports)",
-                [sys.executable, "-c", "import hurdlelang.cli, hurdlelang.runner"],
+                "`python -c 'import hurdlelang.cli.main, hurdlelang.judging.runner'` (start + imports)",
+                [sys.executable, "-c", "import hurdlelang.cli.main, hurdlelang.judging.runner"],
             ),
             ("**`hurdlec run` with intervals, CSV input**", hurdlec(spec, csv)),
             ("**`hurdlec run` with intervals, Parquet input**", hurdlec(spec, parquet)),
@@ -380,7 +380,7 @@ def main() -> None:
         print("timing the phases in-process (Parquet) ...", file=sys.stderr)
         timers, total, missing = phases(spec, parquet, out, args.resamples)
         print("timing the phases in-process (CSV read only) ...", file=sys.stderr)
-        from hurdlelang.data import read_table
+        from hurdlelang.data.prepare import read_table
 
         start = time.perf_counter()
         read_table(str(csv))

@@ -7,13 +7,13 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from hurdlelang import ir
-from hurdlelang.compiler import compile_path, compile_source
-from hurdlelang.diagnostics import Diagnostic, DiagnosticError
-from hurdlelang.exit_codes import Exit
-from hurdlelang.record import DataFile, DecisionRecord, Override, write_atomically
-from hurdlelang.render import render_text
-from hurdlelang.source import Source
+from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
+from hurdlelang.core.exit_codes import Exit
+from hurdlelang.core.render_diagnostics import render_text
+from hurdlelang.core.source import Source
+from hurdlelang.lang import ir
+from hurdlelang.lang.compiler import compile_path, compile_source
+from hurdlelang.record.model import DataFile, DecisionRecord, Override, write_atomically
 
 
 class HurdleError(Exception):
@@ -102,9 +102,9 @@ def judge(
 
     `baseline_data` maps a baseline's name to its own DataFrame (or path), joined on the spec's id.
     `override` is (tier, reason, by). Raises DataError when the data does not fit the spec."""
-    from hurdlelang.data import Table, read_table
-    from hurdlelang.runner import RunFailure, RunOptions, check_tier_options, data_file, judge_tables
-    from hurdlelang.summary import render_summary
+    from hurdlelang.data.prepare import Table, read_table
+    from hurdlelang.judging.runner import RunFailure, RunOptions, check_tier_options, data_file, judge_tables
+    from hurdlelang.report.summary import render_summary
 
     def table(value, role: str) -> tuple[Table, DataFile]:
         if isinstance(value, str | Path):
@@ -136,5 +136,5 @@ def judge(
         raise (SpecError if failure.exit_code == Exit.SPEC_ERROR else DataError)(failure.diagnostics) from None
     except DiagnosticError as error:  # reading a file given by path
         raise DataError(error.diagnostics) from None
-    summary = render_summary(judged.record, judged.guards, judged.tiers, None, judged.rows)
+    summary = render_summary(judged.record, None, spec.tier_titles())
     return Decision(judged.record, summary)

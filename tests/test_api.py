@@ -30,7 +30,7 @@ def test_judge_matches_the_command_line(hurdlec, tmp_path):
     out = tmp_path / "cli.json"
     hurdlec("run", EXAMPLE_SPEC, "--data", EXAMPLE_DATA, "--out", out)
     decision = hl.judge(hl.load_spec(EXAMPLE_SPEC), EXAMPLE_DATA)
-    from hurdlelang.record import DecisionRecord
+    from hurdlelang.record.model import DecisionRecord
 
     recorded = DecisionRecord.model_validate_json(out.read_text())
     assert decision.record.metrics == recorded.metrics

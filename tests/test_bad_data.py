@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from hurdlelang.cli import cli
+from hurdlelang.cli.main import cli
 
 BAD = Path(__file__).resolve().parent / "bad_data"
 RECORD = "records/prod.decision.json"  # where binary_record.hurdle looks, relative to itself

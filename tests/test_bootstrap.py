@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from hurdlelang.bootstrap import (
+from hurdlelang.stats.bootstrap import (
     ALL,
     JointCells,
     Slices,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hurdlelang.metric_catalogue import BY_TASK, DATA_QUANTITIES, TASKS
-from hurdlelang.metric_registry import REGISTRY, metric_names
+from hurdlelang.lang.catalogue import BY_TASK, DATA_QUANTITIES, TASKS
+from hurdlelang.metrics.registry import REGISTRY, metric_names
 
 
 @pytest.mark.parametrize("task", TASKS)

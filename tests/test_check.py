@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from hurdlelang.parser import make_parser
+from hurdlelang.lang.parser import make_parser
 from tests.conftest import EXAMPLES, ROOT, SIMPLE_SPEC
 
 
@@ -96,7 +96,7 @@ def test_unreadable_spec(hurdlec, tmp_path):
 def test_check_never_imports_the_evaluation_stack():
     code = (
         "import sys\n"
-        "from hurdlelang.cli import main\n"
+        "from hurdlelang.cli.main import main\n"
         f"sys.argv = ['hurdlec', 'check', {str(EXAMPLES)!r}]\n"
         "try:\n    main()\n"
         "except SystemExit:\n    pass\n"

@@ -25,11 +25,11 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from lark.lexer import PatternStr
 
-from hurdlelang.checker import STRATEGIES
-from hurdlelang.cli import cli
-from hurdlelang.diagnostics import CATALOGUE
-from hurdlelang.metric_catalogue import METRICS, TASKS
-from hurdlelang.parser import make_parser
+from hurdlelang.cli.main import cli
+from hurdlelang.core.diagnostics import CATALOGUE
+from hurdlelang.lang.catalogue import METRICS, TASKS
+from hurdlelang.lang.check.checker import STRATEGIES
+from hurdlelang.lang.parser import make_parser
 
 TESTS = Path(__file__).resolve().parent
 EXAMPLES = TESTS.parent / "specs" / "examples"

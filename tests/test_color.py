@@ -8,7 +8,7 @@ from pygments import lex
 from pygments.lexers import get_lexer_by_name
 from pygments.token import Error, Keyword, Number
 
-from hurdlelang.render import use_color
+from hurdlelang.core.render_diagnostics import use_color
 from tests.conftest import EXAMPLES, SIMPLE_SPEC
 
 

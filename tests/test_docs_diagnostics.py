@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hurdlelang.diagnostics import CATALOGUE
+from hurdlelang.core.diagnostics import CATALOGUE
 from tests.test_golden import GOLDEN, KNOWN_BUGS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "diagnostics.md"

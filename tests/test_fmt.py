@@ -19,10 +19,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from hurdlelang import formatter
-from hurdlelang.cli_fmt import fmt
-from hurdlelang.compiler import compile_source
-from hurdlelang.source import Source
+from hurdlelang.cli.fmt import fmt
+from hurdlelang.core.source import Source
+from hurdlelang.lang.compiler import compile_source
+from hurdlelang.lang.fmt import verify as formatter
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -45,7 +45,7 @@ def formatted(text: str, tmp_path: Path, name: str = "spec.hurdle") -> str:
     return result.stdout
 
 
-# ---- what "the same meaning" is, written independently of hurdlelang/formatter.py ----
+# ---- what "the same meaning" is, written independently of hurdlelang/lang/fmt/verify.py ----
 
 _STRING_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|[\f\r]')
 

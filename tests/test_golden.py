@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hurdlelang.cli import cli
-from hurdlelang.diagnostics import CATALOGUE
+from hurdlelang.cli.main import cli
+from hurdlelang.core.diagnostics import CATALOGUE
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "bad"
 EXAMPLES = Path(__file__).resolve().parent.parent / "specs" / "examples"

@@ -7,8 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from hurdlelang.compiler import compile_source
-from hurdlelang.source import Source
+from hurdlelang.core.source import Source
+from hurdlelang.lang.compiler import compile_source
 from tests.conftest import EXAMPLES
 
 TASKS = {

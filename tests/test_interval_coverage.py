@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from hurdlelang.bootstrap import JointCells, beats, interval, resample_auc, resample_counts
+from hurdlelang.stats.bootstrap import JointCells, beats, interval, resample_auc, resample_counts
 
 SEED = 20240531
 

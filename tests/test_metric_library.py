@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from sklearn import metrics as sk
 from sklearn.exceptions import UndefinedMetricWarning
 
-from hurdlelang.metric_registry import (
+from hurdlelang.metrics.binary import count_metric
+from hurdlelang.metrics.multiclass import confusion_matrix, confusion_metric
+from hurdlelang.metrics.registry import (
     CONFUSION_METRIC_NAMES,
     COUNT_METRIC_NAMES,
     TASKS,
@@ -26,9 +28,7 @@ from hurdlelang.metric_registry import (
     vectorised_confusion_metric,
     vectorised_count_metric,
 )
-from hurdlelang.metric_values import Counts, MetricValue
-from hurdlelang.metrics_binary import count_metric
-from hurdlelang.metrics_multiclass import confusion_matrix, confusion_metric
+from hurdlelang.metrics.values import Counts, MetricValue
 
 TOL = 1e-9
 
@@ -161,7 +161,7 @@ def test_count_metrics_on_random_counts_equal_sklearn_on_expanded_rows(cells):
 
 
 def test_legacy_names_still_importable_from_metric_values():
-    from hurdlelang.metric_values import COUNT_METRICS, SCORE_METRICS, f1, roc_auc
+    from hurdlelang.metrics.values import COUNT_METRICS, SCORE_METRICS, f1, roc_auc
 
     assert set(COUNT_METRICS) == {"accuracy", "precision", "recall", "f1"} and set(SCORE_METRICS) == {"roc_auc"}
     assert f1(Counts(1, 1, 1, 1)).value == 0.5

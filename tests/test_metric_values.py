@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn import metrics as sk
 
-from hurdlelang.metric_values import Counts, accuracy, f1, precision, recall, roc_auc
+from hurdlelang.metrics.values import Counts, accuracy, f1, precision, recall, roc_auc
 from tests.conftest import EXAMPLE_DATA
 
 SK_COUNT = {

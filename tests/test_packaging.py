@@ -17,5 +17,5 @@ def test_wheel_contains_the_grammar(tmp_path):
     )
     (wheel,) = tmp_path.glob("hurdlelang-*.whl")
     with zipfile.ZipFile(wheel) as archive:
-        shipped = archive.read("hurdlelang/grammar/hurdle.lark").decode()
+        shipped = archive.read("hurdlelang/lang/hurdle.lark").decode()
     assert shipped == (ROOT / "grammar" / "hurdle.lark").read_text()

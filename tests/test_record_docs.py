@@ -10,7 +10,7 @@ import typing
 import pytest
 from pydantic import BaseModel
 
-from hurdlelang.record import SCHEMA_VERSION, DecisionRecord
+from hurdlelang.record.model import SCHEMA_VERSION, DecisionRecord
 from tests.conftest import EXAMPLES, ROOT, invoke
 
 DOC = ROOT / "docs" / "decision-record.md"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn import metrics as sk
 
-from hurdlelang.record import DecisionRecord
+from hurdlelang.record.model import DecisionRecord
 from tests.conftest import EXAMPLE_DATA, SIMPLE_SPEC, TEST_SPECS
 
 

@@ -1,8 +1,8 @@
-"""The JSON Schemas shipped in hurdlelang/schemas/ are current, and real records and compiled specs
+"""The JSON Schemas shipped in hurdlelang/record/schemas/ are current, and real records and compiled specs
 validate against them: tools without Python can rely on them.
 
-If test_checked_in_schemas_are_current fails, you changed hurdlelang/record.py or hurdlelang/ir.py:
-regenerate the shipped copies with `.venv/bin/python -m hurdlelang.schemas` and commit them (and
+If test_checked_in_schemas_are_current fails, you changed hurdlelang/record/model.py or hurdlelang/lang/ir.py:
+regenerate the shipped copies with `.venv/bin/python -m hurdlelang.record.schemas` and commit them (and
 consider whether the record change needs a new SCHEMA_VERSION: see docs/decision-record.md).
 """
 
@@ -16,11 +16,11 @@ import sys
 import jsonschema
 import pytest
 
-from hurdlelang import schemas
+from hurdlelang.record import schemas
 from tests.conftest import EXAMPLES, invoke
 
 NAMES = ["repeat_purchase", "fraud_blocking", "ticket_routing", "demand_forecast", "basket_recommendation"]
-REGENERATE = "regenerate them with `.venv/bin/python -m hurdlelang.schemas`"
+REGENERATE = "regenerate them with `.venv/bin/python -m hurdlelang.record.schemas`"
 
 
 def _validator(name: str) -> jsonschema.Draft202012Validator:
@@ -65,15 +65,15 @@ def test_schemas_are_valid_json_schemas(name):
 
 
 def test_the_functions_return_the_models_schemas():
-    from hurdlelang import ir
-    from hurdlelang.record import DecisionRecord
+    from hurdlelang.lang import ir
+    from hurdlelang.record.model import DecisionRecord
 
     assert schemas.record_schema() == DecisionRecord.model_json_schema(mode="serialization")
     assert schemas.ir_schema() == ir.Spec.model_json_schema(mode="serialization")
 
 
 def test_regenerating_writes_the_files_and_then_changes_nothing(tmp_path, monkeypatch, capsys):
-    from hurdlelang.schemas.__main__ import main
+    from hurdlelang.record.schemas.__main__ import main
 
     for name in schemas.FILES:
         monkeypatch.setitem(schemas.FILES, name, tmp_path / f"{name}.schema.json")
@@ -88,11 +88,11 @@ def test_regenerating_writes_the_files_and_then_changes_nothing(tmp_path, monkey
 
 def test_schemas_import_no_heavy_libraries():
     code = (
-        "import sys, hurdlelang.schemas as s; s.record_schema(); s.ir_schema(); "
+        "import sys, hurdlelang.record.schemas as s; s.record_schema(); s.ir_schema(); "
         "print(','.join(m for m in ('numpy', 'pandas', 'sklearn', 'scipy') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "", f"importing hurdlelang.schemas imported {done.stdout.strip()}"
+    assert done.stdout.strip() == "", f"importing hurdlelang.record.schemas imported {done.stdout.strip()}"
 
 
 # ---- real documents validate ----

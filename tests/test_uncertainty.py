@@ -1,4 +1,4 @@
-"""The sums-over-units bootstrap (hurdlelang/bootstrap_means.py) gives, draw for draw, the samples
+"""The sums-over-units bootstrap (hurdlelang/stats/bootstrap_means.py) gives, draw for draw, the samples
 that computing each metric on every resample gives: same seed, same draws, same numbers."""
 
 from __future__ import annotations
@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import hurdlelang.uncertainty as uncertainty
-from hurdlelang.compiler import compile_path
-from hurdlelang.data import CANDIDATE, prepare, read_table
-from hurdlelang.evaluate import Evaluation
-from hurdlelang.ir import MetricKey
+import hurdlelang.judging.uncertainty as uncertainty
+from hurdlelang.data.prepare import CANDIDATE, prepare, read_table
+from hurdlelang.judging.evaluate import Evaluation
+from hurdlelang.lang.compiler import compile_path
+from hurdlelang.lang.ir import MetricKey
 from tests.conftest import EXAMPLES
 
 CASES = {
@@ -40,7 +40,7 @@ def _samples(name: str, metrics: list[str], fast: bool, monkeypatch) -> dict:
     frame = read_table(str(EXAMPLES / "data" / f"{name}.csv")).frame.head(
         600 if name != "basket_recommendation" else 1500
     )
-    from hurdlelang.data import Table
+    from hurdlelang.data.prepare import Table
 
     ev = Evaluation(spec, prepare(spec, Table("x.csv", frame)))
     unc = uncertainty.Uncertainty(ev, resamples=40, seed=3)

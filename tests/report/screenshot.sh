@@ -20,7 +20,7 @@ if [ -z "$browser" ]; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$python" -m hurdlelang.cli_report "$record" --format html --out "$work/report.html"
+"$python" -m hurdlelang.cli.report "$record" --format html --out "$work/report.html"
 case $out in /*) target=$out ;; *) target=$(pwd)/$out ;; esac
 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync \

@@ -1,0 +1,125 @@
+"""`hurdlec fmt`: print, check or rewrite .hurdle files in the canonical layout (docs/fmt.md)."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from hurdlelang.core.exit_codes import Exit
+from hurdlelang.core.render_diagnostics import render_text
+from hurdlelang.core.source import Source
+from hurdlelang.lang.compiler import compile_path
+from hurdlelang.lang.fmt.verify import Formatted, format_source
+
+
+def _files(paths: tuple[str, ...]) -> list[Path]:
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(p.rglob("*.hurdle"))
+            if not found:
+                raise click.UsageError(f"no .hurdle files under {p}")
+            files.extend(found)
+        else:
+            files.append(p)
+    return list(dict.fromkeys(files))
+
+
+def _lines(text: str) -> list[str]:
+    """Lines ending with '\\n', split at '\\n' only (a form feed inside a line stays in it)."""
+    parts = text.split("\n")
+    lines = [line + "\n" for line in parts[:-1]]
+    return lines + ([parts[-1]] if parts[-1] else [])
+
+
+def _diff(result: Formatted) -> str:
+    path = result.source.path
+    diff = difflib.unified_diff(_lines(result.source.text), _lines(result.text or ""), path, path)
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in diff)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace a file's content in one step: a temporary file beside it, then os.replace."""
+    mode = path.stat().st_mode & 0o7777
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _format(path: Path) -> Formatted | None:
+    """The formatted file, or None after reporting why it cannot be formatted."""
+    try:
+        source = Source.read(path)
+    except (OSError, UnicodeDecodeError):
+        result = compile_path(path)  # reports E004 with the reason
+        for d in result.diagnostics:
+            click.echo(render_text(d, result.source), err=True)
+        return None
+    result = format_source(source)
+    if result.diagnostics:
+        for d in result.diagnostics:
+            click.echo(render_text(d, source), err=True)
+        click.echo(f"{path}: not formatted: the file has syntax errors", err=True)
+        return None
+    if result.problem:
+        click.echo(f"{path}: refusing to format: {result.problem}; the file is left as it is", err=True)
+        return None
+    return result
+
+
+@click.command(name="fmt")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-w", "--write", is_flag=True, help="Rewrite the files in place and list the ones changed.")
+@click.option("--check", is_flag=True, help="Write nothing; list the files that would change and exit 1 if any.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff instead of the formatted text.")
+def fmt(paths: tuple[str, ...], write: bool, check: bool, show_diff: bool) -> None:
+    """Lay out spec files (or every *.hurdle under a folder) in the canonical form, comments kept.
+
+    Without options, prints the formatted text (several files: each after a `==> path <==` line).
+    A file with syntax errors, or whose formatted text would not compile to the same spec, is
+    reported and never written.
+    """
+    if write and check:
+        raise click.UsageError("--write and --check cannot be used together")
+    files = _files(paths)
+    failed = False
+    changed: list[Path] = []
+    for i, path in enumerate(files):
+        result = _format(path)
+        if result is None:
+            failed = True
+            continue
+        if result.changed:
+            changed.append(path)
+        if show_diff:
+            if result.changed:
+                click.echo(_diff(result), nl=False)
+        elif not write and not check:
+            if len(files) > 1:
+                click.echo(("\n" if i else "") + f"==> {path} <==")
+            click.echo(result.text, nl=False)
+        if write and result.changed:
+            try:
+                write_atomically(path, result.text)
+            except OSError as error:
+                click.echo(f"{path}: cannot write: {error.strerror or error}", err=True)
+                failed = True
+                continue
+            click.echo(str(path))
+    if check:
+        for path in changed:
+            click.echo(str(path))
+    sys.exit(Exit.BLOCKING if failed or (check and changed) else Exit.OK)

@@ -1,0 +1,301 @@
+"""The hurdlec command line. `check` and `compile` stay light (no pandas, numpy, scikit-learn);
+`run` imports the evaluation stack only when it is called."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from hurdlelang import __version__
+from hurdlelang.core.diagnostics import Diagnostic
+from hurdlelang.core.exit_codes import Exit
+from hurdlelang.core.render_diagnostics import render_github, render_json, render_text, use_color
+from hurdlelang.lang.compiler import CompileResult, compile_path
+
+
+def _spec_files(paths: tuple[str, ...]) -> list[Path]:
+    files: list[Path] = []
+    for p in map(Path, paths):
+        files.extend(sorted(p.rglob("*.hurdle")) if p.is_dir() else [p])
+    return files
+
+
+def _print_diagnostics(results: list[CompileResult], fmt: str, stream=None, color: str = "auto") -> None:
+    stream = stream or sys.stdout
+    if fmt == "json":
+        click.echo(render_json([d for r in results for d in r.diagnostics]), file=stream)
+        return
+    paint = use_color(color, stream)
+    for result in results:
+        for d in result.diagnostics:
+            text = render_github(d) if fmt == "github" else render_text(d, result.source, paint)
+            click.echo(text, file=stream, color=paint)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hurdlec")
+def cli() -> None:
+    """hurdlec: compile .hurdle specs and judge models against them."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Say which files were checked.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour and highlight diagnostics (auto: on a terminal, unless NO_COLOR is set).",
+)
+def check(paths: tuple[str, ...], fmt: str, strict: bool, verbose: bool, color: str) -> None:
+    """Compile spec files (or every *.hurdle under a folder) and report problems."""
+    files = _spec_files(paths)
+    if not files:
+        raise click.UsageError(f"no .hurdle files under {', '.join(paths)}")
+    results = [compile_path(f) for f in files]
+    _print_diagnostics(results, fmt, color=color)
+    all_diags = [d for r in results for d in r.diagnostics]
+    failing = [d for d in all_diags if d.is_error or strict]
+    if verbose and fmt == "text":
+        errors = sum(d.is_error for d in all_diags)
+        click.echo(f"checked {len(files)} file(s): {errors} error(s), {len(all_diags) - errors} warning(s)")
+    sys.exit(Exit.BLOCKING if failing else Exit.OK)
+
+
+@cli.command(name="compile")
+@click.argument("path", type=click.Path())
+def compile_cmd(path: str) -> None:
+    """Print the checked spec (the IR) as JSON."""
+    result = compile_path(path)
+    if not result.ok:
+        _print_diagnostics([result], "text", sys.stderr)
+        sys.exit(Exit.BLOCKING)
+    payload = [s.model_dump(mode="json") for s in result.specs]
+    import json
+
+    click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
+
+
+@cli.command(name="test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--run", "pattern", metavar="PATTERN", help="Only examples whose 'spec: example' name matches this regex."
+)
+def test_cmd(paths: tuple[str, ...], fmt: str, pattern: str | None) -> None:
+    """Run the examples of specs: given metric values, is the expected tier reached?"""
+    import json
+    import re
+
+    from hurdlelang.judging.examples import run_examples
+
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise click.BadParameter(f"not a regular expression: {error}", param_hint="--run") from None
+    files = _spec_files(paths)
+    if not files:
+        raise click.UsageError(f"no .hurdle files under {', '.join(paths)}")
+    compiled = [compile_path(f) for f in files]
+    broken = [r for r in compiled if not r.ok]
+    if broken:
+        _print_diagnostics(broken, "text", sys.stderr)
+    results = run_examples([s for r in compiled if r.ok for s in r.specs], pattern)
+    passed = sum(r.passed for r in results)
+    if fmt == "json":
+        payload = {"passed": passed, "failed": len(results) - passed, "examples": [r.to_dict() for r in results]}
+        click.echo(json.dumps(payload, indent=2))
+    else:
+        for r in results:
+            where = f"{r.spec.source.path}:{r.example.span.line}"
+            verdict = "PASS" if r.passed else "FAIL"
+            got = "" if r.passed else f" (expected {r.example.expect}, got {r.got})"
+            click.echo(f"{verdict} {where} {r.spec.name}: {r.example.name}{got}")
+            for line in r.explanation():
+                click.echo(f"    {line}")
+        if not results:
+            click.echo("no examples found" + (f" matching {pattern!r}" if pattern else ""))
+        click.echo(f"{passed} passed, {len(results) - passed} failed")
+    sys.exit(Exit.BLOCKING if broken or passed < len(results) else Exit.OK)
+
+
+@cli.command()
+@click.option("--data", "data_path", required=True, type=click.Path(), help="A predictions file (CSV or Parquet).")
+@click.option("--out", "out_path", type=click.Path(), help="Write the spec here instead of printing it.")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+def init(data_path: str, out_path: str | None, force: bool) -> None:
+    """Write a starting spec guessed from a predictions file."""
+    from hurdlelang.cli.init_spec import init_spec
+    from hurdlelang.core.diagnostics import DiagnosticError
+    from hurdlelang.data.prepare import read_table
+    from hurdlelang.record.model import write_atomically
+
+    if out_path and Path(out_path).exists() and not force:
+        raise click.UsageError(f"{out_path} exists; pass --force to overwrite it")
+    try:
+        text = init_spec(read_table(data_path))
+    except DiagnosticError as error:
+        _fail(error.diagnostics, None, Exit.BLOCKING)
+    if out_path:
+        write_atomically(out_path, text)
+        click.echo(f"wrote {out_path}: check it with `hurdlec check {out_path}`, then agree the hurdles")
+    else:
+        click.echo(text, nl=False)
+
+
+def _fail(diagnostics: list[Diagnostic], result: CompileResult | None, code: Exit) -> None:
+    paint = use_color("auto", sys.stderr)
+    for d in diagnostics:
+        click.echo(render_text(d, result.source if result else None, paint), err=True, color=paint)
+    sys.exit(code)
+
+
+def _pairs(values: tuple[str, ...]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not name or not path:
+            raise click.BadParameter(f"expected BASELINE=FILE, got {value!r}", param_hint="--baseline-data")
+        pairs[name] = path
+    return pairs
+
+
+@cli.command()
+@click.argument("spec_path", metavar="SPEC", type=click.Path())
+@click.option("--data", "data_path", required=True, type=click.Path(), help="Predictions file (CSV or Parquet).")
+@click.option(
+    "--baseline-data",
+    multiple=True,
+    metavar="BASELINE=FILE",
+    help="A baseline's decisions in their own file, joined on the spec's id column.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(),
+    help="Where to write the decision record [default: SPEC_NAME.decision.json].",
+)
+@click.option("--model-id", help="Identifier of the candidate model, kept in the record.")
+@click.option("--spec", "spec_name", help="Which spec, when the file holds several.")
+@click.option("--json", "as_json", is_flag=True, help="Print the record to stdout instead of the summary.")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed of the bootstrap (and of random dummy baselines).",
+)
+@click.option(
+    "--resamples",
+    type=click.IntRange(min=100),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples for confidence levels.",
+)
+@click.option(
+    "--auc-method",
+    type=click.Choice(["binned", "exact"]),
+    default="binned",
+    show_default=True,
+    help="How roc_auc and pr_auc are resampled.",
+)
+@click.option(
+    "--override",
+    "override_tier",
+    metavar="TIER",
+    help="Record a person's decision instead of the computed one (needs --reason and --by).",
+)
+@click.option("--reason", help="Why the decision is overridden.")
+@click.option("--by", "by", help="Who overrides the decision.")
+@click.option(
+    "--fail-on",
+    multiple=True,
+    metavar="TIER",
+    help="Treat reaching this tier as blocking (exit 1), e.g. a pilot tier in a release gate.",
+)
+def run(
+    spec_path,
+    data_path,
+    baseline_data,
+    out_path,
+    model_id,
+    spec_name,
+    as_json,
+    seed,
+    resamples,
+    auc_method,
+    override_tier,
+    reason,
+    by,
+    fail_on,
+) -> None:
+    """Evaluate predictions against a spec and write the decision record."""
+    from hurdlelang.judging.runner import RunFailure, RunOptions, execute
+    from hurdlelang.record.model import Override
+
+    override = None
+    if override_tier or reason or by:
+        if not (override_tier and reason and by):
+            raise click.UsageError("an override needs all three: --override TIER --reason TEXT --by NAME")
+        override = Override(tier=override_tier, reason=reason, by=by)
+    result = compile_path(spec_path)
+    if not result.ok:
+        _fail(result.diagnostics, result, Exit.SPEC_ERROR)
+    options = RunOptions(
+        data_path=data_path,
+        baseline_data=_pairs(baseline_data),
+        out_path=out_path,
+        model_id=model_id,
+        spec_name=spec_name,
+        seed=seed,
+        resamples=resamples,
+        auc_method=auc_method,
+        override=override,
+        fail_on=tuple(fail_on),
+    )
+    try:
+        outcome = execute(result, options)
+    except RunFailure as failure:
+        _fail(failure.diagnostics, result, failure.exit_code)
+    for w in [d for d in result.diagnostics if not d.is_error]:
+        click.echo(render_text(w, result.source), err=True)
+    for w in outcome.warnings:
+        click.echo(render_text(w, None), err=True)
+    click.echo(outcome.record_json if as_json else outcome.summary)
+    sys.exit(outcome.exit_code)
+
+
+@cli.command()
+@click.argument("which", type=click.Choice(["record", "ir"]))
+def schema(which: str) -> None:
+    """Print the JSON Schema of the decision record or of the IR (what `compile` prints)."""
+    from hurdlelang.record.schemas import GENERATORS, render
+
+    click.echo(render(GENERATORS[which]()), nl=False)
+
+
+def _register() -> None:
+    """Commands that live in modules of their own (each imports only what it needs when run)."""
+    from hurdlelang.cli.fmt import fmt
+    from hurdlelang.cli.report import report
+
+    cli.add_command(fmt)
+    cli.add_command(report)
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="hurdlec")
+    except Exception as error:  # a bug of ours must still not show users a traceback
+        click.echo(f"hurdlec: internal error: {type(error).__name__}: {error}", err=True)
+        click.echo("please report this with the command you ran", err=True)
+        sys.exit(Exit.INTERNAL)

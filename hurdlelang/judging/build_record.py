@@ -1,0 +1,315 @@
+"""Stage 6: the results of a run, turned into a DecisionRecord."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hurdlelang import __version__
+from hurdlelang.judging.decide import ConditionResult, GuardResult, Judged, Outcome, TierResult
+from hurdlelang.judging.evaluate import Evaluation, Scope, scope_key
+from hurdlelang.judging.uncertainty import Uncertainty
+from hurdlelang.lang import ir
+from hurdlelang.lang.catalogue import UnitKind, lookup
+from hurdlelang.record.model import (
+    BaselineInfo,
+    ConditionEntry,
+    ConfidenceInfo,
+    DataFile,
+    DataInfo,
+    DecisionRecord,
+    Fallback,
+    GuardEntry,
+    GuardSlice,
+    IntervalEntry,
+    MetricEntry,
+    MetricInfo,
+    OutcomeEntry,
+    Override,
+    RunInfo,
+    SliceJudgement,
+    SpecInfo,
+    TierEntry,
+    ToolInfo,
+    Warning_,
+    file_sha256,
+    finite,
+)
+from hurdlelang.stats.intervals import MAX_UNDEFINED, Interval, interval
+
+
+def _interval(iv: Interval | None) -> IntervalEntry | None:
+    if iv is None:
+        return None
+    return IntervalEntry(
+        low=finite(iv.low),
+        high=finite(iv.high),
+        confidence=iv.confidence,
+        side=iv.side,
+        undefined_fraction=iv.undefined_fraction,
+        reason=iv.reason,
+    )
+
+
+def _baseline_detail(b) -> str:
+    if isinstance(b, ir.ColumnBaseline):
+        rule = b.predict
+        parts = []
+        if rule:
+            parts.append(f"predict {rule.column}" + (f" {rule.op} {rule.threshold:g}" if rule.op else ""))
+        parts += [f"score {s.column}" for s in b.scores]
+        return ", ".join(parts)
+    if isinstance(b, ir.FigureBaseline):
+        return ", ".join(
+            f"{f.metric.key} = {f.value:g}"
+            + (f" {f.unit}" if f.unit else "")
+            + (f" from {f.rows} rows" if f.rows else "")
+            for f in b.figures
+        )
+    if isinstance(b, ir.RecordBaseline):
+        return f"record {b.path}"  # the file's digest is added by the caller, who knows where it is
+    return f"strategy {b.strategy}"
+
+
+def _record_digest(ev: Evaluation, b) -> str:
+    if not isinstance(b, ir.RecordBaseline):
+        return ""
+    return f" (sha256 {file_sha256(ev.records[b.name].path)})"
+
+
+def _judged_values(j: Judged | None) -> dict:
+    if j is None:
+        return {}
+    return {
+        "candidate_value": finite(j.candidate),
+        "baseline_value": finite(j.baseline),
+        "observed": finite(j.observed),
+        "bound": finite(j.bound),
+        "interval": _interval(j.interval),
+    }
+
+
+def _scope_text(c: ir.Condition) -> str | None:
+    scope = getattr(c, "scope", None)
+    if scope is None:
+        return None
+    return f"every {scope.slice}" if scope.value is None else scope_key((scope.slice, scope.value))
+
+
+def condition_entry(r: ConditionResult) -> ConditionEntry:
+    c = r.condition
+    entry = {
+        "text": c.text,
+        "kind": c.kind,
+        "line": c.span.line,
+        "state": r.state.value,
+        "reason": r.reason,
+    }
+    if isinstance(c, ir.CompareCondition | ir.BeatsCondition):
+        margin = c.margin if isinstance(c, ir.BeatsCondition) else None
+        entry |= {
+            "metric": c.metric.key,
+            "direction": c.direction,
+            "baseline": c.baseline if isinstance(c, ir.BeatsCondition) else c.against,
+            "baseline_metric": c.against_metric.key if isinstance(c, ir.CompareCondition) and c.against else None,
+            "margin": margin.text if margin else None,
+            "relative": margin.relative if margin else None,
+            "scope": _scope_text(c),
+            "confidence": c.confidence,
+            "formula": r.formula,
+            "op": r.op,
+            "required": r.required,
+            **_judged_values(r.judged),
+            "slices": [
+                SliceJudgement(
+                    slice=s.scope[0],
+                    value=s.scope[1],
+                    state=s.state.value,
+                    candidate_value=finite(s.candidate),
+                    baseline_value=finite(s.baseline),
+                    observed=finite(s.observed),
+                    bound=finite(s.bound),
+                    interval=_interval(s.interval),
+                    reason=s.reason,
+                )
+                for s in r.slices
+            ],
+            "skipped_slices": r.skipped,
+        }
+    entry["parts"] = [condition_entry(p) for p in r.parts]
+    return ConditionEntry(**entry)
+
+
+def _guard(g: GuardResult) -> GuardEntry:
+    guard = g.guard
+    scope = None
+    if guard.scope is not None:
+        scope = (
+            f"every {guard.scope.slice}"
+            if guard.scope.value is None
+            else scope_key((guard.scope.slice, guard.scope.value))
+        )
+    return GuardEntry(
+        text=guard.text,
+        line=guard.span.line,
+        metric=guard.metric.key,
+        low=guard.low,
+        high=guard.high,
+        low_inclusive=guard.low_inclusive,
+        high_inclusive=guard.high_inclusive,
+        scope=scope,
+        state=g.state.value,
+        value=finite(g.value),
+        slices={v: GuardSlice(state=s.value, value=finite(val)) for v, (s, val) in g.slices.items()},
+        reason=g.reason,
+    )
+
+
+def _scopes(ev: Evaluation) -> list[Scope]:
+    return [None] + [(column, v) for column in ev.spec.data.slices for v in ev.slice_values(column)]
+
+
+def _n(ev: Evaluation, party: str, metric: ir.MetricKey, scope: Scope) -> int | None:
+    baseline = ev.baselines.get(party)
+    if isinstance(baseline, ir.FigureBaseline):
+        return next((f.rows for f in baseline.figures if f.metric.key == metric.key), None)
+    if isinstance(baseline, ir.RecordBaseline):
+        return None
+    return ev.subset(scope).rows
+
+
+def _metric_info(ev: Evaluation) -> dict[str, MetricInfo]:
+    keys = {m.key: m for party in ev.parties for m in ev.reported_for(party)}
+    info = {}
+    for key, metric in keys.items():
+        derived = ev.spec.derived(metric.name)
+        if derived is not None:
+            info[key] = MetricInfo(
+                title=derived.title, direction=derived.direction, unit=derived.unit, low=None, high=None
+            )
+            continue
+        m = lookup(metric.name, ev.spec.task)
+        unit = {
+            UnitKind.NONE: None,
+            UnitKind.LABEL: "the label's unit",
+            UnitKind.LABEL_SQUARED: "the label's unit squared",
+        }[m.unit]
+        info[key] = MetricInfo(
+            title=m.title, direction=m.direction.value, unit=unit, low=finite(m.low), high=finite(m.high)
+        )
+    return info
+
+
+def _metrics(ev: Evaluation, unc: Uncertainty | None, level: float | None) -> dict:
+    out: dict[str, dict[str, dict[str, MetricEntry]]] = {}
+    for party in ev.parties:
+        whole_only = isinstance(ev.baselines.get(party), ir.FigureBaseline | ir.RecordBaseline)
+        per_scope = {}
+        for scope in [None] if whole_only else _scopes(ev):
+            entries = {}
+            for metric in ev.reported_for(party):
+                v = ev.value(party, metric, scope)
+                iv = None
+                if unc is not None and level is not None and unc.has(party, metric, scope):
+                    iv = _interval(interval(unc.samples(party, metric, scope), level, "two-sided", what=metric.key))
+                entries[metric.key] = MetricEntry(
+                    value=finite(v.value),
+                    state="defined" if v.defined else "undefined",
+                    n=_n(ev, party, metric, scope),
+                    reason=v.reason,
+                    note=ev.note(party, metric),
+                    interval=iv,
+                )
+            per_scope[scope_key(scope)] = entries
+        out[party] = per_scope
+    return out
+
+
+def build_record(
+    spec: ir.Spec,
+    ev: Evaluation,
+    unc: Uncertainty | None,
+    guards: list[GuardResult],
+    tiers: list[TierResult],
+    outcome: Outcome,
+    files: list[DataFile],
+    model_id: str | None,
+    override: Override | None,
+    warnings: list[Warning_],
+    run: RunInfo,
+) -> DecisionRecord:
+    data = ev.data
+    computed = outcome.tier
+    final = OutcomeEntry(
+        status=outcome.status,
+        tier=outcome.tier,
+        action=outcome.action,
+        blocking=outcome.blocking,
+        reason=outcome.reason,
+    )
+    if override is not None:
+        names = {t.name: t.title for t in spec.tiers} | {spec.otherwise.name: spec.otherwise.title}
+        final = OutcomeEntry(
+            status="decided",
+            tier=override.tier,
+            action=names[override.tier],
+            blocking=override.tier == spec.otherwise.name,
+            reason=f"overridden by {override.by}: {override.reason} (the hurdles gave: {outcome.reason})",
+            computed_status=outcome.status,
+            computed_tier=computed,
+            override=override,
+        )
+    level = spec.confidence or next((t.confidence for t in spec.tiers if t.confidence), None)
+    confidence = None
+    if unc is not None:
+        confidence = ConfidenceInfo(
+            level=spec.confidence,
+            resamples=unc.resamples,
+            seed=unc.seed,
+            methods=dict(sorted(unc.methods.items())),
+            max_undefined_fraction=MAX_UNDEFINED,
+            notes=unc.notes,
+        )
+    return DecisionRecord(
+        tool=ToolInfo(version=__version__),
+        run=run,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        model_id=model_id,
+        spec=SpecInfo(
+            name=spec.name,
+            title=spec.title,
+            owner=spec.owner,
+            description=spec.description,
+            version=spec.version,
+            path=spec.source.path,
+            sha256=spec.source.sha256,
+        ),
+        task=spec.task,
+        data=DataInfo(
+            files=files,
+            rows_read=data.rows_read,
+            rows_used=data.rows,
+            rows_dropped=data.rows_read - data.rows,
+            drop_reasons=data.dropped,
+        ),
+        confidence=confidence,
+        baselines=[
+            BaselineInfo(name=b.name, kind=b.kind, title=b.title, detail=_baseline_detail(b) + _record_digest(ev, b))
+            for b in spec.baselines
+        ],
+        metric_info=_metric_info(ev),
+        metrics=_metrics(ev, unc, level),
+        guards=[_guard(g) for g in guards],
+        tiers=[
+            TierEntry(
+                name=t.tier.name,
+                action=t.tier.title,
+                state=t.state.value,
+                confidence=t.tier.confidence,
+                conditions=[condition_entry(c) for c in t.conditions],
+            )
+            for t in tiers
+        ],
+        fallback=Fallback(name=spec.otherwise.name, action=spec.otherwise.title),
+        outcome=final,
+        warnings=warnings,
+    )

@@ -1,0 +1,293 @@
+"""Stage 5: guards, conditions, tiers and the decision.
+
+Logic is three-valued: a condition holds, fails, or is undefined (a metric it needs could not be
+computed, or too many resamples left it undefined). Tiers are tried best first. A tier with a failed
+condition is not reached; a tier whose conditions all hold is the decision; a tier that nothing
+rules out but something could not judge stops the walk: the outcome is inconclusive, because a
+better tier may have been earned. A failed or undefined guard makes the outcome inconclusive too.
+
+With a confidence level a condition holds only when its one-sided interval clears the hurdle (the
+lower bound for >=, >, beats; the upper bound for <=, <); without one, point estimates are compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+
+from hurdlelang.data.prepare import CANDIDATE
+from hurdlelang.judging.evaluate import Evaluation, Scope
+from hurdlelang.judging.uncertainty import Uncertainty
+from hurdlelang.lang import ir
+from hurdlelang.stats.intervals import Interval, holds, interval
+
+
+class State(StrEnum):
+    HELD = "held"
+    FAILED = "failed"
+    UNDEFINED = "undefined"
+
+
+_OPS = {
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+}
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One comparison on one scope: the values, the statistic, and (with a level) its interval."""
+
+    scope: Scope
+    state: State
+    candidate: float | None
+    baseline: float | None
+    observed: float | None  # the statistic compared: the metric, or the improvement over a baseline
+    bound: float | None = None  # the interval bound compared, with a confidence level
+    interval: Interval | None = None  # two-sided, for reports
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    condition: ir.Condition
+    state: State
+    op: str | None = None
+    required: float | None = None
+    formula: str | None = None
+    judged: Judged | None = None  # the whole data, or one named slice
+    slices: list[Judged] = field(default_factory=list)  # `in every SLICE`: each slice judged
+    skipped: dict[str, str] = field(default_factory=dict)  # slice value -> why it was not judged
+    parts: list[ConditionResult] = field(default_factory=list)  # and / or / not
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class GuardResult:
+    guard: ir.Guard
+    state: State
+    value: float | None
+    slices: dict[str, tuple[State, float | None]] = field(default_factory=dict)
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class TierResult:
+    tier: ir.Tier
+    state: State
+    conditions: list[ConditionResult]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # "decided" or "inconclusive"
+    tier: str | None
+    action: str | None
+    blocking: bool
+    reason: str
+
+
+def _all(states: list[State]) -> State:
+    if State.FAILED in states:
+        return State.FAILED
+    if State.UNDEFINED in states:
+        return State.UNDEFINED
+    return State.HELD
+
+
+def _any(states: list[State]) -> State:
+    if State.HELD in states:
+        return State.HELD
+    if State.UNDEFINED in states:
+        return State.UNDEFINED
+    return State.FAILED
+
+
+def _gain(cand, base, direction: str, relative: bool):
+    """The improvement of the candidate over the baseline (arrays or floats); NaN when relative
+    to a baseline of 0."""
+    cand, base = np.asarray(cand, dtype=float), np.asarray(base, dtype=float)
+    gain = {"higher": cand - base, "lower": base - cand, "zero": np.abs(base) - np.abs(cand)}[direction]
+    if relative:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gain = np.where(base != 0, gain / np.abs(np.where(base != 0, base, 1)), np.nan)
+    return gain
+
+
+def _formula(c: ir.Condition, op: str, required: float) -> str:
+    if isinstance(c, ir.BeatsCondition):
+        gain = {"higher": "candidate - baseline", "lower": "baseline - candidate", "zero": "|baseline| - |candidate|"}[
+            c.direction
+        ]
+        if c.margin and c.margin.relative:
+            gain = f"({gain}) / |baseline|"
+        return f"{gain} {op} {required:g}"
+    if c.against is not None:
+        return f"candidate {c.metric.key} - {c.against}.{c.against_metric.key} {op} 0"
+    return f"{c.metric.key} {op} {required:g}"
+
+
+def _requirement(c: ir.Condition) -> tuple[str, float]:
+    if isinstance(c, ir.CompareCondition):
+        return c.op, (c.threshold if c.against is None else 0.0)
+    margin = c.margin.value if c.margin else 0.0
+    if c.non_inferior:  # no worse than X by m: a loss of up to m is allowed
+        return ">=", -margin if margin else 0.0
+    return (">=", margin) if c.margin else (">", 0.0)  # beats X alone: strictly better
+
+
+class Decider:
+    def __init__(self, spec: ir.Spec, ev: Evaluation, uncertainty: Uncertainty | None):
+        self.spec, self.ev, self.unc = spec, ev, uncertainty
+        self.excluded: dict[str, dict[str, str]] = {}  # slice column -> value -> why not judged
+
+    # ---- one comparison ----
+
+    def _sides(self, c: ir.Condition, scope: Scope):
+        cand = self.ev.value(CANDIDATE, c.metric, scope)
+        if isinstance(c, ir.BeatsCondition):
+            return cand, self.ev.value(c.baseline, c.metric, scope)
+        if c.against is not None:
+            return cand, self.ev.value(c.against, c.against_metric, scope)
+        return cand, None
+
+    def _statistic(self, c: ir.Condition, cand, base):
+        if isinstance(c, ir.BeatsCondition):
+            return _gain(cand, base, c.direction, bool(c.margin and c.margin.relative))
+        if c.against is not None:
+            return np.asarray(cand, dtype=float) - np.asarray(base, dtype=float)
+        return np.asarray(cand, dtype=float)
+
+    def _samples(self, c: ir.Condition, scope: Scope) -> np.ndarray:
+        cand = self.unc.samples(CANDIDATE, c.metric, scope)
+        base = None
+        if isinstance(c, ir.BeatsCondition):
+            base = self.unc.samples(c.baseline, c.metric, scope)
+        elif c.against is not None:
+            base = self.unc.samples(c.against, c.against_metric, scope)
+        return self._statistic(c, cand, base)
+
+    def _judge(self, c: ir.Condition, scope: Scope, op: str, required: float) -> Judged:
+        cand, base = self._sides(c, scope)
+        for who, v in (("candidate", cand), ("baseline", base)):
+            if v is not None and not v.defined:
+                return Judged(
+                    scope, State.UNDEFINED, cand.value, base.value if base else None, None, reason=f"{who}: {v.reason}"
+                )
+        observed = float(self._statistic(c, cand.value, base.value if base else None))
+        b = base.value if base else None
+        if np.isnan(observed):
+            return Judged(scope, State.UNDEFINED, cand.value, b, None, reason="relative to a baseline of 0, undefined")
+        if c.confidence is None or self.unc is None:
+            state = State.HELD if _OPS[op](observed, required) else State.FAILED
+            return Judged(scope, state, cand.value, b, observed)
+        samples = self._samples(c, scope)
+        judgement = holds(samples, op, required, c.confidence, what=f"'{c.text}'")
+        report = interval(samples, c.confidence, "two-sided", what=f"'{c.text}'")
+        if judgement.held is None:
+            return Judged(scope, State.UNDEFINED, cand.value, b, observed, None, report, judgement.reason)
+        state = State.HELD if judgement.held else State.FAILED
+        return Judged(scope, state, cand.value, b, observed, judgement.bound, report)
+
+    # ---- conditions ----
+
+    def condition(self, c: ir.Condition) -> ConditionResult:
+        if isinstance(c, ir.AllOf | ir.AnyOf):
+            parts = [self.condition(p) for p in c.parts]
+            combine = _all if isinstance(c, ir.AllOf) else _any
+            return ConditionResult(c, combine([p.state for p in parts]), parts=parts)
+        if isinstance(c, ir.Not):
+            part = self.condition(c.part)
+            flipped = {State.HELD: State.FAILED, State.FAILED: State.HELD, State.UNDEFINED: State.UNDEFINED}
+            return ConditionResult(c, flipped[part.state], parts=[part])
+        op, required = _requirement(c)
+        formula = _formula(c, op, required)
+        if c.scope is None or c.scope.value is not None:
+            scope = None if c.scope is None else (c.scope.slice, c.scope.value)
+            judged = self._judge(c, scope, op, required)
+            return ConditionResult(c, judged.state, op, required, formula, judged, reason=judged.reason)
+        column = c.scope.slice
+        skipped = {v: why for v, why in self.excluded.get(column, {}).items()}
+        slices = [self._judge(c, (column, v), op, required) for v in self.ev.slice_values(column) if v not in skipped]
+        if not slices:
+            return ConditionResult(
+                c,
+                State.UNDEFINED,
+                op,
+                required,
+                formula,
+                None,
+                [],
+                skipped,
+                reason=f"no {column} slice could be judged",
+            )
+        state = _all([s.state for s in slices])
+        reason = next((f"{column}={s.scope[1]}: {s.reason}" for s in slices if s.state is State.UNDEFINED), None)
+        return ConditionResult(c, state, op, required, formula, None, slices, skipped, reason=reason)
+
+    # ---- guards ----
+
+    def guard(self, g: ir.Guard) -> GuardResult:
+        def check(scope: Scope) -> tuple[State, float | None, str | None]:
+            v = self.ev.value(CANDIDATE, g.metric, scope)
+            if not v.defined:
+                return State.UNDEFINED, None, v.reason
+            low_ok = g.low is None or (v.value >= g.low if g.low_inclusive else v.value > g.low)
+            high_ok = g.high is None or (v.value <= g.high if g.high_inclusive else v.value < g.high)
+            return (State.HELD if low_ok and high_ok else State.FAILED), v.value, None
+
+        if g.scope is None or g.scope.value is not None:
+            scope = None if g.scope is None else (g.scope.slice, g.scope.value)
+            state, value, reason = check(scope)
+            return GuardResult(g, state, value, reason=reason)
+        # a per-slice guard decides which slices are judged; failing slices are reported, not passed
+        column = g.scope.slice
+        results = {v: check((column, v)) for v in self.ev.slice_values(column)}
+        for v, (state, value, _) in results.items():
+            if state is not State.HELD:
+                shown = "undefined" if value is None else f"{value:g}"
+                self.excluded.setdefault(column, {})[v] = f"'{g.text}' does not hold here ({g.metric.key} = {shown})"
+        judged = [s for s, _, _ in results.values()]
+        state = State.HELD if State.HELD in judged else State.FAILED
+        reason = None if state is State.HELD else f"no {column} slice passes '{g.text}'"
+        return GuardResult(g, state, None, {v: (s, val) for v, (s, val, _) in results.items()}, reason)
+
+    # ---- the decision ----
+
+    def decide(self) -> tuple[list[GuardResult], list[TierResult], Outcome]:
+        guards = [self.guard(g) for g in self.spec.guards]
+        tiers = []
+        for tier in self.spec.tiers:
+            conditions = [self.condition(c) for c in tier.conditions]
+            tiers.append(TierResult(tier, _all([c.state for c in conditions]), conditions))
+        broken = [g for g in guards if g.state is not State.HELD]
+        if broken:
+            why = "; ".join(
+                f"'{g.guard.text}' {'is undefined' if g.state is State.UNDEFINED else 'failed'}"
+                + (f" ({g.value:g})" if g.value is not None else "")
+                for g in broken
+            )
+            return guards, tiers, Outcome("inconclusive", None, None, False, f"a guard did not hold: {why}")
+        for result in tiers:
+            if result.state is State.HELD:
+                t = result.tier
+                return (
+                    guards,
+                    tiers,
+                    Outcome("decided", t.name, t.title, False, f"every condition of tier '{t.name}' held"),
+                )
+            if result.state is State.UNDEFINED:
+                unknown = [c for c in result.conditions if c.state is State.UNDEFINED]
+                why = "; ".join(f"'{c.condition.text}': {c.reason or 'undefined'}" for c in unknown)
+                reason = f"tier '{result.tier.name}' could not be judged: {why}"
+                return guards, tiers, Outcome("inconclusive", None, None, False, reason)
+        fallback = self.spec.otherwise
+        return guards, tiers, Outcome("decided", fallback.name, fallback.title, True, "no tier's conditions all held")
+
+
+def decide(spec: ir.Spec, ev: Evaluation, uncertainty: Uncertainty | None = None):
+    return Decider(spec, ev, uncertainty).decide()

@@ -1,0 +1,223 @@
+"""Stage 4b: metric values (point estimates) for the candidate and every baseline, on the whole
+data or on one slice, computed on demand and cached.
+
+A party is the candidate, a column baseline or a dummy (computed from their predictions), a figure
+baseline (the numbers it reports) or a record baseline (the candidate metrics of an earlier
+decision record). Binary count metrics come from one table of joint confusion cells per slice
+column, shared by every party (hurdlelang/stats/bootstrap_counts.JointCells): the sufficient statistics
+that the bootstrap resamples too. Derived metrics are interpreted over a party's own values;
+nothing from a spec is ever executed as Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from hurdlelang.data.prepare import CANDIDATE, Prepared
+from hurdlelang.lang import ir
+from hurdlelang.metrics.registry import COUNT_METRIC_NAMES, MetricInputs, compute, metric_def, metric_from_counts
+from hurdlelang.metrics.values import Counts, MetricValue
+from hurdlelang.stats.bootstrap_counts import ALL, JointCells, Slices
+
+Scope = tuple[str, str] | None  # (slice column, value), or None for the whole data
+
+REPORTED = {
+    "binary": ["rows", "positive_rate", "predicted_positive_rate", "accuracy", "precision", "recall", "f1", "roc_auc"],
+    "multiclass": ["rows", "accuracy", "balanced_accuracy", "f1_macro"],
+    "regression": ["rows", "mae", "rmse", "bias", "r2"],
+    "ranking": ["rows", "queries", "mrr"],
+}
+
+
+def scope_key(scope: Scope) -> str:
+    return "all" if scope is None else f"{scope[0]}={scope[1]}"
+
+
+def evaluate_expr(expr: ir.Expr, lookup: Callable[[ir.MetricKey], object]):
+    """Interpret a derived metric's expression; `lookup` gives a metric's value (a float, or an
+    array of resampled values). Returns None when a metric it needs is undefined."""
+    if isinstance(expr, ir.NumberExpr):
+        return expr.value
+    if isinstance(expr, ir.RefExpr):
+        return lookup(expr.metric)
+    if isinstance(expr, ir.NegExpr):
+        inner = evaluate_expr(expr.operand, lookup)
+        return None if inner is None else -inner
+    left, right = evaluate_expr(expr.left, lookup), evaluate_expr(expr.right, lookup)
+    if left is None or right is None:
+        return None
+    if expr.op == "+":
+        return left + right
+    if expr.op == "-":
+        return left - right
+    if expr.op == "*":
+        return left * right
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.divide(left, right)
+
+
+@dataclass(frozen=True)
+class RecordValues:
+    """The candidate's metrics in an earlier decision record: scope key -> metric key -> value."""
+
+    path: str
+    spec_sha256: str
+    values: dict[str, dict[str, MetricValue]]
+
+
+class Evaluation:
+    def __init__(self, spec: ir.Spec, data: Prepared, records: dict[str, RecordValues] | None = None):
+        self.spec = spec
+        self.data = data
+        self.records = records or {}
+        self.baselines = {b.name: b for b in spec.baselines}
+        self._subsets: dict[Scope, Prepared] = {None: data}
+        self._cache: dict[tuple, MetricValue] = {}
+        self._joint: dict[str | None, dict] = {}
+        self._factorised: dict[str, Slices] = {}
+
+    @property
+    def parties(self) -> list[str]:
+        return [CANDIDATE, *self.baselines]
+
+    @property
+    def rows(self) -> int:
+        return self.data.rows
+
+    def subset(self, scope: Scope) -> Prepared:
+        if scope not in self._subsets:
+            column, value = scope
+            self._subsets[scope] = self.data.subset(self.data.slices[column] == value)
+        return self._subsets[scope]
+
+    def factorised(self, column: str | None) -> Slices | None:
+        """A slice column as codes and names, computed once (None: the whole data)."""
+        if column is None:
+            return None
+        if column not in self._factorised:
+            self._factorised[column] = Slices.of(self.data.slices[column])
+        return self._factorised[column]
+
+    def slice_values(self, column: str) -> list[str]:
+        return list(self.factorised(column).names)
+
+    def value(self, party: str, metric: ir.MetricKey, scope: Scope = None) -> MetricValue:
+        key = (party, metric.key, scope)
+        if key not in self._cache:
+            self._cache[key] = self._compute(party, metric, scope)
+        return self._cache[key]
+
+    def note(self, party: str, metric: ir.MetricKey) -> str | None:
+        data_party = self.data.parties.get(party)
+        if data_party is None:
+            return None
+        if metric.name in ("roc_auc", "pr_auc") and data_party.score is None and data_party.decided is not None:
+            return "computed from 0/1 decisions (no score bound)"
+        return data_party.note
+
+    def _compute(self, party: str, metric: ir.MetricKey, scope: Scope) -> MetricValue:
+        derived = self.spec.derived(metric.name)
+        baseline = self.baselines.get(party)
+        if isinstance(baseline, ir.FigureBaseline):
+            return self._figure(baseline, metric, scope)
+        if isinstance(baseline, ir.RecordBaseline):
+            return self._record(party, metric, scope)
+        if derived is not None:
+            value = evaluate_expr(derived.expr, lambda m: self._number(party, m, scope))
+            if value is None:
+                return MetricValue(None, f"{derived.name} needs a metric that is undefined here")
+            if not np.isfinite(value):
+                return MetricValue(None, f"{derived.name} divides by zero here")
+            return MetricValue(float(value))
+        data = self.data.parties.get(party)
+        if self.spec.task == "binary" and metric.name in COUNT_METRIC_NAMES and data and data.decided is not None:
+            return metric_from_counts(metric.name, metric.param, self.counts(party, scope))
+        return self._builtin(party, metric, self.subset(scope))
+
+    def _number(self, party: str, metric: ir.MetricKey, scope: Scope) -> float | None:
+        return self.value(party, metric, scope).value
+
+    def _builtin(self, party: str, metric: ir.MetricKey, data: Prepared) -> MetricValue:
+        if data.rows == 0:
+            return MetricValue(None, "no rows")
+        if metric.name == "rows":
+            return MetricValue(float(data.rows))
+        if metric.name == "queries":
+            return MetricValue(float(len(np.unique(data.group))))
+        if metric.name == "n" and self.spec.task != "binary":
+            return MetricValue(float(data.weight.sum() if data.weight is not None else data.rows))
+        p = data.parties[party]
+        needs = metric_def(self.spec.task, metric.name).needs
+        score = p.decided if self.spec.task == "regression" else p.score  # a forecast is its own score
+        if "score" in needs and score is None and self.spec.task == "binary" and p.decided is not None:
+            score = p.decided.astype(float)  # a hard rule's AUC: its 0/1 decisions rank the rows
+        who = "the candidate" if party == CANDIDATE else f"baseline {party}"
+        if "decided" in needs and p.decided is None:
+            return MetricValue(None, f"{who} has no decisions")
+        if "score" in needs and score is None:
+            return MetricValue(None, f"{who} has no scores")
+        inputs = MetricInputs(
+            label=data.label,
+            decided=p.decided,
+            score=score,
+            classes=data.classes,
+            group=data.group,
+            weight=data.weight,
+        )
+        return compute(self.spec.task, metric.name, metric.param, inputs)
+
+    def counts(self, party: str, scope: Scope) -> Counts:
+        """Confusion counts of a party on the whole data or a slice, from one table of joint cells
+        per slice column shared by every party: the sufficient statistics of all count metrics."""
+        column = scope[0] if scope else None
+        if column not in self._joint:
+            decisions = {p: d.decided for p, d in self.data.parties.items() if d.decided is not None}
+            cells = JointCells.build(self.data.label, decisions, self.factorised(column), self.data.weight)
+            self._joint[column] = cells.observed()
+        c = self._joint[column][(party, scope[1] if scope else ALL)]
+        return Counts(tp=float(c.tp[0]), fp=float(c.fp[0]), tn=float(c.tn[0]), fn=float(c.fn[0]))
+
+    def _figure(self, baseline: ir.FigureBaseline, metric: ir.MetricKey, scope: Scope) -> MetricValue:
+        # a reported figure is one benchmark for the whole business: every slice is held to it
+        figure = next((f for f in baseline.figures if f.metric.key == metric.key), None)
+        if figure is None:
+            return MetricValue(None, f"{baseline.name} reports no figure for {metric.key}")
+        return MetricValue(figure.value)
+
+    def _record(self, party: str, metric: ir.MetricKey, scope: Scope) -> MetricValue:
+        record = self.records[party]
+        value = record.values.get(scope_key(scope), {}).get(metric.key)
+        if value is None:
+            return MetricValue(None, f"the record {record.path} holds no {metric.key} for {scope_key(scope)}")
+        return value
+
+    def reported_for(self, party: str) -> list[ir.MetricKey]:
+        """What the record lists for one party: figures and records only have what they hold."""
+        baseline = self.baselines.get(party)
+        if isinstance(baseline, ir.FigureBaseline):
+            return [f.metric for f in baseline.figures]
+        if isinstance(baseline, ir.RecordBaseline):
+            held = self.records[party].values.get("all", {})
+            return [m for m in self.reported_metrics() if m.key in held]
+        return self.reported_metrics()
+
+    def reported_metrics(self) -> list[ir.MetricKey]:
+        """What the record lists for every party: the task's usual metrics and all the spec uses."""
+        keys = {name: ir.MetricKey(name=name) for name in REPORTED[self.spec.task]}
+        for m in self.spec.metrics:
+            keys[m.name] = ir.MetricKey(name=m.name)
+        for key in _used_metrics(self.spec):
+            keys.setdefault(key.key, key)
+        return list(keys.values())
+
+
+def _used_metrics(spec: ir.Spec) -> list[ir.MetricKey]:
+    found = [g.metric for g in spec.guards]
+    for c in spec.comparisons():
+        found.append(c.metric)
+        if isinstance(c, ir.CompareCondition) and c.against_metric is not None:
+            found.append(c.against_metric)
+    return found

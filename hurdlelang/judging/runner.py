@@ -1,0 +1,202 @@
+"""`hurdlec run` as a pipeline: data -> evaluation -> uncertainty -> decision -> record. No
+printing here: the command line renders what comes back."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass, field
+
+from hurdlelang import __version__
+from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
+from hurdlelang.core.exit_codes import Exit
+from hurdlelang.core.suggest import did_you_mean
+from hurdlelang.data.prepare import Table, prepare, read_table
+from hurdlelang.judging.build_record import build_record
+from hurdlelang.judging.decide import decide
+from hurdlelang.judging.evaluate import Evaluation
+from hurdlelang.judging.record_baselines import load_records
+from hurdlelang.judging.uncertainty import Uncertainty, requested
+from hurdlelang.lang import ir
+from hurdlelang.lang.compiler import CompileResult
+from hurdlelang.record.model import DataFile, DecisionRecord, Override, RunInfo, Warning_, file_sha256, write_atomically
+from hurdlelang.report.summary import render_summary
+
+
+class RunFailure(Exception):
+    def __init__(self, diagnostics: list[Diagnostic], exit_code: Exit):
+        super().__init__(diagnostics[0].message if diagnostics else "run failed")
+        self.diagnostics = diagnostics
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    data_path: str
+    baseline_data: dict[str, str] = field(default_factory=dict)
+    out_path: str | None = None
+    model_id: str | None = None
+    spec_name: str | None = None
+    seed: int = 0
+    resamples: int = 1000
+    auc_method: str = "binned"
+    override: Override | None = None
+    fail_on: tuple[str, ...] = ()
+    command: str = "hurdlec run"
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    record_json: str
+    summary: str
+    exit_code: Exit
+    record_path: str
+    warnings: list[Diagnostic]
+
+
+def _pick_spec(result: CompileResult, name: str | None) -> ir.Spec:
+    names = [s.name for s in result.specs]
+    if name is None and len(result.specs) == 1:
+        return result.specs[0]
+    if name in names:
+        return result.specs[names.index(name)]
+    message = f"no spec named '{name}' in this file" if name else "this file holds several specs"
+    hint = f"choose one with --spec: {', '.join(names)}"
+    if name is not None:
+        hint = did_you_mean(name, names) or hint
+    raise RunFailure([Diagnostic("E113", message, result.path, None, hint)], Exit.SPEC_ERROR)
+
+
+def _uses_confidence(spec: ir.Spec) -> bool:
+    return any(c.confidence is not None for c in spec.comparisons())
+
+
+def _uncertainty(ev: Evaluation, options: RunOptions) -> Uncertainty | None:
+    if not _uses_confidence(ev.spec):
+        return None
+    unc = Uncertainty(ev, options.resamples, options.seed, options.auc_method)
+    requests = requested(ev)
+    # every reported metric of every party gets its interval, on the whole data and on each slice
+    scopes = [None] + [(column, v) for column in ev.spec.data.slices for v in ev.slice_values(column)]
+    for party in ev.parties:
+        whole_only = isinstance(ev.baselines.get(party), ir.FigureBaseline | ir.RecordBaseline)
+        for metric in ev.reported_for(party):
+            for scope in [None] if whole_only else scopes:
+                requests.add((party, metric, scope))
+    unc.prepare(requests)
+    return unc
+
+
+def check_tier_options(spec: ir.Spec, override: Override | None, fail_on: tuple[str, ...], path: str) -> None:
+    """--override and --fail-on must name tiers of the spec."""
+    names = [t.name for t in spec.tiers] + [spec.otherwise.name]
+    named = [("--override", override.tier)] if override else []
+    named += [("--fail-on", tier) for tier in fail_on]
+    problems = [
+        Diagnostic(
+            "E115",
+            f"{option} names tier '{tier}', which the spec does not have",
+            path,
+            None,
+            did_you_mean(tier, names) or f"tiers: {', '.join(names)}",
+        )
+        for option, tier in named
+        if tier not in names
+    ]
+    if problems:
+        raise RunFailure(problems, Exit.SPEC_ERROR)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Everything a run found, before anything is written."""
+
+    record: DecisionRecord
+    guards: list
+    tiers: list
+    rows: int
+    warnings: list[Diagnostic]
+
+
+def judge_tables(
+    spec: ir.Spec,
+    main: Table,
+    extra: dict[str, Table],
+    files: list[DataFile],
+    options: RunOptions,
+) -> Judgement:
+    """Evaluate tables already read: the part of a run shared by the command line and the API."""
+    try:
+        records, warnings = load_records(spec)
+
+        prepared = prepare(spec, main, extra, options.seed)
+    except DiagnosticError as error:
+        raise RunFailure(error.diagnostics, Exit.DATA_ERROR) from None
+    ev = Evaluation(spec, prepared, records)
+    unc = _uncertainty(ev, options)
+    guards, tiers, outcome = decide(spec, ev, unc)
+    notes = [Warning_(code=w.code, message=w.message, line=w.line) for w in spec.warnings]
+    notes += [Warning_(code=w.code, message=w.message, line=None) for w in warnings]
+    run = RunInfo(
+        command=options.command,
+        seed=options.seed,
+        resamples=options.resamples,
+        auc_method=options.auc_method,
+        fail_on=list(options.fail_on),
+        exit_code=0,
+        versions=versions(),
+    )
+    record = build_record(spec, ev, unc, guards, tiers, outcome, files, options.model_id, options.override, notes, run)
+    if record.outcome.tier in options.fail_on:
+        record.outcome.blocking = True
+    record.run.exit_code = int(exit_code(record))
+    return Judgement(record, guards, tiers, prepared.rows, warnings)
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": platform.python_version(), "hurdlelang": __version__}
+    for package in ("numpy", "pandas", "scikit-learn", "pyarrow"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def data_file(table: Table, role: str) -> DataFile:
+    """How the record names a data file read from disk: its path, SHA-256 and rows."""
+    return DataFile(role=role, path=table.path, sha256=file_sha256(table.path), rows=len(table.frame))
+
+
+def exit_code(record: DecisionRecord) -> Exit:
+    final = record.outcome
+    if final.status == "inconclusive":
+        return Exit.INCONCLUSIVE
+    return Exit.BLOCKING if final.blocking else Exit.OK
+
+
+def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
+    spec = _pick_spec(result, options.spec_name)
+    check_tier_options(spec, options.override, options.fail_on, result.path)
+    try:
+        main = read_table(options.data_path)
+        extra = {name: read_table(path, f"--baseline-data {name}=FILE") for name, path in options.baseline_data.items()}
+    except DiagnosticError as error:
+        raise RunFailure(error.diagnostics, Exit.DATA_ERROR) from None
+    files = [data_file(main, "predictions")] + [data_file(t, f"baseline {name}") for name, t in extra.items()]
+    judged = judge_tables(spec, main, extra, files, options)
+    record_json = judged.record.model_dump_json(indent=2)
+    target = options.out_path or f"{spec.name}.decision.json"
+    try:
+        write_atomically(target, record_json + "\n")
+    except OSError as error:
+        problem = Diagnostic(
+            "O001",
+            f"cannot write the record: {error.strerror or error}",
+            target,
+            hint="check that the folder exists and is writable",
+        )
+        raise RunFailure([problem], Exit.OUTPUT_ERROR) from None
+    summary = render_summary(judged.record, target, spec.tier_titles())
+    return RunOutcome(record_json, summary, Exit(judged.record.run.exit_code), target, judged.warnings)

@@ -1,0 +1,287 @@
+"""Stage 2: Lark parse tree -> AST. One method per grammar rule; no checking happens here."""
+
+from __future__ import annotations
+
+import re
+
+from lark import Token, Transformer, v_args
+
+from hurdlelang.core.source import Span
+from hurdlelang.lang import ast_nodes as ast
+
+
+def _span(meta) -> Span:
+    return Span(meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _tok_span(token: Token) -> Span:
+    return Span(token.line, token.column, token.end_line, token.end_column)
+
+
+def _name(token: Token) -> ast.Name:
+    return ast.Name(token.value, _tok_span(token))
+
+
+_ESCAPE = re.compile(r'\\(["\\])')
+
+
+def _unquote(token: Token | None) -> str | None:
+    """A string's text. Only \\" and \\\\ are escapes; any other backslash is kept as written, so a
+    Windows path reads as it looks."""
+    return _ESCAPE.sub(r"\1", token.value[1:-1]) if token is not None else None
+
+
+def _of(items, kind) -> tuple:
+    return tuple(i for i in items if isinstance(i, kind))
+
+
+def _binding(kind: str):
+    def build(self, meta, children):
+        return ast.Binding(kind, children[0], _span(meta))
+
+    return build
+
+
+def _field(key: str):
+    def build(self, meta, children):
+        value = " ".join(_unquote(c) for c in children)
+        return ast.Field(key, value, _span(meta), _tok_span(children[-1]))
+
+    return build
+
+
+def _binary(op: str):
+    def build(self, meta, children):
+        left, right = children
+        return ast.BinOp(op, left, right, _span(meta))
+
+    return build
+
+
+@v_args(meta=True)
+class AstBuilder(Transformer):
+    def start(self, meta, specs):
+        return list(specs)
+
+    def spec(self, meta, children):
+        name, title, *items = children
+        return ast.Spec(
+            name=_name(name),
+            title=_unquote(title),
+            fields=_of(items, ast.Field),
+            data=_of(items, ast.DataBlock),
+            baselines=_of(items, ast.Baseline),
+            metrics=_of(items, ast.MetricDef),
+            hurdles=_of(items, ast.Hurdles),
+            examples=_of(items, ast.Example),
+            span=_span(meta),
+        )
+
+    owner = _field("owner")
+    description = _field("description")
+    version = _field("version")
+
+    def task(self, meta, children):
+        (value,) = children
+        return ast.Field("task", value.value, _span(meta), _tok_span(value))
+
+    # ---- data ----
+
+    def data(self, meta, bindings):
+        return ast.DataBlock(tuple(bindings), _span(meta))
+
+    label = _binding("label")
+    predict = _binding("predict")
+    weight = _binding("weight")
+    group = _binding("group")
+    id_binding = _binding("id")
+
+    def score(self, meta, children):
+        return ast.Binding("score", children[0], _span(meta))
+
+    def slice(self, meta, columns):
+        return ast.Binding("slice", tuple(columns), _span(meta))
+
+    def missing_policy(self, meta, children):
+        return ast.Binding("missing", _name(children[0]), _span(meta))
+
+    def score_list(self, meta, scores):
+        return tuple(scores)
+
+    def class_score(self, meta, children):
+        column, class_name = children
+        label = None
+        if class_name is not None:
+            label = _unquote(class_name) if class_name.type == "STRING" else class_name.value
+        return ast.ClassScore(column, label, _span(meta))
+
+    def class_name(self, meta, children):
+        return children[0]
+
+    def rule(self, meta, children):
+        column, op, threshold = children
+        return ast.Rule(column, op.value if op else None, threshold, _span(meta))
+
+    def bare_column(self, meta, children):
+        return ast.Column(children[0].value, _span(meta))
+
+    def quoted_column(self, meta, children):
+        return ast.Column(_unquote(children[0]), _span(meta))
+
+    # ---- baselines ----
+
+    def baseline(self, meta, children):
+        name, title, *items = children
+        return ast.Baseline(_name(name), _unquote(title), tuple(items), _span(meta))
+
+    def record(self, meta, children):
+        return ast.Binding("record", ast.Name(_unquote(children[0]), _tok_span(children[0])), _span(meta))
+
+    def strategy(self, meta, children):
+        return ast.Binding("strategy", _name(children[0]), _span(meta))
+
+    def figure(self, meta, children):
+        metric, value, rows = children
+        return ast.Binding("figure", ast.Figure(metric, value, rows, _span(meta)), _span(meta))
+
+    # ---- derived metrics ----
+
+    def metric_def(self, meta, children):
+        name, title, direction, expr = children
+        return ast.MetricDef(_name(name), _unquote(title), direction, expr, _span(meta))
+
+    def higher_better(self, meta, children):
+        return "higher"
+
+    def lower_better(self, meta, children):
+        return "lower"
+
+    add = _binary("+")
+    sub = _binary("-")
+    mul = _binary("*")
+    div = _binary("/")
+
+    def neg(self, meta, children):
+        return ast.Neg(children[0], _span(meta))
+
+    # ---- hurdles ----
+
+    def hurdles(self, meta, children):
+        confidence, *items = children
+        return ast.Hurdles(
+            confidence, _of(items, ast.Guard), _of(items, ast.Tier), _of(items, ast.Otherwise), _span(meta)
+        )
+
+    def confidence(self, meta, children):
+        return ast.Confidence(children[0], _span(meta))
+
+    def require(self, meta, children):
+        metric, (op, bounds), scope = children
+        return ast.Guard(metric, op, bounds, scope, _span(meta))
+
+    def guard_compare(self, meta, children):
+        op, bound = children
+        return op.value, (bound,)
+
+    def guard_between(self, meta, children):
+        return "between", tuple(children)
+
+    def tier(self, meta, children):
+        name, title, confidence, *conditions = children
+        return ast.Tier(_name(name), _unquote(title), confidence, tuple(conditions), _span(meta))
+
+    def otherwise(self, meta, children):
+        name, title = children
+        return ast.Otherwise(_name(name), _unquote(title), _span(meta))
+
+    def any_of(self, meta, children):
+        parts = []
+        for c in children:
+            parts.extend(c.parts if isinstance(c, ast.AnyOf) else [c])
+        return ast.AnyOf(tuple(parts), _span(meta))
+
+    def all_of(self, meta, children):
+        parts = []
+        for c in children:
+            parts.extend(c.parts if isinstance(c, ast.AllOf) else [c])
+        return ast.AllOf(tuple(parts), _span(meta))
+
+    def negate(self, meta, children):
+        return ast.Not(children[0], _span(meta))
+
+    def compare(self, meta, children):
+        metric, op, operand, scope, confidence = children
+        return ast.Compare(metric, op.value, operand, scope, confidence, _span(meta))
+
+    def beats(self, meta, children):
+        metric, baseline, margin, scope, confidence = children
+        return ast.Beats(metric, _name(baseline), margin, False, scope, confidence, _span(meta))
+
+    def no_worse(self, meta, children):
+        metric, baseline, margin, scope, confidence = children
+        return ast.Beats(metric, _name(baseline), margin, True, scope, confidence, _span(meta))
+
+    def baseline_metric(self, meta, children):
+        baseline, metric = children
+        return ast.BaselineMetric(_name(baseline), metric, _span(meta))
+
+    def margin(self, meta, children):
+        return children[0]
+
+    def every_slice(self, meta, children):
+        return ast.Scope(_name(children[0]), None, _span(meta))
+
+    def one_slice(self, meta, children):
+        name, value = children
+        return ast.Scope(_name(name), _unquote(value), _span(meta))
+
+    def metric_ref(self, meta, children):
+        name, param = children
+        return ast.MetricRef(_name(name), param, _span(meta))
+
+    # ---- examples ----
+
+    def example(self, meta, children):
+        title, *items = children
+        return ast.Example(_unquote(title), _of(items, ast.Given), _of(items, ast.Expect), _span(meta))
+
+    def given(self, meta, children):
+        party, *values = children
+        return ast.Given(_name(party) if party is not None else None, tuple(values), _span(meta))
+
+    def given_value(self, meta, children):
+        metric, value = children
+        return metric, value
+
+    def expect(self, meta, children):
+        return ast.Expect(_name(children[0]), _span(meta))
+
+    # ---- numbers ----
+
+    def quantity(self, meta, children):
+        number, unit = children
+        if unit is None:
+            return number
+        sep = "" if unit == "%" else " "
+        return ast.Quantity(number.value, unit, _span(meta), f"{number.text}{sep}{unit}")
+
+    def negative(self, meta, children):
+        q = children[0]
+        return ast.Quantity(-q.value, q.unit, _span(meta), f"-{q.text}")
+
+    def points_unit(self, meta, children):
+        return "points"
+
+    def percent_unit(self, meta, children):
+        return "%"
+
+    def named_unit(self, meta, children):
+        return children[0].value
+
+    def number(self, meta, children):
+        token = children[0]
+        return ast.Quantity(float(token.value.replace("_", "")), None, _span(meta), token.value)
+
+
+def build(tree, path: str) -> ast.File:
+    return ast.File(path, tuple(AstBuilder().transform(tree)))

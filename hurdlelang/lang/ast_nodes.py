@@ -1,0 +1,286 @@
+"""Stage 2: the AST. Typed, immutable nodes, each with the span of source it came from.
+
+The AST says what was written, not whether it makes sense: names are unresolved and numbers
+keep their units as written. The checker (hurdlelang/lang/check/checker.py) turns it into the IR.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hurdlelang.core.source import Span
+
+
+@dataclass(frozen=True)
+class Name:
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with an optional unit as written: `0.45`, `5 points`, `20%`, `38 GBP`."""
+
+    value: float
+    unit: str | None  # None, "%", "points", or a unit word such as "GBP"
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Rule:
+    """`COLUMN [CMP NUMBER]`: a decision rule over a score, or a column of decisions."""
+
+    column: Column
+    op: str | None
+    threshold: Quantity | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class ClassScore:
+    """One score column, for one class when `for CLASS` is given (multiclass)."""
+
+    column: Column
+    class_name: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Binding:
+    """One line of a `data` block, or a baseline's `predict`/`score`: `label x`, `slice a, b` ..."""
+
+    kind: str  # label, score, predict, weight, slice, group, id, missing
+    value: Column | Rule | Name | tuple
+    span: Span
+
+
+@dataclass(frozen=True)
+class DataBlock:
+    bindings: tuple[Binding, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class MetricRef:
+    name: Name
+    param: Quantity | None
+    span: Span
+
+    @property
+    def text(self) -> str:
+        return self.name.value + (f"@{self.param.text}" if self.param else "")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """`precision = 0.41 [from 12_000 rows]` in a figure baseline."""
+
+    metric: MetricRef
+    value: Quantity
+    rows: Quantity | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Baseline:
+    name: Name
+    title: str | None
+    items: tuple[Binding, ...]  # predict / score / record / strategy / figure
+    span: Span
+
+
+# ---- expressions of derived metrics ----
+
+
+@dataclass(frozen=True)
+class BinOp:
+    op: str  # + - * /
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class Neg:
+    operand: Expr
+    span: Span
+
+
+Expr = Quantity | MetricRef | BinOp | Neg
+
+
+@dataclass(frozen=True)
+class MetricDef:
+    name: Name
+    title: str | None
+    direction: str | None  # "higher", "lower" or None (higher by default)
+    expr: Expr
+    span: Span
+
+
+# ---- hurdles ----
+
+
+@dataclass(frozen=True)
+class Confidence:
+    level: Quantity
+    span: Span
+
+
+@dataclass(frozen=True)
+class Scope:
+    """`in every SLICE` (value None) or `in SLICE = "VALUE"`."""
+
+    slice: Name
+    value: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class BaselineMetric:
+    baseline: Name
+    metric: MetricRef
+    span: Span
+
+
+@dataclass(frozen=True)
+class Compare:
+    metric: MetricRef
+    op: str
+    operand: Quantity | BaselineMetric
+    scope: Scope | None
+    confidence: Confidence | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Beats:
+    """`metric beats B [by m]`, or with non_inferior `metric no worse than B [by m]`."""
+
+    metric: MetricRef
+    baseline: Name
+    margin: Quantity | None
+    non_inferior: bool
+    scope: Scope | None
+    confidence: Confidence | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class AllOf:
+    parts: tuple[Condition, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple[Condition, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Not:
+    part: Condition
+    span: Span
+
+
+Condition = Compare | Beats | AllOf | AnyOf | Not
+
+
+@dataclass(frozen=True)
+class Guard:
+    """`require METRIC CMP q` or `require METRIC between q1 and q2`, optionally per slice."""
+
+    metric: MetricRef
+    op: str  # a comparison, or "between"
+    bounds: tuple[Quantity, ...]
+    scope: Scope | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: Name
+    title: str | None
+    confidence: Confidence | None
+    conditions: tuple[Condition, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Otherwise:
+    name: Name
+    title: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Hurdles:
+    confidence: Confidence | None
+    guards: tuple[Guard, ...]
+    tiers: tuple[Tier, ...]
+    otherwise: tuple[Otherwise, ...]
+    span: Span
+
+
+# ---- examples ----
+
+
+@dataclass(frozen=True)
+class Given:
+    party: Name | None  # None: the candidate
+    values: tuple[tuple[MetricRef, Quantity], ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Expect:
+    tier: Name
+    span: Span
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    givens: tuple[Given, ...]
+    expects: tuple[Expect, ...]
+    span: Span
+
+
+# ---- the spec ----
+
+
+@dataclass(frozen=True)
+class Field:
+    """A header line: `owner "..."`, `description "..."`, `version "..."`, `task binary`."""
+
+    key: str
+    value: str
+    span: Span
+    value_span: Span
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: Name
+    title: str | None
+    fields: tuple[Field, ...]
+    data: tuple[DataBlock, ...]
+    baselines: tuple[Baseline, ...]
+    metrics: tuple[MetricDef, ...]
+    hurdles: tuple[Hurdles, ...]
+    examples: tuple[Example, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class File:
+    path: str
+    specs: tuple[Spec, ...]

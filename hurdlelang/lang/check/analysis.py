@@ -1,0 +1,196 @@
+"""Static analysis of checked hurdles: tiers that can never be reached, conditions that contradict,
+tiers that are not staggered, figures judged at a confidence level without a sample size.
+
+Each top-level condition of a tier becomes a bound on one quantity: the candidate's level of a
+metric, its improvement over a baseline, or its difference from a baseline's value; a quantity is
+identified by everything that changes its meaning (metric, baseline, scope, confidence). Compound
+conditions (or / not) are compared only by their text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hurdlelang.core.diagnostics import Diagnostic
+from hurdlelang.core.source import Span
+from hurdlelang.lang import ir
+
+
+@dataclass(frozen=True)
+class Bound:
+    """`quantity >= value` (lower) or `quantity <= value` (upper), inclusive or strict."""
+
+    key: tuple
+    lower: bool
+    value: float
+    inclusive: bool
+    condition: ir.Condition
+
+    def at_least_as_strict(self, other: Bound) -> bool:
+        if self.value != other.value:
+            return self.value > other.value if self.lower else self.value < other.value
+        return other.inclusive or not self.inclusive
+
+    def stricter(self, other: Bound) -> bool:
+        return self.at_least_as_strict(other) and not other.at_least_as_strict(self)
+
+    def describe(self) -> str:
+        return self.condition.text
+
+    @property
+    def demanding(self) -> bool:
+        """Does a stricter bound ask for a better model? (Not so for a cap on recall, or on bias.)"""
+        if self.key[0] == "improvement":
+            return True
+        direction = self.condition.direction
+        return (direction == "higher" and self.lower) or (direction == "lower" and not self.lower)
+
+
+def _scope(scope: ir.Scope | None) -> tuple:
+    return (scope.slice, scope.value) if scope else ()
+
+
+def _bound(c: ir.Condition) -> Bound | None:
+    if isinstance(c, ir.CompareCondition):
+        lower = c.op in (">=", ">")
+        if c.against is None:
+            key = ("level", c.metric.key, _scope(c.scope), c.confidence)
+            return Bound(key, lower, c.threshold, c.op in (">=", "<="), c)
+        key = ("versus", c.metric.key, c.against, c.against_metric.key, _scope(c.scope), c.confidence)
+        return Bound(key, lower, 0.0, c.op in (">=", "<="), c)
+    if isinstance(c, ir.BeatsCondition):
+        relative = bool(c.margin and c.margin.relative)
+        key = ("improvement", c.metric.key, c.baseline, relative, _scope(c.scope), c.confidence)
+        margin = c.margin.value if c.margin else 0.0
+        if c.non_inferior:
+            return Bound(key, True, -margin, True, c)
+        return Bound(key, True, margin, c.margin is not None, c)
+    return None
+
+
+def _span(span: ir.SpanIR) -> Span:
+    return Span(span.line, span.column, span.end_line, span.end_column)
+
+
+Bounds = dict[tuple, list[Bound]]  # (quantity key, is lower bound) -> the tier's bounds on it
+
+
+def _implies(bounds: Bounds, opaque: set[str], target: ir.Condition) -> bool:
+    wanted = _bound(target)
+    if wanted is None:
+        return target.text in opaque
+    return any(b.at_least_as_strict(wanted) for b in bounds.get((wanted.key, wanted.lower), ()))
+
+
+def _split(tier: ir.Tier) -> tuple[Bounds, set[str]]:
+    bounds: Bounds = {}
+    opaque = set()
+    for c in tier.conditions:
+        b = _bound(c)
+        if b is None:
+            opaque.add(c.text)
+        else:
+            bounds.setdefault((b.key, b.lower), []).append(b)
+    return bounds, opaque
+
+
+def _all(bounds: Bounds) -> list[Bound]:
+    return [b for group in bounds.values() for b in group]
+
+
+def _contradictions(tier: ir.Tier, bounds: list[Bound], path: str) -> list[Diagnostic]:
+    found = []
+    for low in (b for b in bounds if b.lower):
+        for high in (b for b in bounds if not b.lower and b.key == low.key):
+            if low.value > high.value or (low.value == high.value and not (low.inclusive and high.inclusive)):
+                later = max(low, high, key=lambda b: (b.condition.span.line, b.condition.span.column))
+                found.append(
+                    Diagnostic(
+                        "W303",
+                        f"tier '{tier.name}' can never be reached: "
+                        f"'{low.describe()}' and '{high.describe()}' cannot both hold",
+                        path,
+                        _span(later.condition.span),
+                        "one of the two bounds is probably mistyped",
+                    )
+                )
+    return found
+
+
+def _figure_without_rows(spec: ir.Spec, path: str) -> list[Diagnostic]:
+    figures = {b.name: {f.metric.key: f for f in b.figures} for b in spec.baselines if isinstance(b, ir.FigureBaseline)}
+    found = []
+
+    for c in spec.comparisons():
+        baseline = getattr(c, "baseline", None) or getattr(c, "against", None)
+        metric = c.against_metric if isinstance(c, ir.CompareCondition) and c.against else c.metric
+        figure = figures.get(baseline, {}).get(metric.key) if baseline else None
+        if figure is not None and figure.rows is None and c.confidence is not None:
+            found.append(
+                Diagnostic(
+                    "W305",
+                    f"{baseline}'s {metric.key} has no sample size, "
+                    f"so it is treated as exact at {c.confidence:.0%} confidence",
+                    path,
+                    _span(c.span),
+                    f"say how many rows it came from: {metric.key} = {figure.value:g} from N rows",
+                )
+            )
+    return found
+
+
+def _unreachable(spec: ir.Spec, split, path: str) -> list[Diagnostic]:
+    found = []
+    for j, lower_tier in enumerate(spec.tiers):
+        bounds_j, opaque_j = split[j]
+        for better in spec.tiers[:j]:
+            if better.conditions and all(_implies(bounds_j, opaque_j, c) for c in better.conditions):
+                found.append(
+                    Diagnostic(
+                        "W302",
+                        f"tier '{lower_tier.name}' can never be reached: whenever its conditions hold, "
+                        f"so do those of the better tier '{better.name}'",
+                        path,
+                        _span(lower_tier.span),
+                        f"loosen '{lower_tier.name}' below '{better.name}', or reorder the tiers",
+                    )
+                )
+                break
+    return found
+
+
+def _not_staggered(spec: ir.Spec, split, path: str) -> list[Diagnostic]:
+    """A demanding bound of a tier stricter than the loosest bound on the same quantity in any
+    better tier. Keeping only the loosest bound seen so far makes this linear in the tiers."""
+    found = []
+    loosest: dict[tuple, tuple[Bound, ir.Tier]] = {}
+    for tier, (bounds, _) in zip(spec.tiers, split, strict=True):
+        for b in (b for b in _all(bounds) if b.demanding):
+            seen = loosest.get((b.key, b.lower))
+            if seen and b.stricter(seen[0]):
+                a, better = seen
+                found.append(
+                    Diagnostic(
+                        "W304",
+                        f"tier '{tier.name}' asks '{b.describe()}', more than the better tier "
+                        f"'{better.name}' asks ('{a.describe()}')",
+                        path,
+                        _span(b.condition.span),
+                        "hurdles should get lower from the best tier down",
+                    )
+                )
+        for b in _all(bounds):
+            seen = loosest.get((b.key, b.lower))
+            if seen is None or seen[0].stricter(b):
+                loosest[(b.key, b.lower)] = (b, tier)
+    return found
+
+
+def analyse(spec: ir.Spec, path: str) -> list[Diagnostic]:
+    split = [_split(t) for t in spec.tiers]
+    found: list[Diagnostic] = []
+    for tier, (bounds, _) in zip(spec.tiers, split, strict=True):
+        found += _contradictions(tier, _all(bounds), path)
+    found += _unreachable(spec, split, path)
+    found += _not_staggered(spec, split, path)
+    return found + _figure_without_rows(spec, path)

@@ -1,0 +1,421 @@
+"""Stage 3: AST -> checked spec (IR). Resolves names, normalises units, and reports every
+problem of a file in one pass rather than stopping at the first. Static analysis of the tiers
+(reachability, staggering) lives apart, in hurdlelang/lang/check/analysis.py."""
+
+from __future__ import annotations
+
+import math
+
+from hurdlelang.core.diagnostics import Diagnostic
+from hurdlelang.core.source import Source, Span
+from hurdlelang.core.suggest import did_you_mean
+from hurdlelang.lang import ast_nodes as ast
+from hurdlelang.lang import ir
+from hurdlelang.lang.catalogue import TASKS, lookup
+from hurdlelang.lang.check.analysis import analyse
+from hurdlelang.lang.check.context import Context, Party, span_ir
+from hurdlelang.lang.check.hurdles import condition as check_condition
+from hurdlelang.lang.check.hurdles import confidence, example, guard
+from hurdlelang.lang.check.metrics import check_derived, level, resolve
+
+REQUIRED_FIELDS = {"owner": 'owner "team-name"', "task": "task binary"}
+STRATEGIES = {
+    "binary": ("most_frequent", "prior", "stratified", "uniform"),
+    "multiclass": ("most_frequent", "prior", "stratified", "uniform"),
+    "regression": ("mean", "median"),
+    "ranking": (),
+}
+POLICIES = ("error", "drop")
+_WHAT_IS_PREDICTED = {"multiclass": "classes", "regression": "values", "ranking": "scores"}
+
+
+def unique(ctx: Context, names: list[ast.Name], what: str) -> None:
+    first: dict[str, ast.Name] = {}
+    for name in names:
+        if name.value in first:
+            earlier = first[name.value].span
+            ctx.report(
+                "E103",
+                f"{what} '{name.value}' is already defined at line {earlier.line}",
+                name.span,
+                f"give each {what} its own name",
+            )
+        else:
+            first[name.value] = name
+
+
+def _one(ctx: Context, items: tuple, what: str):
+    for extra in items[1:]:
+        ctx.report("E112", f"{what} is given more than once", extra.span, f"merge the {what}s into one")
+    return items[0] if items else None
+
+
+def _by_kind(ctx: Context, bindings) -> dict[str, ast.Binding]:
+    by_kind: dict[str, ast.Binding] = {}
+    for binding in bindings:
+        if binding.kind in by_kind and binding.kind != "figure":
+            ctx.report("E108", f"'{binding.kind}' is given more than once", binding.span, "keep one")
+        by_kind.setdefault(binding.kind, binding)
+    return by_kind
+
+
+class Checker:
+    def __init__(self, source: Source):
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+
+    def check_file(self, file: ast.File) -> list[ir.Spec]:
+        ctx = Context(self.source, self.diagnostics)
+        if not file.specs:
+            ctx.report(
+                "E110", "this file holds no spec", Span(1, 1, 1, 2), 'a spec starts with: spec NAME "title" { ... }'
+            )
+        unique(ctx, [s.name for s in file.specs], "spec")
+        specs = [self.check_spec(spec) for spec in file.specs]
+        return [s for s in specs if s is not None]
+
+    def check_spec(self, spec: ast.Spec) -> ir.Spec | None:
+        ctx = Context(self.source, self.diagnostics)
+        errors_before = sum(d.is_error for d in self.diagnostics)
+        diagnostics_before = len(self.diagnostics)
+        fields = self._fields(ctx, spec)
+        ctx.task = self._task(ctx, fields.get("task"))
+        ctx.data = self._data(ctx, spec)
+        baselines = self._baselines(ctx, spec)
+        unique(ctx, [m.name for m in spec.metrics], "metric")
+        for m in spec.metrics:
+            if lookup(m.name.value, ctx.task) is not None:
+                ctx.report(
+                    "E103",
+                    f"metric '{m.name.value}' is a built-in metric",
+                    m.name.span,
+                    "name the derived metric differently",
+                )
+        derived = check_derived(ctx, spec.metrics)
+        hurdles = self._hurdles(ctx, spec)
+        failed = sum(d.is_error for d in self.diagnostics) > errors_before
+        if failed or hurdles is None or ctx.data is None or ctx.task is None:
+            return None
+        level_, guards, tiers, otherwise, examples = hurdles
+        checked = ir.Spec(
+            name=spec.name.value,
+            title=spec.title,
+            owner=fields["owner"].value,
+            description=fields["description"].value if "description" in fields else None,
+            version=fields["version"].value if "version" in fields else None,
+            task=ctx.task,
+            data=ctx.data,
+            baselines=baselines,
+            metrics=derived,
+            confidence=level_,
+            guards=guards,
+            tiers=tiers,
+            otherwise=otherwise,
+            examples=examples,
+            source=ir.SourceInfo(path=self.source.path, sha256=self.source.sha256),
+        )
+        self.diagnostics.extend(analyse(checked, self.source.path))
+        # the spec keeps its own warnings, so that every record made from it (command line or API) does
+        inside = [
+            d
+            for d in self.diagnostics[diagnostics_before:]
+            if not d.is_error and d.span and spec.span.line <= d.span.line <= spec.span.end_line
+        ]
+        warnings = [ir.SpecWarning(code=d.code, message=d.message, line=d.span.line) for d in inside]
+        return checked.model_copy(update={"warnings": sorted(warnings, key=lambda w: (w.line, w.code))})
+
+    # ---- header ----
+
+    def _fields(self, ctx: Context, spec: ast.Spec) -> dict[str, ast.Field]:
+        by_key: dict[str, ast.Field] = {}
+        for f in spec.fields:
+            if f.key in by_key:
+                ctx.report("E108", f"'{f.key}' is given more than once", f.span, "keep one")
+            by_key.setdefault(f.key, f)
+        for key, example_line in REQUIRED_FIELDS.items():
+            if key not in by_key:
+                ctx.report(
+                    "E111",
+                    f"spec '{spec.name.value}' has no '{key}'",
+                    spec.name.span,
+                    f"add a line such as: {example_line}",
+                )
+        return by_key
+
+    def _task(self, ctx: Context, field: ast.Field | None) -> str | None:
+        if field is None:
+            return None
+        if field.value not in TASKS:
+            hint = did_you_mean(field.value, TASKS) or f"task kinds: {', '.join(TASKS)}"
+            ctx.report("E104", f"unknown task kind '{field.value}'", field.value_span, hint)
+            return None
+        return field.value
+
+    # ---- data ----
+
+    def _rule(self, ctx: Context, binding: ast.Binding) -> ir.PredictRule | None:
+        rule: ast.Rule = binding.value
+        if rule.threshold is not None:
+            if ctx.task in ("multiclass", "regression", "ranking"):
+                ctx.report(
+                    "E120",
+                    f"a {ctx.task} prediction is a column of {_WHAT_IS_PREDICTED[ctx.task]}, not a rule",
+                    rule.span,
+                    f"write: predict {rule.column.name}",
+                )
+                return None
+            if rule.threshold.unit not in (None, "%"):
+                ctx.report(
+                    "E203",
+                    f"a decision threshold is a number or a percentage, not '{rule.threshold.text}'",
+                    rule.threshold.span,
+                    "write it as a number or a percentage, e.g. 0.35 or 35%",
+                )
+                return None
+        threshold = None
+        if rule.threshold is not None:
+            threshold = rule.threshold.value / (100 if rule.threshold.unit == "%" else 1)
+        return ir.PredictRule(column=rule.column.name, op=rule.op, threshold=threshold)
+
+    def _scores(self, ctx: Context, binding: ast.Binding) -> list[ir.ClassScore] | None:
+        scores: tuple[ast.ClassScore, ...] = binding.value
+        per_class = [s for s in scores if s.class_name is not None]
+        if ctx.task == "multiclass":
+            if len(per_class) != len(scores) or len(scores) < 2:
+                ctx.report(
+                    "E120",
+                    "multiclass scores are one probability column per class",
+                    binding.span,
+                    'write: score p_billing for "billing", p_tech for "tech", ...',
+                )
+                return None
+        elif per_class or len(scores) > 1:
+            ctx.report("E120", f"a {ctx.task} spec binds one score column", binding.span, "write: score COLUMN")
+            return None
+        if ctx.task == "regression":
+            ctx.report(
+                "E120",
+                "regression predictions are values, bound with predict",
+                binding.span,
+                f"write: predict {scores[0].column.name}",
+            )
+            return None
+        return [ir.ClassScore(column=s.column.name, class_name=s.class_name) for s in scores]
+
+    def _data(self, ctx: Context, spec: ast.Spec) -> ir.DataBindings | None:
+        block = _one(ctx, spec.data, "data block")
+        if block is None:
+            ctx.report(
+                "E105",
+                f"spec '{spec.name.value}' has no data block",
+                spec.name.span,
+                "add: data { label COLUMN  predict COLUMN ... }",
+            )
+            return None
+        by_kind = _by_kind(ctx, block.bindings)
+        ok = True
+        if "label" not in by_kind:
+            ctx.report("E105", "the data block binds no 'label'", block.span, "add: label COLUMN (the ground truth)")
+            ok = False
+        if ctx.task == "ranking":
+            if "group" not in by_kind:
+                ctx.report(
+                    "E105",
+                    "a ranking spec needs the query id",
+                    block.span,
+                    "add: group COLUMN (which rows belong to one query)",
+                )
+                ok = False
+            if "predict" in by_kind:
+                ctx.report(
+                    "E120",
+                    "a ranking is judged from scores, not decisions",
+                    by_kind["predict"].span,
+                    "bind the item score with: score COLUMN",
+                )
+                ok = False
+        elif "group" in by_kind:
+            ctx.report(
+                "E120",
+                f"'group' is for ranking specs, not {ctx.task}",
+                by_kind["group"].span,
+                "remove it, or set: task ranking",
+            )
+            ok = False
+        if ctx.task in ("regression",) and "predict" not in by_kind:
+            ctx.report("E105", "the data block binds no 'predict'", block.span, "add: predict COLUMN (the forecast)")
+            ok = False
+        predict = self._rule(ctx, by_kind["predict"]) if "predict" in by_kind else None
+        scores = self._scores(ctx, by_kind["score"]) if "score" in by_kind and ctx.task else []
+        policy = "error"
+        if "missing" in by_kind:
+            policy = by_kind["missing"].value.value
+            if policy not in POLICIES:
+                ctx.report(
+                    "E117",
+                    f"unknown missing-value policy '{policy}'",
+                    by_kind["missing"].value.span,
+                    did_you_mean(policy, POLICIES) or "write: missing error, or: missing drop",
+                )
+                ok = False
+        slices = [c.name for c in by_kind["slice"].value] if "slice" in by_kind else []
+        ctx.slices = set(slices)
+        if not ok or scores is None or ("predict" in by_kind and predict is None):
+            return None
+        column = lambda kind: by_kind[kind].value.name if kind in by_kind else None  # noqa: E731
+        return ir.DataBindings(
+            label=by_kind["label"].value.name,
+            scores=scores,
+            predict=predict,
+            weight=column("weight"),
+            slices=slices,
+            group=column("group"),
+            id=column("id"),
+            missing=policy,
+        )
+
+    # ---- baselines ----
+
+    def _baselines(self, ctx: Context, spec: ast.Spec) -> list:
+        unique(ctx, [b.name for b in spec.baselines], "baseline")
+        result = []
+        for baseline in spec.baselines:
+            checked = self._baseline(ctx, baseline)
+            if checked is not None:
+                result.append(checked)
+        return result
+
+    def _baseline(self, ctx: Context, node: ast.Baseline):
+        name = node.name.value
+        kinds = {"predict": "column", "score": "column", "figure": "figures", "record": "record", "strategy": "dummy"}
+        found = {kinds[i.kind] for i in node.items}
+        if len(found) != 1:
+            problem = "says nothing about itself" if not found else "mixes " + " and ".join(sorted(found))
+            ctx.report(
+                "E109",
+                f"baseline '{name}' {problem}",
+                node.name.span,
+                'a baseline is one of: predict/score COLUMN, figures (precision = 0.41), record "FILE", strategy NAME',
+            )
+            ctx.parties[name] = Party(name, "invalid")
+            return None
+        kind = found.pop()
+        common = {"name": name, "title": node.title}
+        by_kind = _by_kind(ctx, node.items)
+        if kind == "column":
+            predict = self._rule(ctx, by_kind["predict"]) if "predict" in by_kind else None
+            scores = self._scores(ctx, by_kind["score"]) if "score" in by_kind and ctx.task else []
+            ctx.parties[name] = Party(name, kind, has_decisions=predict is not None, has_scores=bool(scores))
+            if scores is None or ("predict" in by_kind and predict is None):
+                return None
+            return ir.ColumnBaseline(predict=predict, scores=scores, **common)
+        ctx.parties[name] = Party(name, kind)
+        if kind == "record":
+            return ir.RecordBaseline(path=by_kind["record"].value.value, **common)
+        if kind == "dummy":
+            strategy = by_kind["strategy"].value
+            allowed = STRATEGIES.get(ctx.task or "", ())
+            if strategy.value not in allowed:
+                hint = did_you_mean(strategy.value, allowed) or (
+                    f"strategies for {ctx.task}: {', '.join(allowed)}" if allowed else "ranking has no dummy strategies"
+                )
+                ctx.report("E116", f"unknown strategy '{strategy.value}' for task {ctx.task}", strategy.span, hint)
+                return None
+            return ir.DummyBaseline(strategy=strategy.value, **common)
+        figures, ok = self._figures(ctx, name, [i.value for i in node.items])
+        ctx.parties[name].figures = {f.metric.key: f for f in figures}
+        if not ok:
+            ctx.parties[name].kind = "invalid"  # its errors are reported; conditions on it say no more
+            return None
+        return ir.FigureBaseline(figures=figures, **common)
+
+    def _figures(self, ctx: Context, baseline: str, items: list[ast.Figure]) -> tuple[list[ir.Figure], bool]:
+        figures, ok, seen = [], True, set()
+        for item in items:
+            metric = resolve(ctx, item.metric)
+            value = level(ctx, item.value, metric, "figure")
+            rows = None
+            if item.rows is not None:
+                rows = item.rows.value
+                if not math.isfinite(rows) or rows < 1 or rows != int(rows):
+                    ctx.report(
+                        "E202",
+                        f"'{item.rows.text}' is not a number of rows",
+                        item.rows.span,
+                        "write a whole number, e.g. 12_000",
+                    )
+                    ok, rows = False, None
+            if metric is None or value is None:
+                ok = False
+                continue
+            if metric.key.key in seen:
+                ctx.report(
+                    "E108",
+                    f"baseline '{baseline}' gives {metric.key.key} twice",
+                    item.span,
+                    "keep one figure per metric",
+                )
+                ok = False
+                continue
+            seen.add(metric.key.key)
+            unit = None if item.value.unit in (None, "%") else item.value.unit
+            figures.append(ir.Figure(metric=metric.key, value=value, rows=int(rows) if rows else None, unit=unit))
+        return figures, ok
+
+    # ---- hurdles and examples ----
+
+    def _hurdles(self, ctx: Context, spec: ast.Spec):
+        block = _one(ctx, spec.hurdles, "hurdles block")
+        if block is None:
+            ctx.report(
+                "E106",
+                f"spec '{spec.name.value}' has no hurdles",
+                spec.name.span,
+                "add: hurdles { tier NAME { ... }  otherwise NAME }",
+            )
+            return None
+        level_ = confidence(ctx, block.confidence, None)
+        if not block.tiers:
+            ctx.report("E106", "the hurdles block has no tiers", block.span, 'add: tier NAME "action" { CONDITION }')
+        unique(ctx, [t.name for t in block.tiers] + [o.name for o in block.otherwise], "tier")
+        for extra in block.otherwise[1:]:
+            ctx.report("E112", "'otherwise' is given more than once", extra.span, "keep one fall-back")
+        if not block.otherwise:
+            ctx.report(
+                "E107",
+                "the hurdles block has no 'otherwise' tier",
+                block.span,
+                'add a fall-back last: otherwise keep_as_is "Keep the as-is process"',
+            )
+        guards = [guard(ctx, g) for g in block.guards]
+        tiers = []
+        for tier in block.tiers:
+            if not tier.conditions:
+                ctx.report(
+                    "E106", f"tier '{tier.name.value}' has no conditions", tier.name.span, "add at least one condition"
+                )
+            tier_level = confidence(ctx, tier.confidence, level_)
+            conditions = [check_condition(ctx, c, tier_level) for c in tier.conditions]
+            tiers.append(
+                ir.Tier(
+                    name=tier.name.value,
+                    title=tier.title,
+                    confidence=tier_level,
+                    conditions=[c for c in conditions if c is not None],
+                    span=span_ir(tier.span),
+                )
+            )
+        names = [t.name.value for t in block.tiers] + [o.name.value for o in block.otherwise]
+        unique(ctx, [ast.Name(e.name, e.span) for e in spec.examples], "example")
+        examples = [example(ctx, e, names) for e in spec.examples]
+        if not block.otherwise:
+            return None
+        o = block.otherwise[0]
+        otherwise = ir.Fallback(name=o.name.value, title=o.title, span=span_ir(o.span))
+        return level_, [g for g in guards if g], tiers, otherwise, [e for e in examples if e]
+
+
+def check(file: ast.File, source: Source) -> tuple[list[ir.Spec], list[Diagnostic]]:
+    checker = Checker(source)
+    specs = checker.check_file(file)
+    return specs, sorted(checker.diagnostics, key=Diagnostic.sort_key)

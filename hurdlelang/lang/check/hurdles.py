@@ -1,0 +1,339 @@
+"""Checking the hurdles block (guards, tiers, conditions) and the examples."""
+
+from __future__ import annotations
+
+from hurdlelang.core.suggest import did_you_mean
+from hurdlelang.lang import ast_nodes as ast
+from hurdlelang.lang import ir
+from hurdlelang.lang.catalogue import Direction, Needs
+from hurdlelang.lang.check.context import Context, MetricType, span_ir
+from hurdlelang.lang.check.metrics import level, quantity_unit, resolve
+
+CANDIDATE = "candidate"
+
+
+def confidence(ctx: Context, node: ast.Confidence | None, inherited: float | None) -> float | None:
+    if node is None:
+        return inherited
+    value = node.level.value
+    if not 50 < value < 100:
+        ctx.report(
+            "E210",
+            f"a confidence level of {node.level.text}% is outside (50%, 100%)",
+            node.span,
+            "95% is usual; 99% for costly mistakes",
+        )
+        return inherited
+    return value / 100
+
+
+def needs_met(ctx: Context, metric: MetricType, party: str, span) -> bool:
+    """Does the candidate (or a column baseline) have the data this metric is computed from?"""
+    data = ctx.data
+    if data is None or ctx.task is None:
+        return True
+    if party == CANDIDATE:
+        has_decisions = data.predict is not None or (ctx.task == "multiclass" and bool(data.scores))
+        has_scores = bool(data.scores)
+    else:
+        p = ctx.parties[party]
+        if p.kind != "column":
+            return True
+        has_decisions, has_scores = p.has_decisions, p.has_scores
+        # a hard rule still ranks rows: its binary AUCs are computed from its 0/1 decisions
+        if ctx.task == "binary" and metric.key.name in ("roc_auc", "pr_auc"):
+            has_scores = has_scores or has_decisions
+    who = "the data block" if party == CANDIDATE else f"baseline '{party}'"
+    if Needs.SCORES in metric.needs and not has_scores:
+        ctx.report(
+            "E205",
+            f"'{metric.key.key}' is computed from scores, but {who} binds none",
+            span,
+            "bind the probability (or ranking score) column with: score COLUMN",
+        )
+        return False
+    if Needs.DECISIONS in metric.needs and not has_decisions:
+        ctx.report(
+            "E205",
+            f"'{metric.key.key}' is computed from decisions, but {who} has no predict",
+            span,
+            "add: predict COLUMN >= THRESHOLD (or a column of decisions)",
+        )
+        return False
+    return True
+
+
+def scope(ctx: Context, node: ast.Scope | None) -> ir.Scope | None | bool:
+    if node is None:
+        return None
+    name = node.slice.value
+    if name not in ctx.slices:
+        known = sorted(ctx.slices)
+        hint = did_you_mean(name, known) or (
+            f"slices bound: {', '.join(known)}" if known else f"bind it in the data block: slice {name}"
+        )
+        ctx.report("E114", f"unknown slice '{name}'", node.slice.span, hint)
+        return False
+    return ir.Scope(slice=name, value=node.value)
+
+
+def baseline_party(ctx: Context, name: ast.Name) -> bool:
+    if name.value in ctx.parties:
+        return True
+    known = sorted(ctx.parties)
+    hint = did_you_mean(name.value, known) or (
+        f"baselines defined: {', '.join(known)}" if known else "define it: baseline NAME { predict COLUMN }"
+    )
+    ctx.report("E102", f"unknown baseline '{name.value}'", name.span, hint)
+    return False
+
+
+def provides(ctx: Context, baseline: str, metric: MetricType, span) -> bool:
+    party = ctx.parties[baseline]
+    if party.kind == "invalid":
+        return False
+    if party.kind == "figures" and metric.key.key not in party.figures:
+        have = ", ".join(party.figures) or "none"
+        ctx.report(
+            "E207",
+            f"baseline '{baseline}' reports no figure for {metric.key.key}",
+            span,
+            f"add it to the baseline: {metric.key.key} = VALUE (figures given: {have})",
+        )
+        return False
+    return needs_met(ctx, metric, baseline, span)
+
+
+def _direction_warning(ctx: Context, metric: MetricType, op: str, span, negated: bool) -> None:
+    against = (metric.direction is Direction.HIGHER and op in ("<=", "<")) or (
+        metric.direction is Direction.LOWER and op in (">=", ">")
+    )
+    if against == negated:  # under `not`, `recall < 0.2` asks for recall >= 0.2: no warning
+        return
+    name, better = metric.key.key, metric.direction.value
+    effect = "sets a ceiling on good performance" if better == "higher" else "demands a worse model"
+    if negated:
+        message = f"{name} is better when {better}, so 'not ... {op} ...' {effect}"
+        hint = "did you mean the comparison without 'not'?"
+    else:
+        message = f"{name} is better when {better}, so '{op}' {effect}"
+        hint = f"did you mean '{'>=' if better == 'higher' else '<='}'?"
+    ctx.report("W301", message, span, hint)
+
+
+def _margin(ctx: Context, q: ast.Quantity, metric: MetricType) -> ir.Margin | None:
+    if q.unit == "%":
+        return ir.Margin(value=q.value / 100, relative=True, text=q.text)
+    if q.unit == "points":
+        if not metric.is_proportion:
+            ctx.report(
+                "E203",
+                f"points are for proportions; '{metric.key.key}' is not one",
+                q.span,
+                "use a relative margin such as 'by 10%', or a number in the metric's unit",
+            )
+            return None
+        return ir.Margin(value=q.value / 100, relative=False, text=q.text)
+    if not quantity_unit(q).fits(metric.unit):
+        ctx.report(
+            "E203",
+            f"'{q.text}' is in {quantity_unit(q)}, but {metric.key.key} is in {metric.unit}",
+            q.span,
+            f"write the margin in {metric.unit}, or as a share: 'by 10%'",
+        )
+        return None
+    return ir.Margin(value=q.value, relative=False, text=q.text)
+
+
+def condition(ctx: Context, cond: ast.Condition, inherited: float | None, negated: bool = False) -> ir.Condition | None:
+    text, span = ctx.text(cond.span), span_ir(cond.span)
+    if isinstance(cond, ast.AllOf | ast.AnyOf):
+        parts = [condition(ctx, p, inherited, negated) for p in cond.parts]
+        if any(p is None for p in parts):
+            return None
+        model = ir.AllOf if isinstance(cond, ast.AllOf) else ir.AnyOf
+        return model(parts=parts, text=text, span=span)
+    if isinstance(cond, ast.Not):
+        part = condition(ctx, cond.part, inherited, not negated)
+        return ir.Not(part=part, text=text, span=span) if part else None
+    metric = resolve(ctx, cond.metric)
+    where = scope(ctx, cond.scope)
+    level_ = confidence(ctx, cond.confidence, inherited)
+    if isinstance(cond, ast.Compare):
+        return _compare(ctx, cond, metric, where, level_, text, span, negated)
+    known = baseline_party(ctx, cond.baseline)
+    if metric is None or where is False or not known:
+        return None
+    if metric.direction is Direction.NONE:
+        ctx.report(
+            "E206",
+            f"'{metric.key.key}' describes the data; no value of it is better than another",
+            cond.metric.span,
+            "compare it with a level instead, e.g. in a guard: require ... between 2% and 30%",
+        )
+        return None
+    margin = _margin(ctx, cond.margin, metric) if cond.margin else None
+    usable = needs_met(ctx, metric, CANDIDATE, cond.metric.span) & provides(
+        ctx, cond.baseline.value, metric, cond.baseline.span
+    )
+    if (cond.margin and margin is None) or not usable:
+        return None
+    return ir.BeatsCondition(
+        metric=metric.key,
+        baseline=cond.baseline.value,
+        margin=margin,
+        non_inferior=cond.non_inferior,
+        direction=metric.direction.value,
+        scope=where,
+        confidence=level_,
+        text=text,
+        span=span,
+    )
+
+
+def _compare(ctx, cond: ast.Compare, metric, where, level_, text, span, negated) -> ir.Condition | None:
+    if metric is not None:
+        _direction_warning(ctx, metric, cond.op, cond.span, negated)
+    if isinstance(cond.operand, ast.Quantity):
+        threshold = level(ctx, cond.operand, metric)
+        if (
+            metric is None
+            or threshold is None
+            or where is False
+            or not needs_met(ctx, metric, CANDIDATE, cond.metric.span)
+        ):
+            return None
+        return ir.CompareCondition(
+            metric=metric.key,
+            direction=metric.direction.value,
+            op=cond.op,
+            threshold=threshold,
+            scope=where,
+            confidence=level_,
+            text=text,
+            span=span,
+        )
+    other = cond.operand
+    known = baseline_party(ctx, other.baseline)
+    right = resolve(ctx, other.metric)
+    if metric is None or right is None or not known or where is False:
+        return None
+    if not metric.unit.fits(right.unit):
+        ctx.report(
+            "E209", f"cannot compare {metric.unit} with {right.unit}", cond.span, "compare quantities of one unit"
+        )
+        return None
+    usable = needs_met(ctx, metric, CANDIDATE, cond.metric.span) & provides(
+        ctx, other.baseline.value, right, other.span
+    )
+    if not usable:
+        return None
+    return ir.CompareCondition(
+        metric=metric.key,
+        direction=metric.direction.value,
+        op=cond.op,
+        against=other.baseline.value,
+        against_metric=right.key,
+        scope=where,
+        confidence=level_,
+        text=text,
+        span=span,
+    )
+
+
+_BOUND = {">=": ("low", True), ">": ("low", False), "<=": ("high", True), "<": ("high", False)}
+
+
+def guard(ctx: Context, node: ast.Guard) -> ir.Guard | None:
+    metric = resolve(ctx, node.metric)
+    where = scope(ctx, node.scope)
+    bounds = [level(ctx, q, metric, "bound") for q in node.bounds]
+    if metric is None or where is False or any(b is None for b in bounds):
+        return None
+    if not needs_met(ctx, metric, CANDIDATE, node.metric.span):
+        return None
+    fields: dict = {}
+    if node.op == "between":
+        low, high = bounds
+        if low > high:
+            ctx.report(
+                "E208",
+                f"'between {node.bounds[0].text} and {node.bounds[1].text}' holds no value",
+                node.span,
+                "write the smaller bound first",
+            )
+            return None
+        fields = {"low": low, "high": high}
+    else:
+        side, inclusive = _BOUND[node.op]
+        fields = {side: bounds[0], f"{side}_inclusive": inclusive}
+    _trivial_guard(ctx, node, metric, fields)
+    return ir.Guard(metric=metric.key, scope=where, text=ctx.text(node.span), span=span_ir(node.span), **fields)
+
+
+def _trivial_guard(ctx: Context, node: ast.Guard, metric: MetricType, fields: dict) -> None:
+    """W306: a guard at the edge of its metric's range either always holds or never does."""
+    low, high = fields.get("low"), fields.get("high")
+    low_in, high_in = fields.get("low_inclusive", True), fields.get("high_inclusive", True)
+    text, name = ctx.text(node.span), metric.key.key
+    never = (low is not None and (low > metric.high or (low == metric.high and not low_in))) or (
+        high is not None and (high < metric.low or (high == metric.low and not high_in))
+    )
+    if never:
+        edge = (
+            f"never above {metric.high:g}" if low is not None and low >= metric.high else f"never below {metric.low:g}"
+        )
+        ctx.report(
+            "W306", f"'{text}' can never hold: {name} is {edge}", node.span, "loosen the bound, or drop the guard"
+        )
+        return
+    low_free = low is None or (low < metric.low or (low == metric.low and low_in))
+    high_free = high is None or (high > metric.high or (high == metric.high and high_in))
+    if low_free and high_free:
+        ctx.report(
+            "W306",
+            f"'{text}' always holds: {name} is never outside {metric.low:g} to {metric.high:g}".replace("inf", "∞"),
+            node.span,
+            "tighten the bound, or drop the guard",
+        )
+
+
+def example(ctx: Context, node: ast.Example, tiers: list[str]) -> ir.Example | None:
+    ok = True
+    given: dict[str, dict[str, float]] = {}
+    for line in node.givens:
+        party = CANDIDATE
+        if line.party is not None:
+            if not baseline_party(ctx, line.party):
+                ok = False
+                continue
+            party = line.party.value
+        values = given.setdefault(party, {})
+        for ref, q in line.values:
+            metric = resolve(ctx, ref)
+            value = level(ctx, q, metric, "value")
+            if metric is None or value is None:
+                ok = False
+                continue
+            if metric.key.key in values:
+                ctx.report("E108", f"{metric.key.key} of {party} is given twice", ref.span, "give each value once")
+                ok = False
+            values[metric.key.key] = value
+    if len(node.expects) != 1:
+        span = node.expects[1].span if node.expects else node.span
+        what = "more than one 'expect'" if node.expects else "no 'expect'"
+        ctx.report("E121", f'example "{node.name}" has {what}', span, "an example ends with exactly one: expect TIER")
+        return None
+    expected = node.expects[0].tier
+    if expected.value not in tiers:
+        hint = did_you_mean(expected.value, tiers) or f"tiers: {', '.join(tiers)}"
+        ctx.report(
+            "E115",
+            f"example \"{node.name}\" expects tier '{expected.value}', which does not exist",
+            expected.span,
+            hint,
+        )
+        return None
+    if not ok:
+        return None
+    return ir.Example(name=node.name, given=given, expect=expected.value, span=span_ir(node.span))

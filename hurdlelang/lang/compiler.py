@@ -1,0 +1,74 @@
+"""The front end as one call: read -> parse -> AST -> checked spec, collecting diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
+from hurdlelang.core.source import Source, Span
+from hurdlelang.lang import ir
+from hurdlelang.lang.ast_builder import build
+from hurdlelang.lang.check.checker import check
+from hurdlelang.lang.parser import parse
+from hurdlelang.lang.recovery import LOCAL_CODES, MAX_ERRORS, blank, defined_in
+
+
+@dataclass
+class CompileResult:
+    path: str
+    source: Source | None
+    specs: list[ir.Spec] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.is_error for d in self.diagnostics)
+
+
+def compile_source(source: Source) -> CompileResult:
+    syntax: list[Diagnostic] = []
+    text, tree, blanked = source.text, None, ""
+    while tree is None and len(syntax) < MAX_ERRORS:
+        try:
+            tree = parse(Source(source.path, text))
+        except DiagnosticError as error:
+            problem = error.diagnostics[0]
+            syntax.append(problem)
+            if problem.code == "E003":
+                break
+            recovered, removed = blank(text, problem.span.line)
+            if recovered == text:
+                break
+            text, blanked = recovered, blanked + removed
+    if not syntax:
+        specs, diagnostics = check(build(tree, source.path), source)
+        return CompileResult(source.path, source, specs, diagnostics)
+    found = list(syntax)
+    if tree is not None:
+        _, rest = check(build(tree, source.path), Source(source.path, text))
+        found += [d for d in rest if d.code in LOCAL_CODES and not defined_in(d, blanked)]
+    return CompileResult(source.path, source, [], sorted(found, key=Diagnostic.sort_key))
+
+
+def compile_path(path: str | Path) -> CompileResult:
+    try:
+        source = Source.read(path)
+    except OSError as error:
+        problem = Diagnostic(
+            "E004", f"cannot read the spec: {error.strerror or error}", str(path), None, "check the path"
+        )
+        return CompileResult(str(path), None, diagnostics=[problem])
+    except UnicodeDecodeError as error:
+        raw = error.object
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        problem = Diagnostic(
+            "E004",
+            f"cannot read the spec: byte 0x{raw[error.start]:02x} is not UTF-8",
+            str(path),
+            Span(line, column, line, column + 1),
+            "save the file as UTF-8 text",
+        )
+        return CompileResult(str(path), None, diagnostics=[problem])
+    return compile_source(source)

@@ -1,0 +1,317 @@
+"""Stage 3 output: the checked spec (IR). Pydantic models, exportable as JSON and JSON Schema.
+
+Everything here is resolved: names exist, units are normalised (45% -> 0.45, 5 points -> 0.05),
+confidence levels are inherited down to each condition, and each condition keeps the source text
+and span it came from, for reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Op = Literal[">=", ">", "<=", "<"]
+Task = Literal["binary", "multiclass", "regression", "ranking"]
+DirectionIR = Literal["higher", "lower", "zero", "none"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
+
+
+class SpanIR(Model):
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+class MetricKey(Model):
+    """A metric as the evaluator knows it: a built-in (with its @k / @beta) or a derived one."""
+
+    name: str
+    param: float | None = None
+
+    @property
+    def key(self) -> str:
+        return self.name if self.param is None else f"{self.name}@{self.param:g}"
+
+
+# ---- data ----
+
+
+class PredictRule(Model):
+    """How decisions are made: `column op threshold`, or a column that already holds them."""
+
+    column: str
+    op: Op | None = None
+    threshold: float | None = None
+
+
+class ClassScore(Model):
+    column: str
+    class_name: str | None = None  # multiclass: the class this column holds the probability of
+
+
+class DataBindings(Model):
+    label: str
+    scores: list[ClassScore] = []
+    predict: PredictRule | None = None  # None: multiclass decides by the most probable class
+    weight: str | None = None
+    slices: list[str] = []
+    group: str | None = None
+    id: str | None = None
+    missing: Literal["error", "drop"] = "error"
+
+
+# ---- baselines ----
+
+
+class ColumnBaseline(Model):
+    """The as-is process, in the same data, paired row by row with the candidate."""
+
+    kind: Literal["column"] = "column"
+    name: str
+    title: str | None = None
+    predict: PredictRule | None = None
+    scores: list[ClassScore] = []
+
+
+class Figure(Model):
+    metric: MetricKey
+    value: float
+    rows: int | None = None  # the sample size the figure came from, for its own interval
+    unit: str | None = None
+
+
+class FigureBaseline(Model):
+    """Numbers the business already reports."""
+
+    kind: Literal["figures"] = "figures"
+    name: str
+    title: str | None = None
+    figures: list[Figure]
+
+
+class RecordBaseline(Model):
+    """An earlier decision record: the model in production now."""
+
+    kind: Literal["record"] = "record"
+    name: str
+    title: str | None = None
+    path: str
+
+
+class DummyBaseline(Model):
+    """A trivial strategy, as scikit-learn's dummy estimators define them."""
+
+    kind: Literal["dummy"] = "dummy"
+    name: str
+    title: str | None = None
+    strategy: Literal["most_frequent", "prior", "stratified", "uniform", "mean", "median"]
+
+
+Baseline = Annotated[ColumnBaseline | FigureBaseline | RecordBaseline | DummyBaseline, Field(discriminator="kind")]
+
+# ---- derived metrics ----
+
+
+class NumberExpr(Model):
+    kind: Literal["number"] = "number"
+    value: float
+    unit: str | None = None
+
+
+class RefExpr(Model):
+    kind: Literal["ref"] = "ref"
+    metric: MetricKey
+
+
+class BinaryExpr(Model):
+    kind: Literal["binary"] = "binary"
+    op: Literal["+", "-", "*", "/"]
+    left: Expr
+    right: Expr
+
+
+class NegExpr(Model):
+    kind: Literal["neg"] = "neg"
+    operand: Expr
+
+
+Expr = Annotated[NumberExpr | RefExpr | BinaryExpr | NegExpr, Field(discriminator="kind")]
+
+
+class DerivedMetric(Model):
+    name: str
+    title: str | None = None
+    direction: DirectionIR = "higher"
+    unit: str | None = None
+    expr: Expr
+    text: str
+
+
+# ---- hurdles ----
+
+
+class Scope(Model):
+    """`in every SLICE` (value None) or `in SLICE = "VALUE"`."""
+
+    slice: str
+    value: str | None = None
+
+
+class Margin(Model):
+    """`by 5 points` (absolute 0.05), `by 20%` (relative 0.20), `by 2 GBP` (absolute)."""
+
+    value: float
+    relative: bool
+    text: str
+
+
+class CompareCondition(Model):
+    """`metric op threshold`, or `metric op baseline.metric` when `against` is set."""
+
+    kind: Literal["compare"] = "compare"
+    metric: MetricKey
+    direction: DirectionIR
+    op: Op
+    threshold: float | None = None
+    against: str | None = None  # a baseline's name: compare with its value of the same metric
+    against_metric: MetricKey | None = None
+    scope: Scope | None = None
+    confidence: float | None = None
+    text: str
+    span: SpanIR
+
+
+class BeatsCondition(Model):
+    """`metric beats B [by m]`; with non_inferior, `metric no worse than B [by m]`."""
+
+    kind: Literal["beats"] = "beats"
+    metric: MetricKey
+    baseline: str
+    margin: Margin | None = None
+    non_inferior: bool = False
+    direction: DirectionIR
+    scope: Scope | None = None
+    confidence: float | None = None
+    text: str
+    span: SpanIR
+
+
+class AllOf(Model):
+    kind: Literal["all"] = "all"
+    parts: list[Condition]
+    text: str
+    span: SpanIR
+
+
+class AnyOf(Model):
+    kind: Literal["any"] = "any"
+    parts: list[Condition]
+    text: str
+    span: SpanIR
+
+
+class Not(Model):
+    kind: Literal["not"] = "not"
+    part: Condition
+    text: str
+    span: SpanIR
+
+
+Condition = Annotated[CompareCondition | BeatsCondition | AllOf | AnyOf | Not, Field(discriminator="kind")]
+
+
+class Guard(Model):
+    """`require METRIC op bound` or `require METRIC between low and high`: judged on point values."""
+
+    metric: MetricKey
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+    scope: Scope | None = None
+    text: str
+    span: SpanIR
+
+
+class Tier(Model):
+    name: str
+    title: str | None = None
+    confidence: float | None = None
+    conditions: list[Condition]
+    span: SpanIR
+
+
+class Fallback(Model):
+    name: str
+    title: str | None = None
+    span: SpanIR
+
+
+class Example(Model):
+    name: str
+    given: dict[str, dict[str, float]]  # party ("candidate" or a baseline) -> metric key -> value
+    expect: str
+    span: SpanIR
+
+
+class SpecWarning(Model):
+    """A compiler warning about the spec (W3xx), kept with it for the records made from it."""
+
+    code: str
+    message: str
+    line: int
+
+
+class SourceInfo(Model):
+    path: str
+    sha256: str
+
+
+class Spec(Model):
+    name: str
+    title: str | None = None
+    owner: str
+    description: str | None = None
+    version: str | None = None
+    task: Task
+    data: DataBindings
+    baselines: list[Baseline] = []
+    metrics: list[DerivedMetric] = []
+    confidence: float | None = None
+    guards: list[Guard] = []
+    tiers: list[Tier]
+    otherwise: Fallback
+    examples: list[Example] = []
+    warnings: list[SpecWarning] = []
+    source: SourceInfo
+
+    def baseline(self, name: str):
+        return next(b for b in self.baselines if b.name == name)
+
+    def derived(self, name: str) -> DerivedMetric | None:
+        return next((m for m in self.metrics if m.name == name), None)
+
+    def tier_titles(self) -> dict[str, str | None]:
+        return {t.name: t.title for t in self.tiers}
+
+    def comparisons(self) -> Iterator[CompareCondition | BeatsCondition]:
+        """Every comparison of every tier, including those inside and / or / not."""
+        stack: list[Condition] = [c for tier in reversed(self.tiers) for c in reversed(tier.conditions)]
+        while stack:
+            c = stack.pop()
+            if isinstance(c, AllOf | AnyOf):
+                stack.extend(reversed(c.parts))
+            elif isinstance(c, Not):
+                stack.append(c.part)
+            else:
+                yield c
+
+
+for _model in (BinaryExpr, NegExpr, AllOf, AnyOf, Not):
+    _model.model_rebuild()

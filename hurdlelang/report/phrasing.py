@@ -1,0 +1,541 @@
+"""Stage 7: a decision record as a page a product owner can read without help (`hurdlec report`).
+
+This module reads a record and says what it means in words: the decision, each condition as a
+sentence with both sides and the hurdle, the numbers formatted for people. report_markdown.py and
+report_html.py lay those words out; report_chart.py draws the HTML's charts. Only the standard
+library and pydantic are imported here: a report needs the record, never the evaluation stack.
+
+The record does not say outright which way a `beats` condition counts as better, nor whether its
+margin is relative or in points: both are read from the condition's `formula` (which the decider
+writes in one of a few fixed shapes) and its source text. Anything unexpected falls back to plain
+numbers rather than to a guess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+
+from hurdlelang.record.model import ConditionEntry, DecisionRecord, IntervalEntry, MetricEntry, TierEntry
+
+Format = Literal["md", "html"]
+CANDIDATE = "candidate"
+ALL_ROWS = "all"
+
+OP_WORDS = {">=": "at least", ">": "above", "<=": "at most", "<": "below"}
+OP_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+STATE_WORDS = {"held": "held", "failed": "failed", "undefined": "undefined"}
+STATE_MARKS = {"held": "✓", "failed": "✗", "undefined": "?"}
+
+
+class RecordError(Exception):
+    """The file is not a decision record this report can read: one line, with a hint."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def load_record(path: str | Path) -> DecisionRecord:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RecordError("record file not found", "give the JSON file that `hurdlec run` wrote (--out)") from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise RecordError(f"record cannot be read: {reason}", "check the path and its permissions") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RecordError(
+            f"record is not JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+            "give the JSON file that `hurdlec run` wrote, not the spec or the data",
+        ) from None
+    try:
+        return DecisionRecord.model_validate(data)
+    except ValidationError as error:
+        problems = error.errors()
+        first = problems[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the top level"
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        raise RecordError(
+            f"not a valid decision record: {where}: {first['msg']}{more}",
+            'give a record written by `hurdlec run` of a compatible version (schema_version "1")',
+        ) from None
+
+
+def render(record: DecisionRecord, fmt: Format) -> str:
+    if fmt == "html":
+        from hurdlelang.report.html import render_html
+
+        return render_html(record)
+    from hurdlelang.report.markdown import render_markdown
+
+    return render_markdown(record)
+
+
+# ---- numbers and dates ----
+
+
+def num(value: float | None) -> str:
+    """A number for people: thousands separated, four significant digits, never an exponent above 1."""
+    if value is None:
+        return "—"
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
+def _short(value: float) -> str:
+    """A magnitude in percent or points: 20.5, 10, 0.25 (one decimal at most, unless it is small)."""
+    value = abs(value)
+    text = f"{value:.2g}" if value < 1 else f"{value:.1f}"
+    return text.removesuffix(".0")
+
+
+def pct(level: float | None) -> str:
+    """A confidence level: 0.95 -> 95%, 0.975 -> 97.5%."""
+    return "—" if level is None else f"{level * 100:.4g}%"
+
+
+def when(created_at: str) -> str:
+    try:
+        moment = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    except ValueError:
+        return created_at
+    zone = "UTC" if moment.utcoffset() is not None and not moment.utcoffset() else moment.strftime("%z")
+    return f"{moment.day} {moment:%B %Y, %H:%M} {zone}".strip()
+
+
+def interval_text(iv: IntervalEntry | None) -> str:
+    if iv is None or iv.reason or (iv.low is None and iv.high is None):
+        return ""
+    return f"{num(iv.low) if iv.low is not None else '−∞'} – {num(iv.high) if iv.high is not None else '∞'}"
+
+
+# ---- reading a condition ----
+
+Form = Literal["level", "against", "beats"]
+Direction = Literal["higher", "lower", "zero"]
+_GAINS = {"candidate - baseline": "higher", "baseline - candidate": "lower", "|baseline| - |candidate|": "zero"}
+_BETTER = {"higher": "higher", "lower": "lower", "zero": "closer to zero"}
+_WORSE = {"higher": "lower", "lower": "higher", "zero": "further from zero"}
+_AGAINST = re.compile(r"^candidate (?P<metric>\S+) - (?P<party>[^.\s]+)\.(?P<other>\S+) ")
+_POINTS = re.compile(r"\bby\s+[0-9][0-9_.]*\s+points?\b")
+_UNIT = re.compile(r"(?:\bby|[<>]=?)\s+-?[0-9][0-9_.]*\s*([A-Za-z][A-Za-z/]*)")
+_NOT_UNITS = {"point", "points", "in", "at", "and", "or", "from", "confidence"}
+
+
+def _unit(text: str) -> str:
+    """The unit the spec wrote after the hurdle's number (`by 2 GBP`, `>= 5 GBP`), or ''."""
+    match = _UNIT.search(text)
+    return match[1] if match and match[1] not in _NOT_UNITS else ""
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a format shows names from the record (metrics, baselines, tiers) and free text from it.
+
+    Both escape: every string in a record came from a spec or a command line, i.e. from users."""
+
+    name: Callable[[str], str] = str
+    text: Callable[[str], str] = str
+
+
+PLAIN = Style()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one comparison means: its form, which way is better, how its margin is counted."""
+
+    cond: ConditionEntry
+    form: Form
+    direction: Direction = "higher"
+    relative: bool = False
+    points: bool = False
+    other_metric: str | None = None  # `against`: the baseline's metric (hit_rate@5 >= bestseller.hit_rate@1)
+    unit: str = ""  # a unit written after the number in the spec ("by 2 GBP"), shown after values
+
+    @property
+    def metric(self) -> str:
+        return self.cond.metric or "?"
+
+    @property
+    def baseline(self) -> str | None:
+        return self.cond.baseline
+
+    @property
+    def side(self) -> Literal["lower", "upper"]:
+        return "upper" if self.cond.op in ("<=", "<") else "lower"
+
+    @property
+    def baseline_metric(self) -> str:
+        return self.other_metric or self.metric
+
+    # -- the statistic, in words and in short --
+
+    def stat(self, value: float | None, signed: bool = True) -> str:
+        """The statistic compared with the hurdle, short: 0.851, +36%, +20.5 pts."""
+        if value is None:
+            return "—"
+        if self.form == "level":
+            return num(value) + (f" {self.unit}" if self.unit else "")
+        if self.relative:
+            text, unit = _short(value * 100), "%"
+        elif self.points:
+            text, unit = _short(value * 100), (" pts" if signed else " points")
+        else:
+            text, unit = num(abs(value)), (f" {self.unit}" if self.unit else "")
+        if not signed or text == "0":
+            return text + unit
+        return ("+" if value > 0 else "-") + text + unit
+
+    def gain_words(self, value: float) -> str:
+        """An improvement in words: '20.5 points higher', '36.0% lower', '3 points lower'."""
+        words = _BETTER[self.direction] if value >= 0 else _WORSE[self.direction]
+        return f"{self.stat(value, signed=False)} {words}"
+
+    def stat_label(self) -> str:
+        if self.form == "level":
+            return self.metric
+        if self.form == "against":
+            return f"candidate − {self.baseline}"
+        return f"improvement over {self.baseline}"
+
+    def hurdle_short(self) -> str:
+        return f"{OP_SIGNS.get(self.cond.op or '', '?')} {self.stat(self.cond.required)}"
+
+    # -- sentences (every name and text from the record goes through the style, which escapes it) --
+
+    def requirement(self, st: Style = PLAIN, level: float | None = None) -> str:
+        """The condition as a sentence: 'precision must be at least 0.9'. `level`: the tier's
+        confidence level, not repeated."""
+        c, m = self.cond, st.name(self.metric)
+        if self.form == "level":
+            text = f"{m} must be {OP_WORDS.get(c.op or '', c.op)} {self.stat(c.required)}"
+        elif self.form == "against":
+            other = st.name(f"{self.baseline}.{self.baseline_metric}")
+            text = f"{m} must be {OP_WORDS.get(c.op or '', c.op)} {other}"
+        else:
+            text = self._beats_requirement(st)
+        if c.scope and c.scope.startswith("every "):
+            text += f", in every {st.name(c.scope.removeprefix('every '))}"
+        elif c.scope:
+            text += f", on the rows where {st.text(c.scope)}"
+        if c.confidence is not None and c.confidence != level:
+            text += f", judged at {pct(c.confidence)} confidence"
+        return text
+
+    def _beats_requirement(self, st: Style) -> str:
+        c, m, b = self.cond, st.name(self.metric), st.name(self.baseline or "?")
+        required = c.required or 0.0
+        if required > 0:
+            return f"{m} must be at least {self.gain_words(required)} than {b}"
+        if required < 0:
+            return f"{m} must be no more than {self.stat(required, signed=False)} {_WORSE[self.direction]} than {b}"
+        if c.op == ">":
+            return f"{m} must be {_BETTER[self.direction]} than {b}"
+        return f"{m} must be no {_WORSE[self.direction]} than {b}"
+
+    def measured(self, candidate: float | None, baseline: float | None, observed: float | None, st: Style) -> str:
+        """What the data say, without the verdict: 'candidate 0.5425 vs rules 0.3375: 20.5 points higher'."""
+        if self.form == "level":
+            return f"measured {num(observed)}"
+        if self.form == "against":
+            names = st.name(self.metric), st.name(f"{self.baseline}.{self.baseline_metric}")
+            sides = f"candidate {names[0]} {num(candidate)} vs {names[1]} {num(baseline)}"
+        else:
+            unit = f" {self.unit}" if self.unit else ""
+            sides = f"candidate {num(candidate)}{unit} vs {st.name(self.baseline or '?')} {num(baseline)}{unit}"
+        if observed is None:
+            return sides
+        if self.form == "against":
+            return f"{sides}: a difference of {self.stat(observed)}"
+        return f"{sides}: {self.gain_words(observed)}"
+
+    def bound_words(self, bound: float) -> str:
+        if self.form != "beats":
+            return f"{'at least' if self.side == 'lower' else 'at most'} {self.stat(bound)}"
+        if self.side == "upper":
+            return f"at most {self.stat(bound)}"
+        return f"{'at least' if bound >= 0 else 'at worst'} {self.gain_words(bound)}"
+
+    def verdict(self, state: str, candidate, baseline, observed, bound, reason: str | None, st: Style = PLAIN) -> str:
+        """The outcome of one judgement, as a sentence."""
+        c = self.cond
+        why = st.text(reason) if reason else None
+        if state == "undefined" and observed is None:
+            return f"Could not be judged: {why or 'a value it needs is undefined'}."
+        text = self.measured(candidate, baseline, observed, st)
+        text = text[0].upper() + text[1:]
+        hurdle = self.hurdle_short()
+        if c.confidence is not None and bound is not None:
+            sure = f"with {pct(c.confidence)} confidence {self.bound_words(bound)}"
+            clears = "clears" if state == "held" else "does not clear"
+            return f"{text}; {sure}, which {clears} the hurdle ({hurdle})."
+        if c.confidence is not None:
+            return f"{text}; the hurdle is {hurdle}. Not judged: {why or 'its interval is undefined'}."
+        clears = "clears" if state == "held" else "does not clear"
+        return f"{text}, which {clears} the hurdle ({hurdle}): point estimates compared, no confidence level."
+
+    # -- the hurdle in the metric's own terms, for charts --
+
+    def hurdle_on_metric(self, baseline: float | None) -> float | None:
+        """The value the candidate's metric had to reach, or None when it cannot be said in one number."""
+        c = self.cond
+        if c.required is None:
+            return None
+        if self.form == "level":
+            return c.required
+        if baseline is None:
+            return None
+        if self.form == "against":
+            return baseline + c.required
+        if self.direction == "zero":
+            return None
+        step = c.required * abs(baseline) if self.relative else c.required
+        return baseline + step if self.direction == "higher" else baseline - step
+
+    def metric_op(self) -> str | None:
+        """The comparison on the metric's own scale (a lower-is-better `beats` flips it)."""
+        if self.form == "beats" and self.direction == "lower":
+            return {">=": "<=", ">": "<", "<=": ">=", "<": ">"}.get(self.cond.op or "")
+        return self.cond.op
+
+
+def read(cond: ConditionEntry) -> Reading | None:
+    """How to read a comparison (compare or beats); None for and / or / not."""
+    if cond.kind == "beats":
+        formula = cond.formula or ""
+        relative = formula.startswith("(")
+        gain = formula[1:].split(")", 1)[0] if relative else formula.rsplit(" ", 2)[0]
+        direction = _GAINS.get(gain.strip(), "higher")
+        points = not relative and bool(_POINTS.search(cond.text))
+        return Reading(cond, "beats", direction, relative, points, unit="" if relative or points else _unit(cond.text))
+    if cond.kind == "compare" and cond.baseline:
+        match = _AGAINST.match(cond.formula or "")
+        return Reading(cond, "against", other_metric=match["other"] if match else None)
+    if cond.kind == "compare":
+        return Reading(cond, "level", unit=_unit(cond.text))
+    return None
+
+
+def leaves(conditions: list[ConditionEntry]) -> list[ConditionEntry]:
+    """Every comparison, with and / or / not opened up, in the order written."""
+    out: list[ConditionEntry] = []
+    for c in conditions:
+        out.extend(leaves(c.parts) if c.parts else [c])
+    return out
+
+
+def logic_words(cond: ConditionEntry) -> str:
+    words = {
+        "all": "all of these must hold",
+        "any": "at least one of these must hold",
+        "not": "this must NOT hold",
+    }
+    return words.get(cond.kind, cond.kind)
+
+
+# ---- the decision ----
+
+
+@dataclass(frozen=True)
+class Decision:
+    headline: str  # "Decision: pilot — One-region pilot for a month"
+    kind: Literal["go", "blocking", "inconclusive"]
+    lines: list[str]  # what it means, in sentences
+    overridden: bool
+
+
+def computed_tier(record: DecisionRecord) -> str | None:
+    """The tier the hurdles gave (before any override); None when inconclusive."""
+    o = record.outcome
+    if o.override is not None:
+        names = {t.name for t in record.tiers} | {record.fallback.name}
+        return o.computed_tier if o.computed_tier in names else None
+    return o.tier if o.status == "decided" else None
+
+
+def tier_rank(record: DecisionRecord, name: str | None) -> str:
+    names = [t.name for t in record.tiers]
+    if name in names:
+        i = names.index(name)
+        place = "the best" if i == 0 else f"number {i + 1}"
+        return f"{place} of {len(names)} tier{'s' if len(names) > 1 else ''}"
+    return "the fall-back"
+
+
+def missed(tier: TierEntry) -> list[ConditionEntry]:
+    return [c for c in tier.conditions if c.state != "held"]
+
+
+def decide_text(record: DecisionRecord, st: Style = PLAIN) -> Decision:
+    """The headline and what it means. The headline is plain text: each format escapes it itself."""
+    o = record.outcome
+    model = f"The model {st.name(record.model_id)}" if record.model_id else "The model"
+    if o.status == "inconclusive":
+        return Decision(
+            "Decision: inconclusive — no tier can be chosen",
+            "inconclusive",
+            [
+                f"The data cannot judge the model: {st.text(o.reason)}.",
+                "Inconclusive is not a rejection: fix what could not be judged (more rows, a metric that is "
+                "undefined on this data) and run again.",
+            ],
+            False,
+        )
+    action = f" — {o.action}" if o.action else ""
+    lines: list[str] = []
+    overridden = o.override is not None
+    tier = st.name(o.tier or "?")
+    if o.override is not None:
+        gave = computed_tier(record)
+        gave_text = st.name(gave) if gave else f"no tier ({st.text(o.computed_status or 'unknown')})"
+        lines.append(f"Overridden by {st.text(o.override.by)}: the hurdles gave {gave_text}; the decision is {tier}.")
+        lines.append(f"Why: {st.text(o.override.reason)}")
+    if o.tier == record.fallback.name:
+        lines.append(
+            "This is the fall-back: keep the process that runs today."
+            if overridden
+            else "No tier's hurdles were all cleared, so the fall-back applies: keep the process that runs today."
+        )
+    elif not overridden:
+        lines.append(f"{model} cleared every hurdle of tier {tier}, {tier_rank(record, o.tier)}.")
+    if o.blocking:
+        lines.append("This outcome is blocking: a release gate on this record fails (hurdlec run exits 1).")
+    return Decision(f"Decision: {o.tier}{action}", "blocking" if o.blocking else "go", lines, overridden)
+
+
+def shortfalls(record: DecisionRecord) -> list[tuple[TierEntry, list[ConditionEntry]]]:
+    """The better tiers that were not reached, each with the conditions that did not hold."""
+    target = computed_tier(record)
+    out = []
+    for tier in record.tiers:
+        if tier.name == target:
+            break
+        if tier.state != "held":
+            out.append((tier, missed(tier)))
+    return out
+
+
+def tier_status(record: DecisionRecord, tier: TierEntry) -> str:
+    """A tier's place in the decision, in a few words."""
+    o = record.outcome
+    computed = computed_tier(record)
+    if tier.name == o.tier and o.override is not None:
+        return "chosen by override"
+    if tier.name == computed and o.override is not None:
+        return "reached, overridden"
+    if tier.name == o.tier:
+        return "reached: the decision"
+    names = [t.name for t in record.tiers]
+    decided_at = names.index(computed) if computed in names else len(names)
+    if o.status == "inconclusive" and tier.state == "undefined":
+        return "could not be judged: stops the decision"
+    if names.index(tier.name) > decided_at:
+        return f"{tier.state}; not needed (a better tier was reached)"
+    if o.status == "inconclusive" and tier.state == "held":
+        return "held; not used (a better tier could not be judged)"
+    return {"failed": "not reached", "undefined": "could not be judged", "held": "held"}[tier.state]
+
+
+def tier_tag(record: DecisionRecord, tier: TierEntry) -> tuple[str, str]:
+    """A tier's badge: (kind, a few words). Kinds: held, failed, undefined, quiet, override."""
+    status = tier_status(record, tier)
+    short = {
+        "reached: the decision": ("held", "the decision"),
+        "chosen by override": ("override", "chosen by override"),
+        "reached, overridden": ("quiet", "reached, overridden"),
+        "not reached": ("failed", "not reached"),
+        "could not be judged": ("undefined", "could not be judged"),
+        "could not be judged: stops the decision": ("undefined", "could not be judged"),
+    }
+    if status in short:
+        return short[status]
+    return "quiet", f"{tier.state}, not used"
+
+
+# ---- metrics ----
+
+
+def scopes(record: DecisionRecord) -> list[str]:
+    """Every scope with metrics, the whole data first, then the slices in the record's order."""
+    seen: list[str] = []
+    for per_scope in record.metrics.values():
+        for scope in per_scope:
+            if scope not in seen:
+                seen.append(scope)
+    return sorted(seen, key=lambda s: (s != ALL_ROWS, seen.index(s)))
+
+
+def scope_title(scope: str) -> str:
+    return "All rows" if scope == ALL_ROWS else scope.replace("=", " = ", 1)
+
+
+def metric_entry(record: DecisionRecord, party: str, scope: str, metric: str | None) -> MetricEntry | None:
+    if metric is None:
+        return None
+    return record.metrics.get(party, {}).get(scope, {}).get(metric)
+
+
+def scope_key(cond: ConditionEntry) -> str:
+    """The metrics key of a condition's scope: None -> 'all', 'region = east' -> 'region=east'."""
+    if not cond.scope or cond.scope.startswith("every "):
+        return ALL_ROWS
+    name, _, value = cond.scope.partition(" = ")
+    return f"{name}={value}"
+
+
+def scope_rows(record: DecisionRecord, scope: str) -> int | None:
+    entries = record.metrics.get(CANDIDATE, {}).get(scope, {})
+    return next((e.n for e in entries.values()), None)
+
+
+def baseline_kind(record: DecisionRecord, party: str) -> str | None:
+    return next((b.kind for b in record.baselines if b.name == party), None)
+
+
+def cell(record: DecisionRecord, party: str, entry: MetricEntry | None) -> str:
+    """One metric value with its interval: '0.3667 (0.3373 – 0.399)'."""
+    if entry is None:
+        return ""
+    if entry.state == "undefined":
+        return "—" if baseline_kind(record, party) == "figures" else "undefined"
+    iv = entry.interval
+    if iv is None or (iv.low == iv.high == entry.value):  # a count: nothing to resample
+        return num(entry.value)
+    interval = interval_text(iv)
+    return f"{num(entry.value)} ({interval})" if interval else num(entry.value)
+
+
+def metric_notes(record: DecisionRecord) -> list[tuple[str, str, str, str]]:
+    """(party, metric, scope title or '', note) for notes and undefined values, once per text."""
+    notes: dict[tuple[str, str, str, str], None] = {}
+    for party, per_scope in record.metrics.items():
+        figures = baseline_kind(record, party) == "figures"
+        for scope, entries in per_scope.items():
+            for metric, e in entries.items():
+                if e.note:
+                    notes[(party, metric, "", e.note)] = None
+                if e.state == "undefined" and not figures:
+                    where = "" if scope == ALL_ROWS else scope_title(scope)
+                    notes[(party, metric, where, f"undefined: {e.reason or 'no reason given'}")] = None
+    return list(notes)
+
+
+def guard_slices(guard) -> list[tuple[str, str, float | None]]:
+    out = []
+    for value, info in guard.slices.items():
+        out.append((value, info.state, info.value))
+    return out

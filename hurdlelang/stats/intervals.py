@@ -1,0 +1,275 @@
+"""Intervals from bootstrap samples, paired differences, gates, and figure-baseline samples.
+
+Conventions used throughout the confidence engine:
+
+- ``samples`` is a 1-D float array of B bootstrap replicates of one statistic. ``NaN`` marks a
+  resample in which the statistic is undefined (precision when no drawn row is a predicted positive,
+  AUC when the drawn rows hold one class only).
+- ``side="lower"``: the one-sided lower bound at ``confidence`` is the (1 - confidence) quantile and
+  the upper end is +inf. Gates on higher-is-better quantities (``>=``, ``>``, an improvement that must
+  clear a margin) use it: at 95% the bound is the 5th percentile.
+  ``side="upper"``: the ``confidence`` quantile; the lower end is -inf (for ``<=``, ``<``).
+  ``side="two-sided"``: the (1 - c)/2 and (1 + c)/2 quantiles, for reports.
+- Quantiles are order statistics, not interpolations: the lower bound is the order statistic just
+  below the exact quantile position and the upper bound the one just above (numpy's ``lower`` /
+  ``higher`` methods). With B = 1000 this is a difference of one order statistic, always on the
+  conservative side.
+
+Undefined resamples
+-------------------
+A resample in which the statistic is undefined is counted *against* every bound: it is placed at
+-inf for a lower bound and at +inf for an upper bound. So the bound stays a bound for the hurdle
+("in at least 95% of resamples the statistic is defined and at least this high"), instead of silently
+conditioning on the resamples where the metric happened to exist, which would be optimistic exactly
+when data is thin.
+
+A bound therefore exists only while the undefined share is below the tail probability it is read at
+(5% for a one-sided 95% bound, 2.5% per side for a two-sided 95% interval). On top of that, the
+interval is declared undefined when more than ``MAX_UNDEFINED`` = 5% of resamples are undefined,
+whatever the confidence (so a 80% interval cannot absorb 19% undefined resamples): a metric that
+does not exist in one resample in twenty is too fragile on this data to be bootstrapped honestly; the
+report says so, with the share, instead of giving a number. The limit for a given interval is
+``min(max_undefined, tail)``.
+
+Figure baselines
+----------------
+A figure the business reports (``precision = 0.41 from 12_000 rows``) is a proportion from a sample
+of its own, independent of our data. Its samples come from a parametric bootstrap:
+``Binomial(n, p) / n``. ``n`` must be the proportion's denominator (for precision, the predicted
+positives the figure was computed on; for recall, the actual positives; for accuracy, the rows).
+Passing the row count for a precision figure understates its uncertainty; the evaluator should say
+so when the spec gives rows only. The paired-difference helpers combine such independent samples
+resample by resample, which is valid because the two draws are independent.
+
+Reproducibility
+---------------
+``make_rng(seed, stream)`` returns ``numpy.random.Generator(PCG64(...))`` seeded from
+``SeedSequence(seed, spawn_key=(crc32(stream),))``: the same seed and stream give identical samples,
+and different streams (``"counts"``, ``"auc"``, ``"figure:q3_report.precision"``) are independent.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+Side = Literal["lower", "upper", "two-sided"]
+Direction = Literal["higher", "lower"]
+
+MAX_UNDEFINED = 0.05
+"""Above this share of undefined resamples an interval is undefined (see the module docstring)."""
+
+
+def make_rng(seed: int, stream: str = "") -> np.random.Generator:
+    """A PCG64 generator for ``seed``; ``stream`` names an independent sub-stream."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    key = (zlib.crc32(stream.encode("utf-8")),) if stream else ()
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(int(seed), spawn_key=key)))
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A bootstrap percentile interval. ``low``/``high`` are +-inf on an unbounded side and NaN
+    when the interval is undefined (then ``reason`` says why)."""
+
+    low: float
+    high: float
+    confidence: float
+    side: Side
+    resamples: int
+    undefined_fraction: float
+    reason: str | None = None
+
+    @property
+    def defined(self) -> bool:
+        return self.reason is None
+
+    def as_dict(self) -> dict:
+        """JSON-safe: unbounded and undefined ends become None."""
+
+        def end(x: float) -> float | None:
+            return float(x) if math.isfinite(x) else None
+
+        return {
+            "low": end(self.low),
+            "high": end(self.high),
+            "confidence": self.confidence,
+            "side": self.side,
+            "resamples": self.resamples,
+            "undefined_fraction": self.undefined_fraction,
+            "reason": self.reason,
+        }
+
+
+def _check_confidence(confidence: float) -> None:
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must be strictly between 0 and 1, got {confidence!r}")
+
+
+def _order_statistic(values: np.ndarray, q: float, nan_as: float, method: str) -> float:
+    filled = np.where(np.isnan(values), nan_as, values)
+    return float(np.quantile(filled, q, method=method))
+
+
+def interval(
+    samples: np.ndarray,
+    confidence: float = 0.95,
+    side: Side = "lower",
+    *,
+    max_undefined: float = MAX_UNDEFINED,
+    what: str = "the statistic",
+) -> Interval:
+    """Percentile interval of ``samples`` at ``confidence``; NaN samples are undefined resamples.
+
+    ``what`` names the statistic in the reason of an undefined interval."""
+    _check_confidence(confidence)
+    values = np.asarray(samples, dtype=float).ravel()
+    b = values.size
+    if b == 0:
+        raise ValueError("no samples")
+    if side not in ("lower", "upper", "two-sided"):
+        raise ValueError(f"side must be 'lower', 'upper' or 'two-sided', got {side!r}")
+    undefined = float(np.isnan(values).mean())
+    tail = (1.0 - confidence) / (2.0 if side == "two-sided" else 1.0)
+    limit = min(max_undefined, tail)
+    nan = float("nan")
+    if undefined > limit:
+        reason = (
+            f"{what} is undefined in {undefined:.1%} of {b} resamples, above the {limit:.1%} limit "
+            f"for a {side} {confidence:.0%} interval"
+        )
+        return Interval(nan, nan, confidence, side, b, undefined, reason)
+    low = _order_statistic(values, tail, -np.inf, "lower") if side != "upper" else -np.inf
+    high = _order_statistic(values, 1.0 - tail, np.inf, "higher") if side != "lower" else np.inf
+    if (side != "upper" and not np.isfinite(low)) or (side != "lower" and not np.isfinite(high)):
+        reason = (
+            f"{what} is undefined in {undefined:.1%} of {b} resamples, which reaches the "
+            f"{tail:.1%} tail the {side} {confidence:.0%} bound is read at"
+        )
+        return Interval(nan, nan, confidence, side, b, undefined, reason)
+    return Interval(low, high, confidence, side, b, undefined)
+
+
+def paired_difference(
+    candidate: np.ndarray,
+    baseline: np.ndarray,
+    direction: Direction = "higher",
+    relative: bool = False,
+) -> np.ndarray:
+    """Per-resample improvement of the candidate over the baseline.
+
+    ``direction="higher"``: candidate - baseline; ``"lower"``: baseline - candidate. With
+    ``relative=True`` the improvement is divided by |baseline| (NaN where the baseline is 0, since a
+    relative improvement over 0 is undefined). NaN in either input gives NaN (undefined resample).
+    Both arrays must come from the same resamples (paired) or from independent draws (a figure
+    baseline); never from two different draws of the same rows."""
+    c = np.asarray(candidate, dtype=float)
+    b = np.asarray(baseline, dtype=float)
+    if c.shape != b.shape:
+        raise ValueError(f"candidate and baseline samples differ in shape: {c.shape} vs {b.shape}")
+    if direction not in ("higher", "lower"):
+        raise ValueError(f"direction must be 'higher' or 'lower', got {direction!r}")
+    gain = c - b if direction == "higher" else b - c
+    if relative:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gain = np.where(b != 0, gain / np.abs(b), np.nan)
+    return gain
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A condition judged at a confidence level: the bound it was read at and whether it held.
+
+    ``held`` is None when the bound is undefined (too many undefined resamples)."""
+
+    held: bool | None
+    bound: float  # the lower bound (for >=, >) or the upper bound (for <=, <); NaN when undefined
+    op: str
+    required: float
+    interval: Interval
+
+    @property
+    def reason(self) -> str | None:
+        return self.interval.reason
+
+
+_OPS = {
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+}
+
+
+def holds(
+    samples: np.ndarray,
+    op: str,
+    required: float,
+    confidence: float = 0.95,
+    *,
+    max_undefined: float = MAX_UNDEFINED,
+    what: str = "the statistic",
+) -> Judgement:
+    """Does ``statistic op required`` hold at ``confidence``? For ``>=``/``>`` the whole one-sided
+    interval must clear it, i.e. the lower bound; for ``<=``/``<`` the upper bound."""
+    if op not in _OPS:
+        raise ValueError(f"op must be one of {', '.join(_OPS)}, got {op!r}")
+    side: Side = "lower" if op in (">=", ">") else "upper"
+    iv = interval(samples, confidence, side, max_undefined=max_undefined, what=what)
+    bound = iv.low if side == "lower" else iv.high
+    held = bool(_OPS[op](bound, required)) if iv.defined else None
+    return Judgement(held, bound, op, float(required), iv)
+
+
+def beats(
+    candidate: np.ndarray,
+    baseline: np.ndarray,
+    margin: float | None = None,
+    confidence: float = 0.95,
+    *,
+    direction: Direction = "higher",
+    relative: bool = False,
+    max_undefined: float = MAX_UNDEFINED,
+) -> Judgement:
+    """``metric beats baseline [by margin]`` at ``confidence``.
+
+    Without a margin the improvement must be strictly positive (lower bound > 0), as in
+    hurdlelang.judging.decide; with one it must be at least the margin (lower bound >= margin). A relative
+    margin (``by 20%``) is passed as ``margin=0.2, relative=True``."""
+    gain = paired_difference(candidate, baseline, direction, relative)
+    op, required = (">", 0.0) if margin is None else (">=", float(margin))
+    what = "the relative improvement" if relative else "the improvement"
+    return holds(gain, op, required, confidence, max_undefined=max_undefined, what=what)
+
+
+@dataclass(frozen=True)
+class FigureSamples:
+    """Parametric-bootstrap samples of a reported proportion ``value`` measured on ``n`` units."""
+
+    value: float
+    n: int
+    samples: np.ndarray
+    method: str
+    resamples: int
+    seed: int
+    stream: str
+
+
+def figure_samples(value: float, n: int, resamples: int = 1000, seed: int = 0, stream: str = "figure") -> FigureSamples:
+    """Samples of a reported proportion: ``Binomial(n, value) / n``, ``n`` being the proportion's
+    denominator. Name the stream after the figure (``"figure:q3_report.precision"``) so that two
+    figures get independent draws."""
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"a figure baseline's parametric bootstrap needs a proportion in [0, 1], got {value!r}")
+    if isinstance(n, bool) or int(n) != n or n < 1:
+        raise ValueError(f"n must be a positive whole number (the proportion's denominator), got {n!r}")
+    if resamples < 1:
+        raise ValueError("resamples must be at least 1")
+    rng = make_rng(seed, stream)
+    samples = rng.binomial(int(n), float(value), size=int(resamples)) / float(n)
+    return FigureSamples(float(value), int(n), samples, "parametric binomial bootstrap", int(resamples), seed, stream)
