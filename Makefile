@@ -47,7 +47,7 @@ report-screenshot: $(STAMP)
 	  $(BIN)/hurdlec run specs/examples/$$name.hurdle --data specs/examples/data/$$name.csv \
 	    --out $$name.decision.json --model-id example-model >/dev/null; \
 	  rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 1 ] || [ $$rc -eq 3 ] || exit $$rc; \
-	  tests/report/screenshot.sh $$name.decision.json $$name.report.png || exit 1; \
+	  tests/corpus/report/screenshot.sh $$name.decision.json $$name.report.png || exit 1; \
 	done
 
 clean:

@@ -11,9 +11,10 @@ from hurdlelang.cli.main import cli
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "specs" / "examples"
 EXAMPLE_SPEC = EXAMPLES / "repeat_purchase.hurdle"
-SIMPLE_SPEC = Path(__file__).resolve().parent / "specs" / "simple.hurdle"
+CORPUS = ROOT / "tests" / "corpus"
+SIMPLE_SPEC = CORPUS / "specs" / "simple.hurdle"
 EXAMPLE_DATA = EXAMPLES / "data" / "repeat_purchase.csv"
-TEST_SPECS = Path(__file__).resolve().parent / "specs"
+TEST_SPECS = CORPUS / "specs"
 
 
 @dataclass

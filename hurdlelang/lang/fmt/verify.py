@@ -136,12 +136,12 @@ _SPACE = re.compile(r"\s+")
 
 def _plain(value, key: str | None = None):
     """A model_dump() without positions (spans, a warning's line) and the source's hash, and `text`
-    without whitespace."""
+    (and a warning's message, which quotes condition text) without whitespace."""
     if isinstance(value, dict):
         return {k: _plain(v, k) for k, v in value.items() if k not in ("span", "source", "line")}
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    if key == "text" and isinstance(value, str):
+    if key in ("text", "message") and isinstance(value, str):
         return _SPACE.sub("", value)
     return value
 

@@ -1,7 +1,7 @@
-"""Golden files: every bad spec under tests/golden/bad checks to exactly the text a user should see.
+"""Golden files: every bad spec under tests/corpus/check checks to exactly the text a user should see.
 
 Each `NAME.hurdle` triggers one primary diagnostic, the code its name starts with; `NAME.expected`
-holds the exact output of `hurdlec check --format text NAME` run from inside tests/golden/bad.
+holds the exact output of `hurdlec check --format text NAME` run from inside tests/corpus/check.
 
 To regenerate the expected files after a deliberate change of wording, run
 
@@ -23,9 +23,10 @@ from click.testing import CliRunner
 
 from hurdlelang.cli.main import cli
 from hurdlelang.core.diagnostics import CATALOGUE
+from tests.conftest import CORPUS, ROOT
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "bad"
-EXAMPLES = Path(__file__).resolve().parent.parent / "specs" / "examples"
+GOLDEN = CORPUS / "check"
+EXAMPLES = ROOT / "specs" / "examples"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 # `hurdlec check` reports syntax (E0xx), name and structure (E1xx), type and unit (E2xx) errors and the
@@ -53,7 +54,7 @@ def _params():
 
 
 def check_output(name: str, monkeypatch) -> tuple[int, str]:
-    """`hurdlec check NAME` run inside tests/golden/bad: the exit code and what it prints."""
+    """`hurdlec check NAME` run inside tests/corpus/check: the exit code and what it prints."""
     monkeypatch.chdir(GOLDEN)
     result = CliRunner().invoke(cli, ["check", name])
     if result.exception is not None and not isinstance(result.exception, SystemExit):

@@ -2,7 +2,7 @@
 
 - every bundled example, test spec and golden bad spec that parses: fmt is idempotent and the
   formatted text compiles to the same specs and diagnostics;
-- a corpus under tests/fmt/ (NAME.hurdle -> NAME.expected, exactly), with comments in awkward places;
+- a corpus under tests/corpus/fmt/ (NAME.hurdle -> NAME.expected, exactly), with comments in awkward places;
 - a property test over random valid specs with random layout and comments;
 - the command's modes (print, --check, --write, --diff), its exit codes, and its refusal to write
   output that does not mean what the input meant.
@@ -23,14 +23,13 @@ from hurdlelang.cli.fmt import fmt
 from hurdlelang.core.source import Source
 from hurdlelang.lang.compiler import compile_source
 from hurdlelang.lang.fmt import verify as formatter
+from tests.conftest import CORPUS, ROOT
 
-TESTS = Path(__file__).resolve().parent
-ROOT = TESTS.parent
-CORPUS = TESTS / "fmt"
+FMT_CORPUS = CORPUS / "fmt"
 EXAMPLES = sorted((ROOT / "specs" / "examples").glob("*.hurdle"))
-TEST_SPECS = sorted((TESTS / "specs").glob("*.hurdle"))
-GOLDEN = sorted((TESTS / "golden" / "bad").glob("*.hurdle"))
-CASES = sorted(CORPUS.glob("*.hurdle"))
+TEST_SPECS = sorted((CORPUS / "specs").glob("*.hurdle"))
+GOLDEN = sorted((CORPUS / "check").glob("*.hurdle"))
+CASES = sorted(FMT_CORPUS.glob("*.hurdle"))
 
 
 def run(*args, **kwargs):
@@ -63,11 +62,11 @@ def _normal(value, key=None):
         return {k: _normal(v, k) for k, v in value.items() if k not in ("span", "source", "line")}
     if isinstance(value, list):
         return [_normal(v) for v in value]
-    return re.sub(r"\s+", "", value) if key == "text" else value
+    return re.sub(r"\s+", "", value) if key in ("text", "message") else value
 
 
 def meaning(text: str) -> tuple:
-    """The specs (without positions, the source's hash, or whitespace in source texts) and diagnostics."""
+    """The specs (no positions, source hash, or whitespace in source texts and warnings) and diagnostics."""
     result = compile_source(Source("spec.hurdle", _without_comments(text)))
     specs = [_normal(s.model_dump()) for s in result.specs]
     return specs, sorted((d.code, re.sub(r"\s+", "", d.message)) for d in result.diagnostics)
@@ -135,11 +134,11 @@ def test_corpus(case: Path, tmp_path: Path):
 
 def test_corpus_is_complete():
     assert len(CASES) >= 5
-    assert {p.stem for p in CORPUS.glob("*.expected")} == {p.stem for p in CASES}
+    assert {p.stem for p in FMT_CORPUS.glob("*.expected")} == {p.stem for p in CASES}
 
 
 def test_crlf_tabs_and_form_feeds(tmp_path: Path):
-    text = (ROOT / "tests" / "specs" / "simple.hurdle").read_text(encoding="utf-8")
+    text = (CORPUS / "specs" / "simple.hurdle").read_text(encoding="utf-8")
     messy = text.replace("\n", "\r\n").replace("  ", "\t").replace("\r\n\r\n", "\r\n\f\r\n")
     out = formatted(messy, tmp_path)
     assert out == text
@@ -322,7 +321,7 @@ def test_random_specs(text: str, tmp_path: Path):
 def messy(tmp_path: Path) -> Path:
     path = tmp_path / "specs" / "messy.hurdle"
     path.parent.mkdir()
-    path.write_text((CORPUS / "messy_layout.hurdle").read_text(encoding="utf-8"), encoding="utf-8")
+    path.write_text((FMT_CORPUS / "messy_layout.hurdle").read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "specs" / "nested").mkdir()
     (tmp_path / "specs" / "nested" / "clean.hurdle").write_text(EXAMPLES[0].read_text(encoding="utf-8"))
     return path
@@ -339,7 +338,7 @@ def test_write_rewrites_in_place_and_lists_the_files_changed(messy: Path):
     messy.chmod(0o640)
     result = run("-w", messy.parent)
     assert (result.exit_code, result.stdout) == (0, f"{messy}\n")
-    assert messy.read_text() == (CORPUS / "messy_layout.expected").read_text()
+    assert messy.read_text() == (FMT_CORPUS / "messy_layout.expected").read_text()
     assert stat.S_IMODE(messy.stat().st_mode) == 0o640
     assert sorted(p.name for p in messy.parent.iterdir()) == ["messy.hurdle", "nested"], "no temp file left"
     again = run("--write", messy.parent)
@@ -364,7 +363,7 @@ def test_several_files_are_printed_with_headers(messy: Path):
     clean = messy.parent / "nested" / "clean.hurdle"
     result = run(messy, clean)
     assert result.exit_code == 0
-    expected = (CORPUS / "messy_layout.expected").read_text()
+    expected = (FMT_CORPUS / "messy_layout.expected").read_text()
     assert result.stdout == f"==> {messy} <==\n{expected}\n==> {clean} <==\n{clean.read_text()}"
 
 
@@ -414,7 +413,7 @@ def _dropping(line_text: str):
 )
 def test_refuses_to_write_output_that_changes_the_meaning(tmp_path, monkeypatch, dropped, reason):
     path = tmp_path / "simple.hurdle"
-    original = (TESTS / "specs" / "simple.hurdle").read_text().replace("task  binary", "task binary")
+    original = (CORPUS / "specs" / "simple.hurdle").read_text().replace("task  binary", "task binary")
     path.write_text(original)
     monkeypatch.setattr(formatter, "render", _dropping(dropped))
     for args in (["-w", path], ["--check", path], [path]):
@@ -425,3 +424,16 @@ def test_refuses_to_write_output_that_changes_the_meaning(tmp_path, monkeypatch,
         assert result.stdout == ""
     assert path.read_text() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["simple.hurdle"]
+
+
+def test_a_warning_that_quotes_a_condition_does_not_block_formatting(tmp_path):
+    """W304 quotes both conditions' text; the layout changes its spacing, not its meaning."""
+    text = (
+        'spec s "A title" {\n  owner "team"\n  task binary\n  data {\n    label y\n    score p\n'
+        "    predict p > 0.6\n  }\n  baseline b { predict rule }\n  hurdles {\n"
+        "    tier a {\n      f1  no worse than b by 18% at 99  % confidence\n    }\n"
+        "    tier c {\n      f1 no worse  than b by 2% at 99  % confidence\n    }\n"
+        "    otherwise keep\n  }\n}\n"
+    )
+    out = formatted(text, tmp_path)
+    assert "f1 no worse than b by 2% at 99% confidence" in out

@@ -1,6 +1,6 @@
 """A corpus of bad predictions files for `hurdlec run`, over the four task kinds.
 
-Every case runs the real command line on a small spec and data file of tests/bad_data/ (or a
+Every case runs the real command line on a small spec and data file of tests/corpus/data/ (or a
 file the test makes: Parquet, a directory, an unsupported format, a record baseline beside a
 copied spec) and asserts what a user must see: the exit code, the exact first line of stderr
 (`PATH: CODE message`), a hint under it, the example rows where rows are at fault, nothing on
@@ -25,8 +25,9 @@ import pytest
 from click.testing import CliRunner
 
 from hurdlelang.cli.main import cli
+from tests.conftest import CORPUS
 
-BAD = Path(__file__).resolve().parent / "bad_data"
+BAD = CORPUS / "data"
 RECORD = "records/prod.decision.json"  # where binary_record.hurdle looks, relative to itself
 DROP_HINT = "fill or drop those rows, or add `missing drop` to the data block"
 
@@ -98,7 +99,7 @@ RECORDS: dict[str, Callable[[Path], None]] = {
 
 @dataclass(frozen=True)
 class Case:
-    """One bad run. `data` is a file of tests/bad_data/ or `make:NAME` (see MAKERS); `first` is the
+    """One bad run. `data` is a file of tests/corpus/data/ or `make:NAME` (see MAKERS); `first` is the
     exact first line of stderr with {data}, {base}, {record} and {out} standing for the paths."""
 
     name: str
@@ -108,7 +109,7 @@ class Case:
     exit: int = 5
     rows: str | None = None  # the `  rows: ...` line of the first diagnostic
     hint: str | None = None  # text the hint line of the first diagnostic must hold
-    baseline: str | None = None  # NAME=FILE for --baseline-data (FILE in tests/bad_data/ or make:NAME)
+    baseline: str | None = None  # NAME=FILE for --baseline-data (FILE in tests/corpus/data/ or make:NAME)
     record: str | None = None  # a key of RECORDS: the spec is copied and the record put beside it
     out: str = "out/record.json"  # relative to the tmp folder; a trailing / makes that path a folder itself
     prefix: bool = False  # `first` is only the start of the line (the rest comes from pandas/pyarrow)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Render a decision record's HTML report in headless Chromium and save a screenshot.
-#   tests/report/screenshot.sh RECORD.json OUT.png [WIDTHxHEIGHT]
+#   tests/corpus/report/screenshot.sh RECORD.json OUT.png [WIDTHxHEIGHT]
 # Needs chromium (apt-get install chromium). Nothing leaves the machine: the report has no URLs and
 # Chromium runs with networking features off and a throw-away profile.
 set -eu

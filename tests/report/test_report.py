@@ -1,7 +1,7 @@
 """`hurdlec report`: a decision record as Markdown or a self-contained HTML page.
 
 The records in tests/report are real, written by `hurdlec run` (fraud_blocking from the bundled
-example; edge_cases from tests/report/edge_cases.hurdle, whose header says how). The Markdown
+example; edge_cases from tests/corpus/report/edge_cases.hurdle, whose header says how). The Markdown
 golden files are the exact output. After a deliberate change of wording, run
 
     UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_report.py
@@ -18,7 +18,6 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 from html import escape
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -26,9 +25,9 @@ from click.testing import CliRunner
 from hurdlelang.cli.report import report
 from hurdlelang.record.model import ConditionEntry, DecisionRecord
 from hurdlelang.report.phrasing import leaves, read, render
+from tests.conftest import CORPUS, ROOT
 
-HERE = Path(__file__).resolve().parent / "report"
-ROOT = HERE.parent.parent
+HERE = CORPUS / "report"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 RECORDS = ["fraud_blocking", "edge_cases"]
 

@@ -30,10 +30,10 @@ from hurdlelang.core.diagnostics import CATALOGUE
 from hurdlelang.lang.catalogue import METRICS, TASKS
 from hurdlelang.lang.check.checker import STRATEGIES
 from hurdlelang.lang.parser import make_parser
+from tests.conftest import CORPUS, ROOT
 
-TESTS = Path(__file__).resolve().parent
-EXAMPLES = TESTS.parent / "specs" / "examples"
-GOLDEN = TESTS / "golden" / "bad"
+EXAMPLES = ROOT / "specs" / "examples"
+GOLDEN = CORPUS / "check"
 
 SETTINGS = settings(
     max_examples=300,

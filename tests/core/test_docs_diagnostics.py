@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from hurdlelang.core.diagnostics import CATALOGUE
-from tests.test_golden import GOLDEN, KNOWN_BUGS
+from tests.conftest import ROOT
+from tests.lang.test_golden import GOLDEN, KNOWN_BUGS
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "diagnostics.md"
+DOCS = ROOT / "docs" / "diagnostics.md"
 CODE = re.compile(r"\b[EWDOR]\d{3}\b")
 SECTION = re.compile(r"^## ([EWDOR]\d{3}) (.+)$", re.MULTILINE)
-# "`hurdlec check NAME` ([the whole file](../tests/golden/bad/NAME)):" then the output, verbatim
+# "`hurdlec check NAME` ([the whole file](../tests/corpus/check/NAME)):" then the output, verbatim
 GOLDEN_OUTPUT = re.compile(
-    r"`hurdlec check (?P<name>\S+\.hurdle)` \(\[the whole file\]\(\.\./tests/golden/bad/(?P=name)\)\):\n\n"
+    r"`hurdlec check (?P<name>\S+\.hurdle)` \(\[the whole file\]\(\.\./tests/corpus/check/(?P=name)\)\):\n\n"
     r"```text\n(?P<output>.*?)```",
     re.DOTALL,
 )
