@@ -9,7 +9,7 @@ EXAMPLE_DATA := specs/examples/data/repeat_purchase.csv
 
 REPORT_EXAMPLES := fraud_blocking repeat_purchase
 
-.PHONY: run test lint format bench report-screenshot clean
+.PHONY: run test test-fast lint format bench report-screenshot clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,14 @@ test: $(STAMP)
 	$(BIN)/ruff format --check hurdlelang tests specs bench
 	$(BIN)/hurdlec check --strict specs/examples
 	$(BIN)/hurdlec fmt --check specs/examples
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+
+# The inner loop: everything but the long property-based runs (marked slow).
+test-fast: $(STAMP)
+	$(BIN)/ruff check hurdlelang tests specs bench
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check hurdlelang tests specs bench

@@ -380,7 +380,7 @@ def main() -> None:
         print("timing the phases in-process (Parquet) ...", file=sys.stderr)
         timers, total, missing = phases(spec, parquet, out, args.resamples)
         print("timing the phases in-process (CSV read only) ...", file=sys.stderr)
-        from hurdlelang.data.prepare import read_table
+        from hurdlelang.data.read import read_table
 
         start = time.perf_counter()
         read_table(str(csv))

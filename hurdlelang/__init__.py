@@ -3,8 +3,7 @@
 The Python API (docs/api.md): `load_spec`, `judge`, and the `Decision` they return.
 """
 
-__version__ = "0.1.0"
-
-from hurdlelang.api import DataError, Decision, HurdleError, SpecError, judge, load_spec  # noqa: E402
+from hurdlelang.api import DataError, Decision, HurdleError, SpecError, judge, load_spec
+from hurdlelang.core.version import __version__
 
 __all__ = ["DataError", "Decision", "HurdleError", "SpecError", "__version__", "judge", "load_spec"]

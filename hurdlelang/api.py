@@ -102,7 +102,7 @@ def judge(
 
     `baseline_data` maps a baseline's name to its own DataFrame (or path), joined on the spec's id.
     `override` is (tier, reason, by). Raises DataError when the data does not fit the spec."""
-    from hurdlelang.data.prepare import Table, read_table
+    from hurdlelang.data.read import Table, read_table
     from hurdlelang.judging.runner import RunFailure, RunOptions, check_tier_options, data_file, judge_tables
     from hurdlelang.report.summary import render_summary
 

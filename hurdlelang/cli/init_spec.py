@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
-from hurdlelang.data.prepare import Table
+from hurdlelang.data.read import Table
 
 LABEL_WORDS = re.compile(
     r"(^y$|label|target|actual|truth|outcome|^is_|bought|churn|convert|click|fraud|sold|team)", re.I

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from hurdlelang import __version__
 from hurdlelang.core.diagnostics import Diagnostic
 from hurdlelang.core.exit_codes import Exit
 from hurdlelang.core.render_diagnostics import render_github, render_json, render_text, use_color
+from hurdlelang.core.version import __version__
 from hurdlelang.lang.compiler import CompileResult, compile_path
 
 
@@ -133,7 +133,7 @@ def init(data_path: str, out_path: str | None, force: bool) -> None:
     """Write a starting spec guessed from a predictions file."""
     from hurdlelang.cli.init_spec import init_spec
     from hurdlelang.core.diagnostics import DiagnosticError
-    from hurdlelang.data.prepare import read_table
+    from hurdlelang.data.read import read_table
     from hurdlelang.record.model import write_atomically
 
     if out_path and Path(out_path).exists() and not force:

@@ -32,8 +32,9 @@ def _format_for(fmt: str | None, out: str | None) -> str:
 def report(record_path: str, fmt: str | None, out_path: str | None) -> None:
     """Turn a decision record into a report a product owner can read: the decision first, then each
     tier's conditions with charts, the guards, the metrics per slice and the provenance."""
+    from hurdlelang.record.load import RecordError, load_record
     from hurdlelang.record.model import write_atomically
-    from hurdlelang.report.phrasing import RecordError, load_record, render
+    from hurdlelang.report.render import render
 
     try:
         record = load_record(record_path)

@@ -24,7 +24,7 @@ def _highlight(line: str) -> str:
     from pygments import highlight
     from pygments.formatters import TerminalFormatter
 
-    from hurdlelang.lang.highlight import HurdleLexer
+    from hurdlelang.core.highlight import HurdleLexer
 
     return highlight(line, HurdleLexer(), TerminalFormatter()).rstrip("\n")
 

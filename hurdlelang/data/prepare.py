@@ -1,38 +1,22 @@
-"""Stage 4a: read the predictions and check them against the spec's bindings before any metric is
+"""Stage 4b: check the predictions against the spec's bindings before any metric is
 computed. Every problem is a diagnostic naming the file, the column and example rows; bad data
 never reaches the evaluator."""
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
+from hurdlelang.core.names import CANDIDATE
+from hurdlelang.core.operators import COMPARE
 from hurdlelang.core.suggest import did_you_mean
+from hurdlelang.data.errors import MAX_ROWS_SHOWN, count, examples, fail, first_rows, original_rows
+from hurdlelang.data.prepared import PartyData, Prepared
+from hurdlelang.data.read import Table
 from hurdlelang.lang import ir
-
-MAX_ROWS_SHOWN = 5
-CANDIDATE = "candidate"
-PARQUET = (".parquet", ".pq")
-NA_MARKERS = ["", "nan", "NaN", "NULL", "null"]
-
-
-@dataclass(frozen=True)
-class Table:
-    path: str
-    frame: pd.DataFrame
-
-
-def _fail(code: str, message: str, path: str, hint: str | None = None, column=None, rows=()):
-    raise DiagnosticError([Diagnostic(code, message, path, hint=hint, column=column, rows=tuple(rows))])
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _weights(table: Table, column: str, rows: np.ndarray) -> np.ndarray:
@@ -40,81 +24,25 @@ def _weights(table: Table, column: str, rows: np.ndarray) -> np.ndarray:
     values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
     text = np.isnan(values)
     if text.any():
-        _fail(
+        fail(
             "D010",
-            f"column '{column}' (weight) must be numeric, but it has {_examples(series[text])}",
+            f"column '{column}' (weight) must be numeric, but it has {examples(series[text])}",
             table.path,
             "remove text from the column",
             column,
-            _original(rows, text),
+            original_rows(rows, text),
         )
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
-        _fail(
+        fail(
             "D012",
-            f"column '{column}' (weight) must hold finite weights of 0 or more, but it has {_examples(series[bad])}",
+            f"column '{column}' (weight) must hold finite weights of 0 or more, but it has {examples(series[bad])}",
             table.path,
             "a weight counts a row that many times",
             column,
-            _original(rows, bad),
+            original_rows(rows, bad),
         )
     return values
-
-
-def _rows(mask) -> list[int]:
-    """1-based data row numbers (the header line is not counted)."""
-    return [int(i) + 1 for i in np.flatnonzero(np.asarray(mask))[:MAX_ROWS_SHOWN]]
-
-
-def _examples(series: pd.Series) -> str:
-    return ", ".join(repr(v) if isinstance(v, str) else str(v) for v in pd.unique(series)[:MAX_ROWS_SHOWN])
-
-
-def _read_csv(file: Path) -> pd.DataFrame:
-    # Text stays text: only an empty cell or a NaN/null marker is missing ("NA" may be a class, North
-    # America), and every row must have
-    # the header's number of fields: pandas would otherwise silently shift the columns.
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", pd.errors.ParserWarning)
-        try:
-            return pd.read_csv(
-                file,
-                sep="\t" if file.suffix.lower() == ".tsv" else ",",
-                index_col=False,
-                keep_default_na=False,
-                na_values=NA_MARKERS,
-            )
-        except pd.errors.ParserWarning as warning:
-            raise pd.errors.ParserError(f"rows have more fields than the header ({warning})") from None
-
-
-def read_table(path: str, option: str = "--data") -> Table:
-    file = Path(path)
-    if not file.is_file():
-        what = "is a directory" if file.is_dir() else "does not exist"
-        _fail("D001", f"data file {what}", path, f"check the file given with {option}")
-    if file.stat().st_size == 0:
-        _fail("D002", "data file is empty (0 bytes)", path, "expected a CSV with a header line and rows")
-    suffix = file.suffix.lower()
-    if suffix not in (".csv", ".txt", ".tsv", *PARQUET):
-        _fail("D018", f"cannot read '{suffix}' files", path, "give a CSV (.csv) or Parquet (.parquet) file")
-    try:
-        frame = pd.read_parquet(file) if suffix in PARQUET else _read_csv(file)
-    except pd.errors.EmptyDataError:
-        _fail("D002", "data file has no header line", path, "expected a CSV with a header line and rows")
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        kind = "Parquet" if suffix in PARQUET else "CSV"
-        hint = (
-            "the file is not Parquet: check how it was written"
-            if kind == "Parquet"
-            else "check the delimiter, the quoting and that every row has the header's fields; CSV must be UTF-8"
-        )
-        _fail("D003", f"data file cannot be parsed as {kind}: {first_line}", path, hint)
-    if frame.empty:
-        _fail("D002", "data file has a header but no rows", path, "the predictions file must hold at least one row")
-    frame.columns = [str(c) for c in frame.columns]
-    return Table(path, frame)
 
 
 # ---- what the spec binds ----
@@ -177,12 +105,12 @@ def join_baseline_tables(spec: ir.Spec, main: Table, extra: dict[str, Table]) ->
         known = [b.name for b in spec.baselines if isinstance(b, ir.ColumnBaseline)]
         if name not in known:
             hint = did_you_mean(name, known) or f"column baselines: {', '.join(known) or 'none'}"
-            _fail(
+            fail(
                 "D015", f"--baseline-data names '{name}', which is not a column baseline of the spec", table.path, hint
             )
         key = spec.data.id
         if key is None:
-            _fail(
+            fail(
                 "D015",
                 f"baseline '{name}' comes from its own file, but the spec binds no id",
                 table.path,
@@ -190,30 +118,30 @@ def join_baseline_tables(spec: ir.Spec, main: Table, extra: dict[str, Table]) ->
             )
         for t in (main, table):
             if key not in t.frame.columns:
-                _fail("D015", f"the id column '{key}' is not in this file", t.path, "both files need the id column")
+                fail("D015", f"the id column '{key}' is not in this file", t.path, "both files need the id column")
             duplicated = t.frame[key].duplicated(keep=False).to_numpy()
             if duplicated.any():
-                _fail(
+                fail(
                     "D014",
                     f"{int(duplicated.sum())} rows share an id in column '{key}'",
                     t.path,
                     "each id must appear once to join the files",
                     key,
-                    _rows(duplicated),
+                    first_rows(duplicated),
                 )
         aligned = table.frame.set_index(key).reindex(main.frame[key])
         # a row with an empty id is the missing-value policy's to judge, on the main file
         unmatched = (aligned.index.isin(table.frame[key]) == 0) & main.frame[key].notna().to_numpy()
         if unmatched.any():
             ids = ", ".join(str(v) for v in main.frame[key][unmatched].head(MAX_ROWS_SHOWN))
-            _fail(
+            fail(
                 "D015",
-                f"{_count(int(unmatched.sum()), 'row')} of the main data have no match in the file of baseline "
+                f"{count(int(unmatched.sum()), 'row')} of the main data have no match in the file of baseline "
                 f"'{name}' (ids {ids})",
                 table.path,
                 "give the baseline's decision for every row",
                 key,
-                _rows(unmatched),
+                first_rows(unmatched),
             )
         joined[name] = Table(table.path, aligned.reset_index(drop=True))
     return joined
@@ -228,14 +156,14 @@ def _missing(bound: list[Bound], policy: str, n: int) -> tuple[np.ndarray, dict[
         if not mask.any():
             continue
         if policy == "error":
-            _fail(
+            fail(
                 "D006",
                 f"{int(mask.sum())} empty or NaN cell(s) in column '{b.column}' ({b.role})",
                 b.table.path,
                 "fill or drop those rows, or add `missing drop` to the data block; a missing value is never "
                 "silently skipped",
                 b.column,
-                _rows(mask),
+                first_rows(mask),
             )
         newly = mask & keep
         if newly.any():
@@ -252,19 +180,15 @@ def _numeric(table: Table, column: str, role: str, rows: np.ndarray) -> np.ndarr
     values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(values) | np.isinf(values)
     if bad.any():
-        _fail(
+        fail(
             "D010",
-            f"column '{column}' ({role}) must be numeric, but it has {_examples(series[bad])}",
+            f"column '{column}' ({role}) must be numeric, but it has {examples(series[bad])}",
             table.path,
             "remove text and infinities from the column",
             column,
-            _original(rows, bad),
+            original_rows(rows, bad),
         )
     return values
-
-
-def _original(rows: np.ndarray, mask: np.ndarray) -> list[int]:
-    return [int(r) + 1 for r in rows[np.flatnonzero(mask)][:MAX_ROWS_SHOWN]]
 
 
 def _binary(table: Table, column: str, role: str, code: str, rows: np.ndarray) -> np.ndarray:
@@ -274,13 +198,13 @@ def _binary(table: Table, column: str, role: str, code: str, rows: np.ndarray) -
     values = pd.to_numeric(series, errors="coerce")
     bad = ~values.isin([0, 1]).to_numpy()
     if bad.any():
-        _fail(
+        fail(
             code,
-            f"column '{column}' ({role}) must hold 0/1, but it has {_examples(series[bad])}",
+            f"column '{column}' ({role}) must hold 0/1, but it has {examples(series[bad])}",
             table.path,
             "encode the positive class as 1 and the negative as 0",
             column,
-            _original(rows, bad),
+            original_rows(rows, bad),
         )
     return values.to_numpy().astype(np.int8)
 
@@ -290,13 +214,13 @@ def _probability(table: Table, column: str, role: str, rows: np.ndarray) -> np.n
     values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(values) | (values < 0) | (values > 1)
     if bad.any():
-        _fail(
+        fail(
             "D007",
-            f"column '{column}' ({role}) must hold probabilities in [0, 1], but it has {_examples(series[bad])}",
+            f"column '{column}' ({role}) must hold probabilities in [0, 1], but it has {examples(series[bad])}",
             table.path,
             "bind the model's probability, not a raw score or a class label",
             column,
-            _original(rows, bad),
+            original_rows(rows, bad),
         )
     return values
 
@@ -316,14 +240,14 @@ def _classes(table: Table, column: str, role: str, rows: np.ndarray, classes: tu
     if classes is not None:
         bad = ~np.isin(values, classes)
         if bad.any():
-            _fail(
+            fail(
                 "D009",
-                f"column '{column}' ({role}) holds {_examples(pd.Series(values[bad]))}, not among the scored classes "
+                f"column '{column}' ({role}) holds {examples(pd.Series(values[bad]))}, not among the scored classes "
                 f"({', '.join(classes)})",
                 table.path,
                 "add a score column for that class, or fix the label",
                 column,
-                _original(rows, bad),
+                original_rows(rows, bad),
             )
     return values
 
@@ -336,7 +260,7 @@ def _decisions(task: str, table: Table, rule: ir.PredictRule, role: str, rows, c
     if rule.op is None:
         return _binary(table, rule.column, role, "D008", rows)
     values = _numeric(table, rule.column, role, rows)
-    compare = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less}[rule.op]
+    compare = COMPARE[rule.op]
     return compare(values, rule.threshold).astype(np.int8)
 
 
@@ -350,53 +274,15 @@ def _scores(task: str, table: Table, scores: list[ir.ClassScore], role: str, row
     return _probability(table, scores[0].column, role, rows)
 
 
-@dataclass(frozen=True)
-class PartyData:
-    """What one party (the candidate, a column baseline, a dummy) predicted, row by row."""
-
-    decided: np.ndarray | None
-    score: np.ndarray | None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Prepared:
-    task: str
-    label: np.ndarray
-    parties: dict[str, PartyData]
-    classes: tuple[str, ...] | None = None
-    weight: np.ndarray | None = None
-    group: np.ndarray | None = None
-    slices: dict[str, np.ndarray] = field(default_factory=dict)
-    rows_read: int = 0
-    dropped: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def rows(self) -> int:
-        return len(self.label)
-
-    def subset(self, mask: np.ndarray) -> Prepared:
-        def cut(a):
-            return None if a is None else a[mask]
-
-        return replace(
-            self,
-            label=self.label[mask],
-            parties={k: PartyData(cut(p.decided), cut(p.score), p.note) for k, p in self.parties.items()},
-            weight=cut(self.weight),
-            group=cut(self.group),
-            slices={k: v[mask] for k, v in self.slices.items()},
-        )
-
-
 def _scope_values(spec: ir.Spec) -> set[tuple[str, str]]:
     """The (slice, value) pairs that conditions and guards name with `in SLICE = "VALUE"`."""
     scopes = [c.scope for c in spec.comparisons()] + [g.scope for g in spec.guards]
     return {(s.slice, s.value) for s in scopes if s is not None and s.value is not None}
 
 
-def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None, seed: int = 0) -> Prepared:
-    """Check every bound column, then turn the tables into arrays for evaluation."""
+def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None) -> Prepared:
+    """Check every bound column, then turn the tables into arrays for evaluation. Dummy baselines are
+    not here: they are fit on these arrays afterwards (judging/dummies.py)."""
     joined = join_baseline_tables(spec, main, extra or {})
     bound = _bindings(spec, main, joined)
     _require_columns(bound)
@@ -404,7 +290,7 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None, s
     keep, dropped = _missing(bound, spec.data.missing, n)
     rows = np.flatnonzero(keep)
     if len(rows) == 0:
-        _fail("D016", f"no rows left: all {n} rows had an empty bound cell", main.path, "fill the empty cells")
+        fail("D016", f"no rows left: all {n} rows had an empty bound cell", main.path, "fill the empty cells")
     task, d = spec.task, spec.data
     classes = tuple(s.class_name for s in d.scores) if task == "multiclass" and d.scores else None
     if task == "binary":
@@ -414,13 +300,13 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None, s
     else:
         label = _numeric(main, d.label, "label", rows)
         if task == "ranking" and (label < 0).any():
-            _fail(
+            fail(
                 "D011",
                 f"column '{d.label}' (relevance label) must be 0 or more",
                 main.path,
                 "use 0 for irrelevant items",
                 d.label,
-                _original(rows, label < 0),
+                original_rows(rows, label < 0),
             )
     candidate_scores = _scores(task, main, d.scores, "score", rows)
     if d.predict:
@@ -434,31 +320,31 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None, s
     if d.id:
         duplicated = main.frame[d.id].iloc[rows].duplicated(keep=False).to_numpy()
         if duplicated.any():
-            _fail(
+            fail(
                 "D014",
                 f"{int(duplicated.sum())} rows share an id in column '{d.id}'",
                 main.path,
                 "each row must be one case: remove the duplicates",
                 d.id,
-                _original(rows, duplicated),
+                original_rows(rows, duplicated),
             )
     group = as_text(main.frame[d.group].iloc[rows]) if d.group else None
     slices = {s: as_text(main.frame[s].iloc[rows]) for s in d.slices}
     for column, values in slices.items():
         reserved = values == "all"
         if reserved.any():
-            _fail(
+            fail(
                 "D019",
                 f"column '{column}' (slice) has the value 'all', which names the whole data in records",
                 main.path,
                 "rename that value in the data, e.g. to 'all_regions'",
                 column,
-                _original(rows, reserved),
+                original_rows(rows, reserved),
             )
     for column, value in sorted(_scope_values(spec)):
         if not (slices[column] == value).any():
             present = sorted(set(slices[column]))
-            _fail(
+            fail(
                 "D013",
                 f'slice {column} = "{value}" has no rows in the data',
                 main.path,
@@ -471,10 +357,4 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None, s
             role = f"decisions of baseline {b.name}"
             decisions = _decisions(task, table, b.predict, role, rows, classes) if b.predict else None
             parties[b.name] = PartyData(decisions, _scores(task, table, b.scores, f"score of baseline {b.name}", rows))
-    prepared = Prepared(task, label, parties, classes, weight, group, slices, n, dropped)
-    for b in spec.baselines:
-        if isinstance(b, ir.DummyBaseline):
-            from hurdlelang.judging.dummies import dummy_predictions  # scikit-learn, only when a dummy is used
-
-            prepared.parties[b.name] = dummy_predictions(b.strategy, prepared, seed)
-    return prepared
+    return Prepared(task, label, parties, classes, weight, group, slices, n, dropped)

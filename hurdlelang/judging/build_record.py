@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from hurdlelang import __version__
+from hurdlelang.core.version import __version__
 from hurdlelang.judging.decide import ConditionResult, GuardResult, Judged, Outcome, TierResult
 from hurdlelang.judging.evaluate import Evaluation, Scope, scope_key
 from hurdlelang.judging.uncertainty import Uncertainty

@@ -17,7 +17,8 @@ from enum import StrEnum
 
 import numpy as np
 
-from hurdlelang.data.prepare import CANDIDATE
+from hurdlelang.core.names import CANDIDATE
+from hurdlelang.core.operators import COMPARE
 from hurdlelang.judging.evaluate import Evaluation, Scope
 from hurdlelang.judging.uncertainty import Uncertainty
 from hurdlelang.lang import ir
@@ -28,14 +29,6 @@ class State(StrEnum):
     HELD = "held"
     FAILED = "failed"
     UNDEFINED = "undefined"
-
-
-_OPS = {
-    ">=": lambda a, b: a >= b,
-    ">": lambda a, b: a > b,
-    "<=": lambda a, b: a <= b,
-    "<": lambda a, b: a < b,
-}
 
 
 @dataclass(frozen=True)
@@ -183,7 +176,7 @@ class Decider:
         if np.isnan(observed):
             return Judged(scope, State.UNDEFINED, cand.value, b, None, reason="relative to a baseline of 0, undefined")
         if c.confidence is None or self.unc is None:
-            state = State.HELD if _OPS[op](observed, required) else State.FAILED
+            state = State.HELD if COMPARE[op](observed, required) else State.FAILED
             return Judged(scope, state, cand.value, b, observed)
         samples = self._samples(c, scope)
         judgement = holds(samples, op, required, c.confidence, what=f"'{c.text}'")

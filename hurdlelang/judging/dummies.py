@@ -7,10 +7,13 @@ are seeded with the run's seed and so are reproducible.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from sklearn.dummy import DummyClassifier, DummyRegressor
 
-from hurdlelang.data.prepare import PartyData, Prepared
+from hurdlelang.data.prepared import PartyData, Prepared
+from hurdlelang.lang import ir
 
 
 def dummy_predictions(strategy: str, data: Prepared, seed: int) -> PartyData:
@@ -31,3 +34,11 @@ def dummy_predictions(strategy: str, data: Prepared, seed: int) -> PartyData:
     order = {str(c): i for i, c in enumerate(model.classes_)}
     columns = [proba[:, order[c]] if c in order else np.zeros(data.rows) for c in data.classes]
     return PartyData(decided.astype(str), np.column_stack(columns), note)
+
+
+def with_dummies(spec: ir.Spec, data: Prepared, seed: int) -> Prepared:
+    """The prepared data with a party added for each dummy baseline of the spec."""
+    dummies = {
+        b.name: dummy_predictions(b.strategy, data, seed) for b in spec.baselines if isinstance(b, ir.DummyBaseline)
+    }
+    return replace(data, parties=data.parties | dummies) if dummies else data

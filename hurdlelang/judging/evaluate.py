@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hurdlelang.data.prepare import CANDIDATE, Prepared
+from hurdlelang.core.names import CANDIDATE
+from hurdlelang.data.prepared import Prepared
 from hurdlelang.lang import ir
 from hurdlelang.metrics.registry import COUNT_METRIC_NAMES, MetricInputs, compute, metric_def, metric_from_counts
 from hurdlelang.metrics.values import Counts, MetricValue

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hurdlelang.core.names import CANDIDATE
 from hurdlelang.judging.build_record import condition_entry
 from hurdlelang.judging.decide import ConditionResult, Decider, Outcome, State, TierResult
 from hurdlelang.judging.evaluate import evaluate_expr
@@ -19,7 +20,6 @@ from hurdlelang.lang import ir
 from hurdlelang.metrics.values import MetricValue
 from hurdlelang.report.summary import MARK, describe_judgement
 
-CANDIDATE = "candidate"
 AS_GIVEN = "(as given)"
 
 

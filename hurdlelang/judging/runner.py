@@ -6,11 +6,12 @@ from __future__ import annotations
 import platform
 from dataclasses import dataclass, field
 
-from hurdlelang import __version__
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.exit_codes import Exit
 from hurdlelang.core.suggest import did_you_mean
-from hurdlelang.data.prepare import Table, prepare, read_table
+from hurdlelang.core.version import __version__
+from hurdlelang.data.prepare import prepare
+from hurdlelang.data.read import Table, read_table
 from hurdlelang.judging.build_record import build_record
 from hurdlelang.judging.decide import decide
 from hurdlelang.judging.evaluate import Evaluation
@@ -128,9 +129,13 @@ def judge_tables(
     try:
         records, warnings = load_records(spec)
 
-        prepared = prepare(spec, main, extra, options.seed)
+        prepared = prepare(spec, main, extra)
     except DiagnosticError as error:
         raise RunFailure(error.diagnostics, Exit.DATA_ERROR) from None
+    if any(isinstance(b, ir.DummyBaseline) for b in spec.baselines):
+        from hurdlelang.judging.dummies import with_dummies  # scikit-learn, only when a dummy is used
+
+        prepared = with_dummies(spec, prepared, options.seed)
     ev = Evaluation(spec, prepared, records)
     unc = _uncertainty(ev, options)
     guards, tiers, outcome = decide(spec, ev, unc)

@@ -19,16 +19,16 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from hurdlelang.data.prepare import CANDIDATE
+from hurdlelang.core.names import CANDIDATE
 from hurdlelang.judging.evaluate import Evaluation, Scope, evaluate_expr, scope_key
 from hurdlelang.lang import ir
+from hurdlelang.lang.catalogue import AUC_METRICS
 from hurdlelang.metrics.registry import COUNT_METRIC_NAMES, vectorised_count_metric
 from hurdlelang.stats.bootstrap_auc import resample_auc
 from hurdlelang.stats.bootstrap_counts import ALL, JointCells, resample_counts
 from hurdlelang.stats.bootstrap_means import query_units, sum_form
 from hurdlelang.stats.intervals import figure_samples, make_rng
 
-AUC_METRICS = ("roc_auc", "pr_auc")
 Request = tuple[str, ir.MetricKey, Scope]
 
 

@@ -51,6 +51,7 @@ class MetricInfo:
 
 
 TASKS = ("binary", "multiclass", "regression", "ranking")
+AUC_METRICS = ("roc_auc", "pr_auc")  # computed from score histograms, not from decisions
 B = frozenset({"binary"})
 M = frozenset({"multiclass"})
 BM = frozenset({"binary", "multiclass"})

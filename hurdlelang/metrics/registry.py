@@ -17,10 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hurdlelang.lang.catalogue import TASKS
 from hurdlelang.metrics import binary, multiclass, ranking, regression
 from hurdlelang.metrics.values import Counts, MetricValue
-
-TASKS = ("binary", "multiclass", "regression", "ranking")
 
 
 @dataclass(frozen=True)

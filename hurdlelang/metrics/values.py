@@ -5,7 +5,7 @@ Count-based metrics come from confusion counts (sufficient statistics), so the s
 run per slice, on streamed data or on bootstrap resamples; rank metrics come from the scores.
 
 Each metric returns a MetricValue: a number, or an explained undefined state (never a 0 that was
-not measured, never NaN). The formulas themselves live in metrics_binary, metrics_multiclass,
+not measured, never NaN). The formulas themselves live in binary.py, multiclass.py,
 metrics_regression and metrics_ranking; metric_registry maps the language's names onto them.
 """
 
@@ -92,16 +92,3 @@ def shown(value) -> str:
 def nonfinite_reason(values: np.ndarray, what: str) -> str | None:
     bad = int(np.count_nonzero(~np.isfinite(np.asarray(values, dtype=float))))
     return f"{what} is missing or infinite in {bad} row(s)" if bad else None
-
-
-_MOVED_TO_METRICS_BINARY = ("accuracy", "precision", "recall", "f1", "roc_auc", "COUNT_METRICS", "SCORE_METRICS")
-
-
-def __getattr__(name: str):
-    # The walking-skeleton evaluator imports these from here; they now live in metrics_binary, which
-    # imports this module, so they are resolved on first use rather than by a circular import.
-    if name in _MOVED_TO_METRICS_BINARY:
-        from hurdlelang.metrics import binary as metrics_binary
-
-        return getattr(metrics_binary, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

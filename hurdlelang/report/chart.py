@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Literal
 
+from hurdlelang.core.operators import SIGNS
 from hurdlelang.record.model import ConditionEntry, DecisionRecord
-from hurdlelang.report.phrasing import OP_SIGNS, Reading, metric_entry, num, pct, read, scope_key
+from hurdlelang.report.phrasing import Reading, metric_entry, num, pct, read, scope_key
 
 COLOURS = {
     "held": "#1a7f37",
@@ -287,7 +288,7 @@ def condition_chart(record: DecisionRecord, c: ConditionEntry) -> tuple[Chart, s
     hurdle = r.hurdle_on_metric(b)
     op = r.metric_op()
     margin = "" if not c.required else f" ({r.baseline} {r.stat(c.required if side == 'lower' else -c.required)})"
-    text = f"needed {OP_SIGNS.get(op or '', '?')} {num(hurdle)}{margin}"
+    text = f"needed {SIGNS.get(op or '', '?')} {num(hurdle)}{margin}"
     chart = Chart(rows, _metric_axis(r), hurdle, op, text, num, proportion=True)
     note = (
         f"Band: the {level} one-sided interval of the difference from {r.baseline}, on the same rows, "

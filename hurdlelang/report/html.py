@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from html import escape
 
+from hurdlelang.core.names import CANDIDATE, WHOLE_DATA
 from hurdlelang.record.model import ConditionEntry, DecisionRecord, TierEntry
 from hurdlelang.report.chart import condition_chart, legend, render_chart
 from hurdlelang.report.phrasing import (
-    ALL_ROWS,
-    CANDIDATE,
     STATE_MARKS,
     Reading,
     Style,
@@ -337,7 +336,7 @@ def _metrics(record: DecisionRecord) -> str:
             names += [m for m in record.metrics[p][scope] if m not in names]
         n = scope_rows(record, scope)
         count = f" <small>({n:,} rows)</small>" if n is not None else ""
-        title = t(scope_title(scope)) if scope == ALL_ROWS else c(scope_title(scope))
+        title = t(scope_title(scope)) if scope == WHOLE_DATA else c(scope_title(scope))
         rows = [[c(m)] + [t(cell(record, p, record.metrics[p][scope].get(m))) for p in parties] for m in names]
         head = ["Metric"] + ["candidate" if p == CANDIDATE else c(p) for p in parties]
         out.append(f"<h3>{title}{count}</h3>" + _table(head, rows, numeric=set(range(1, len(head))), cls="metrics"))

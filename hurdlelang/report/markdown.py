@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 
+from hurdlelang.core.names import CANDIDATE, WHOLE_DATA
 from hurdlelang.record.model import ConditionEntry, DecisionRecord, TierEntry
 from hurdlelang.report.phrasing import (
-    ALL_ROWS,
-    CANDIDATE,
     STATE_MARKS,
     Reading,
     Style,
@@ -245,7 +244,7 @@ def _metrics(record: DecisionRecord) -> list[str]:
             names += [m for m in record.metrics[p][scope] if m not in names]
         rows_n = scope_rows(record, scope)
         count = f" ({rows_n:,} rows)" if rows_n is not None else ""
-        title = md(scope_title(scope)) if scope == ALL_ROWS else code(scope_title(scope))
+        title = md(scope_title(scope)) if scope == WHOLE_DATA else code(scope_title(scope))
         lines += [f"### {title}{count}", ""]
         rows = [[code(m)] + [cell(record, p, record.metrics[p][scope].get(m)) for p in parties] for m in names]
         head = ["Metric"] + [code(p) if p != CANDIDATE else "candidate" for p in parties]

@@ -1,8 +1,8 @@
-"""Stage 7: a decision record as a page a product owner can read without help (`hurdlec report`).
+"""Stage 7: the words of a report: what a decision record means, for a product owner.
 
 This module reads a record and says what it means in words: the decision, each condition as a
-sentence with both sides and the hurdle, the numbers formatted for people. report_markdown.py and
-report_html.py lay those words out; report_chart.py draws the HTML's charts. Only the standard
+sentence with both sides and the hurdle, the numbers formatted for people. markdown.py and html.py
+lay those words out, chart.py draws the HTML's charts and render.py picks the format. Only the standard
 library and pydantic are imported here: a report needs the record, never the evaluation stack.
 
 The record does not say outright which way a `beats` condition counts as better, nor whether its
@@ -13,72 +13,18 @@ numbers rather than to a guess.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError
-
+from hurdlelang.core.names import CANDIDATE, WHOLE_DATA
+from hurdlelang.core.operators import REVERSED, SIGNS, WORDS
 from hurdlelang.record.model import ConditionEntry, DecisionRecord, IntervalEntry, MetricEntry, TierEntry
 
-Format = Literal["md", "html"]
-CANDIDATE = "candidate"
-ALL_ROWS = "all"
-
-OP_WORDS = {">=": "at least", ">": "above", "<=": "at most", "<": "below"}
-OP_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 STATE_WORDS = {"held": "held", "failed": "failed", "undefined": "undefined"}
 STATE_MARKS = {"held": "✓", "failed": "✗", "undefined": "?"}
-
-
-class RecordError(Exception):
-    """The file is not a decision record this report can read: one line, with a hint."""
-
-    def __init__(self, message: str, hint: str):
-        super().__init__(message)
-        self.message, self.hint = message, hint
-
-
-def load_record(path: str | Path) -> DecisionRecord:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RecordError("record file not found", "give the JSON file that `hurdlec run` wrote (--out)") from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise RecordError(f"record cannot be read: {reason}", "check the path and its permissions") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise RecordError(
-            f"record is not JSON: {error.msg} at line {error.lineno}, column {error.colno}",
-            "give the JSON file that `hurdlec run` wrote, not the spec or the data",
-        ) from None
-    try:
-        return DecisionRecord.model_validate(data)
-    except ValidationError as error:
-        problems = error.errors()
-        first = problems[0]
-        where = ".".join(str(p) for p in first["loc"]) or "the top level"
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-        raise RecordError(
-            f"not a valid decision record: {where}: {first['msg']}{more}",
-            'give a record written by `hurdlec run` of a compatible version (schema_version "1")',
-        ) from None
-
-
-def render(record: DecisionRecord, fmt: Format) -> str:
-    if fmt == "html":
-        from hurdlelang.report.html import render_html
-
-        return render_html(record)
-    from hurdlelang.report.markdown import render_markdown
-
-    return render_markdown(record)
 
 
 # ---- numbers and dates ----
@@ -213,7 +159,7 @@ class Reading:
         return f"improvement over {self.baseline}"
 
     def hurdle_short(self) -> str:
-        return f"{OP_SIGNS.get(self.cond.op or '', '?')} {self.stat(self.cond.required)}"
+        return f"{SIGNS.get(self.cond.op or '', '?')} {self.stat(self.cond.required)}"
 
     # -- sentences (every name and text from the record goes through the style, which escapes it) --
 
@@ -222,10 +168,10 @@ class Reading:
         confidence level, not repeated."""
         c, m = self.cond, st.name(self.metric)
         if self.form == "level":
-            text = f"{m} must be {OP_WORDS.get(c.op or '', c.op)} {self.stat(c.required)}"
+            text = f"{m} must be {WORDS.get(c.op or '', c.op)} {self.stat(c.required)}"
         elif self.form == "against":
             other = st.name(f"{self.baseline}.{self.baseline_metric}")
-            text = f"{m} must be {OP_WORDS.get(c.op or '', c.op)} {other}"
+            text = f"{m} must be {WORDS.get(c.op or '', c.op)} {other}"
         else:
             text = self._beats_requirement(st)
         if c.scope and c.scope.startswith("every "):
@@ -309,7 +255,7 @@ class Reading:
     def metric_op(self) -> str | None:
         """The comparison on the metric's own scale (a lower-is-better `beats` flips it)."""
         if self.form == "beats" and self.direction == "lower":
-            return {">=": "<=", ">": "<", "<=": ">=", "<": ">"}.get(self.cond.op or "")
+            return REVERSED.get(self.cond.op or "")
         return self.cond.op
 
 
@@ -476,11 +422,11 @@ def scopes(record: DecisionRecord) -> list[str]:
         for scope in per_scope:
             if scope not in seen:
                 seen.append(scope)
-    return sorted(seen, key=lambda s: (s != ALL_ROWS, seen.index(s)))
+    return sorted(seen, key=lambda s: (s != WHOLE_DATA, seen.index(s)))
 
 
 def scope_title(scope: str) -> str:
-    return "All rows" if scope == ALL_ROWS else scope.replace("=", " = ", 1)
+    return "All rows" if scope == WHOLE_DATA else scope.replace("=", " = ", 1)
 
 
 def metric_entry(record: DecisionRecord, party: str, scope: str, metric: str | None) -> MetricEntry | None:
@@ -492,7 +438,7 @@ def metric_entry(record: DecisionRecord, party: str, scope: str, metric: str | N
 def scope_key(cond: ConditionEntry) -> str:
     """The metrics key of a condition's scope: None -> 'all', 'region = east' -> 'region=east'."""
     if not cond.scope or cond.scope.startswith("every "):
-        return ALL_ROWS
+        return WHOLE_DATA
     name, _, value = cond.scope.partition(" = ")
     return f"{name}={value}"
 
@@ -529,7 +475,7 @@ def metric_notes(record: DecisionRecord) -> list[tuple[str, str, str, str]]:
                 if e.note:
                     notes[(party, metric, "", e.note)] = None
                 if e.state == "undefined" and not figures:
-                    where = "" if scope == ALL_ROWS else scope_title(scope)
+                    where = "" if scope == WHOLE_DATA else scope_title(scope)
                     notes[(party, metric, where, f"undefined: {e.reason or 'no reason given'}")] = None
     return list(notes)
 

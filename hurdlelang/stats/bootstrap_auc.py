@@ -93,10 +93,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hurdlelang.lang.catalogue import AUC_METRICS
 from hurdlelang.stats.bootstrap_counts import ALL, slice_codes
 from hurdlelang.stats.intervals import make_rng
 
-AUC_METRICS = ("roc_auc", "pr_auc")
 DEFAULT_BINS = 4096
 JOINT_BIN_CHOICES = (256, 128, 64, 32, 16, 8)
 DEFAULT_MAX_JOINT_CELLS = 16_384

@@ -40,9 +40,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from hurdlelang.core.names import WHOLE_DATA
 from hurdlelang.stats.intervals import make_rng
 
-ALL = "all"
+ALL = WHOLE_DATA
 """The slice key of the whole data."""
 
 MAX_PARTIES = 20  # 2^21 joint cells per slice: far beyond any real spec, and still dense-countable

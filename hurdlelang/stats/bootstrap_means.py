@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hurdlelang.data.prepare import PartyData, Prepared
+from hurdlelang.data.prepared import PartyData, Prepared
 from hurdlelang.lang import ir
 from hurdlelang.metrics.ranking import Ranked, _discount, rank
 from hurdlelang.metrics.registry import CONFUSION_METRIC_NAMES, vectorised_confusion_metric

@@ -57,6 +57,8 @@ from typing import Literal
 
 import numpy as np
 
+from hurdlelang.core.operators import COMPARE
+
 Side = Literal["lower", "upper", "two-sided"]
 Direction = Literal["higher", "lower"]
 
@@ -198,14 +200,6 @@ class Judgement:
         return self.interval.reason
 
 
-_OPS = {
-    ">=": lambda a, b: a >= b,
-    ">": lambda a, b: a > b,
-    "<=": lambda a, b: a <= b,
-    "<": lambda a, b: a < b,
-}
-
-
 def holds(
     samples: np.ndarray,
     op: str,
@@ -217,12 +211,12 @@ def holds(
 ) -> Judgement:
     """Does ``statistic op required`` hold at ``confidence``? For ``>=``/``>`` the whole one-sided
     interval must clear it, i.e. the lower bound; for ``<=``/``<`` the upper bound."""
-    if op not in _OPS:
-        raise ValueError(f"op must be one of {', '.join(_OPS)}, got {op!r}")
+    if op not in COMPARE:
+        raise ValueError(f"op must be one of {', '.join(COMPARE)}, got {op!r}")
     side: Side = "lower" if op in (">=", ">") else "upper"
     iv = interval(samples, confidence, side, max_undefined=max_undefined, what=what)
     bound = iv.low if side == "lower" else iv.high
-    held = bool(_OPS[op](bound, required)) if iv.defined else None
+    held = bool(COMPARE[op](bound, required)) if iv.defined else None
     return Judgement(held, bound, op, float(required), iv)
 
 

@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 import hurdlelang.judging.uncertainty as uncertainty
-from hurdlelang.data.prepare import CANDIDATE, prepare, read_table
+from hurdlelang.core.names import CANDIDATE
+from hurdlelang.data.prepare import prepare
+from hurdlelang.data.read import read_table
 from hurdlelang.judging.evaluate import Evaluation
 from hurdlelang.lang.compiler import compile_path
 from hurdlelang.lang.ir import MetricKey
@@ -40,7 +42,7 @@ def _samples(name: str, metrics: list[str], fast: bool, monkeypatch) -> dict:
     frame = read_table(str(EXAMPLES / "data" / f"{name}.csv")).frame.head(
         600 if name != "basket_recommendation" else 1500
     )
-    from hurdlelang.data.prepare import Table
+    from hurdlelang.data.read import Table
 
     ev = Evaluation(spec, prepare(spec, Table("x.csv", frame)))
     unc = uncertainty.Uncertainty(ev, resamples=40, seed=3)

@@ -148,6 +148,7 @@ def tmp_dir(tmp_path_factory) -> Path:
 _SPEC_CHARACTERS = st.sampled_from(list('{}"#@%.,:=<>-+*/()_ \n\t\r') + list("0123456789") + list("abcdefghinoprstuy"))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     st.one_of(
@@ -188,6 +189,7 @@ def token_soup(draw) -> str:
     return body
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(token_soup())
 @example('spec s "t" { hurdles { tier t { precision >= 0.5 } otherwise k } }')
@@ -256,6 +258,7 @@ def mutated_spec(draw) -> str:
     return text
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=800)
 @given(mutated_spec())
 def test_mutated_specs(tmp_dir, text):
@@ -435,6 +438,7 @@ def structured_spec(draw, careful: bool | None = None) -> str:
 _ROWS_AFTER_NUMBER = re.compile(r"[0-9%]\s*\n\s*(?:\(\s*|not\s+\(?\s*)*rows\b")
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=600)
 @given(structured_spec())
 def test_structured_specs(tmp_dir, text):

@@ -300,6 +300,7 @@ def spec_file(draw) -> str:
 
 # Derandomized, so CI sees the same files on every run. No shrinking: each example costs ~60 ms, and
 # shrinking a failure took minutes; a failure prints the generated file as it was found.
+@pytest.mark.slow
 @settings(
     max_examples=120,
     deadline=None,

@@ -160,14 +160,6 @@ def test_count_metrics_on_random_counts_equal_sklearn_on_expanded_rows(cells):
             assert ours.reason, name
 
 
-def test_legacy_names_still_importable_from_metric_values():
-    from hurdlelang.metrics.values import COUNT_METRICS, SCORE_METRICS, f1, roc_auc
-
-    assert set(COUNT_METRICS) == {"accuracy", "precision", "recall", "f1"} and set(SCORE_METRICS) == {"roc_auc"}
-    assert f1(Counts(1, 1, 1, 1)).value == 0.5
-    assert roc_auc(np.array([0, 1]), np.array([0.2, 0.9])).value == 1.0
-
-
 # --- multiclass -----------------------------------------------------------------------------------
 
 

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from sklearn import metrics as sk
 
-from hurdlelang.metrics.values import Counts, accuracy, f1, precision, recall, roc_auc
+from hurdlelang.metrics.binary import accuracy, f1, precision, recall, roc_auc
+from hurdlelang.metrics.values import Counts
 from tests.conftest import EXAMPLE_DATA
 
 SK_COUNT = {

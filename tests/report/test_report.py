@@ -24,7 +24,8 @@ from click.testing import CliRunner
 
 from hurdlelang.cli.report import report
 from hurdlelang.record.model import ConditionEntry, DecisionRecord
-from hurdlelang.report.phrasing import leaves, read, render
+from hurdlelang.report.phrasing import leaves, read
+from hurdlelang.report.render import render
 from tests.conftest import CORPUS, ROOT
 
 HERE = CORPUS / "report"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from hurdlelang.core.names import CANDIDATE
 from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.lang import ast_nodes as ast
 from hurdlelang.lang import ir
 from hurdlelang.lang.catalogue import Direction, Needs
 from hurdlelang.lang.check.context import Context, MetricType, span_ir
 from hurdlelang.lang.check.metrics import level, quantity_unit, resolve
-
-CANDIDATE = "candidate"
 
 
 def confidence(ctx: Context, node: ast.Confidence | None, inherited: float | None) -> float | None:

@@ -1,0 +1,46 @@
+"""The arrays the evaluator reads, one per party, aligned row by row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class PartyData:
+    """What one party (the candidate, a column baseline, a dummy) predicted, row by row."""
+
+    decided: np.ndarray | None
+    score: np.ndarray | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    task: str
+    label: np.ndarray
+    parties: dict[str, PartyData]
+    classes: tuple[str, ...] | None = None
+    weight: np.ndarray | None = None
+    group: np.ndarray | None = None
+    slices: dict[str, np.ndarray] = field(default_factory=dict)
+    rows_read: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        return len(self.label)
+
+    def subset(self, mask: np.ndarray) -> Prepared:
+        def cut(a):
+            return None if a is None else a[mask]
+
+        return replace(
+            self,
+            label=self.label[mask],
+            parties={k: PartyData(cut(p.decided), cut(p.score), p.note) for k, p in self.parties.items()},
+            weight=cut(self.weight),
+            group=cut(self.group),
+            slices={k: v[mask] for k, v in self.slices.items()},
+        )
