@@ -14,7 +14,9 @@ REPORT_EXAMPLES := fraud_blocking repeat_purchase
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# the root was the distribution `hurdlelang` before it became hurdlelang-core: drop an old install
+	$(BIN)/python -m pip uninstall --quiet -y hurdlelang 2>/dev/null || true
+	$(BIN)/python -m pip install --quiet -e '.[run,test,mlflow]'
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -92,6 +92,7 @@ def test_cmd(paths: tuple[str, ...], fmt: str, pattern: str | None) -> None:
     import json
     import re
 
+    _need_run_stack("test")
     from hurdlelang.judging.examples import run_examples
 
     if pattern is not None:
@@ -131,6 +132,7 @@ def test_cmd(paths: tuple[str, ...], fmt: str, pattern: str | None) -> None:
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 def init(data_path: str, out_path: str | None, force: bool) -> None:
     """Write a starting spec guessed from a predictions file."""
+    _need_run_stack("init")
     from hurdlelang.cli.init_spec import init_spec
     from hurdlelang.core.diagnostics import DiagnosticError
     from hurdlelang.data.read import read_table
@@ -154,6 +156,15 @@ def _fail(diagnostics: list[Diagnostic], result: CompileResult | None, code: Exi
     for d in diagnostics:
         click.echo(render_text(d, result.source if result else None, paint), err=True, color=paint)
     sys.exit(code)
+
+
+def _need_run_stack(command: str) -> None:
+    """numpy, pandas, scikit-learn and pyarrow, or a P001 diagnostic (hurdlelang-core alone lacks them)."""
+    from hurdlelang.cli.needs import run_stack_problem
+
+    problem = run_stack_problem(command)
+    if problem is not None:
+        _fail([problem], None, Exit.USAGE)
 
 
 def _pairs(values: tuple[str, ...]) -> dict[str, str]:
@@ -236,6 +247,7 @@ def run(
     fail_on,
 ) -> None:
     """Evaluate predictions against a spec and write the decision record."""
+    _need_run_stack("run")
     from hurdlelang.judging.runner import RunFailure, RunOptions, execute
     from hurdlelang.record.model import Override
 

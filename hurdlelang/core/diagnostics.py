@@ -88,6 +88,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "O001": (Severity.ERROR, "record cannot be written"),
     # reports
     "R001": (Severity.ERROR, "record cannot be read"),
+    # the installation
+    "P001": (Severity.ERROR, "a package the command needs is not installed"),
 }
 
 

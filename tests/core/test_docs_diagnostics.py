@@ -11,8 +11,8 @@ from tests.conftest import ROOT
 from tests.lang.test_golden import GOLDEN, KNOWN_BUGS
 
 DOCS = ROOT / "docs" / "diagnostics.md"
-CODE = re.compile(r"\b[EWDOR]\d{3}\b")
-SECTION = re.compile(r"^## ([EWDOR]\d{3}) (.+)$", re.MULTILINE)
+CODE = re.compile(r"\b[EWDORPV]\d{3}\b")
+SECTION = re.compile(r"^## ([EWDORPV]\d{3}) (.+)$", re.MULTILINE)
 # "`hurdlec check NAME` ([the whole file](../tests/corpus/check/NAME)):" then the output, verbatim
 GOLDEN_OUTPUT = re.compile(
     r"`hurdlec check (?P<name>\S+\.hurdle)` \(\[the whole file\]\(\.\./tests/corpus/check/(?P=name)\)\):\n\n"
