@@ -22,7 +22,7 @@ from hurdlelang.core.operators import COMPARE
 from hurdlelang.judging.evaluate import Evaluation, Scope
 from hurdlelang.judging.uncertainty import Uncertainty
 from hurdlelang.lang import ir
-from hurdlelang.stats.intervals import Interval, holds, interval
+from hurdlelang.stats.intervals import Interval, holds, interval, paired_difference
 
 
 class State(StrEnum):
@@ -100,17 +100,6 @@ def _any(states: list[State]) -> State:
     return State.FAILED
 
 
-def _gain(cand, base, direction: str, relative: bool):
-    """The improvement of the candidate over the baseline (arrays or floats); NaN when relative
-    to a baseline of 0."""
-    cand, base = np.asarray(cand, dtype=float), np.asarray(base, dtype=float)
-    gain = {"higher": cand - base, "lower": base - cand, "zero": np.abs(base) - np.abs(cand)}[direction]
-    if relative:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            gain = np.where(base != 0, gain / np.abs(np.where(base != 0, base, 1)), np.nan)
-    return gain
-
-
 def _formula(c: ir.Condition, op: str, required: float) -> str:
     if isinstance(c, ir.BeatsCondition):
         gain = {"higher": "candidate - baseline", "lower": "baseline - candidate", "zero": "|baseline| - |candidate|"}[
@@ -150,7 +139,7 @@ class Decider:
 
     def _statistic(self, c: ir.Condition, cand, base):
         if isinstance(c, ir.BeatsCondition):
-            return _gain(cand, base, c.direction, bool(c.margin and c.margin.relative))
+            return paired_difference(cand, base, c.direction, bool(c.margin and c.margin.relative))
         if c.against is not None:
             return np.asarray(cand, dtype=float) - np.asarray(base, dtype=float)
         return np.asarray(cand, dtype=float)

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hurdlelang.core.source import Span
+
 Op = Literal[">=", ">", "<=", "<"]
 Task = Literal["binary", "multiclass", "regression", "ranking"]
 DirectionIR = Literal["higher", "lower", "zero", "none"]
@@ -19,13 +21,6 @@ DirectionIR = Literal["higher", "lower", "zero", "none"]
 
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
-
-
-class SpanIR(Model):
-    line: int
-    column: int
-    end_line: int
-    end_column: int
 
 
 class MetricKey(Model):
@@ -184,7 +179,7 @@ class CompareCondition(Model):
     scope: Scope | None = None
     confidence: float | None = None
     text: str
-    span: SpanIR
+    span: Span
 
 
 class BeatsCondition(Model):
@@ -199,28 +194,28 @@ class BeatsCondition(Model):
     scope: Scope | None = None
     confidence: float | None = None
     text: str
-    span: SpanIR
+    span: Span
 
 
 class AllOf(Model):
     kind: Literal["all"] = "all"
     parts: list[Condition]
     text: str
-    span: SpanIR
+    span: Span
 
 
 class AnyOf(Model):
     kind: Literal["any"] = "any"
     parts: list[Condition]
     text: str
-    span: SpanIR
+    span: Span
 
 
 class Not(Model):
     kind: Literal["not"] = "not"
     part: Condition
     text: str
-    span: SpanIR
+    span: Span
 
 
 Condition = Annotated[CompareCondition | BeatsCondition | AllOf | AnyOf | Not, Field(discriminator="kind")]
@@ -236,7 +231,7 @@ class Guard(Model):
     high_inclusive: bool = True
     scope: Scope | None = None
     text: str
-    span: SpanIR
+    span: Span
 
 
 class Tier(Model):
@@ -244,20 +239,20 @@ class Tier(Model):
     title: str | None = None
     confidence: float | None = None
     conditions: list[Condition]
-    span: SpanIR
+    span: Span
 
 
 class Fallback(Model):
     name: str
     title: str | None = None
-    span: SpanIR
+    span: Span
 
 
 class Example(Model):
     name: str
     given: dict[str, dict[str, float]]  # party ("candidate" or a baseline) -> metric key -> value
     expect: str
-    span: SpanIR
+    span: Span
 
 
 class SpecWarning(Model):

@@ -60,7 +60,7 @@ import numpy as np
 from hurdlelang.core.operators import COMPARE
 
 Side = Literal["lower", "upper", "two-sided"]
-Direction = Literal["higher", "lower"]
+Direction = Literal["higher", "lower", "zero"]
 
 MAX_UNDEFINED = 0.05
 """Above this share of undefined resamples an interval is undefined (see the module docstring)."""
@@ -158,29 +158,35 @@ def interval(
 
 
 def paired_difference(
-    candidate: np.ndarray,
-    baseline: np.ndarray,
+    candidate,
+    baseline,
     direction: Direction = "higher",
     relative: bool = False,
 ) -> np.ndarray:
-    """Per-resample improvement of the candidate over the baseline.
+    """The improvement of the candidate over the baseline: the one formula every `beats` uses.
 
-    ``direction="higher"``: candidate - baseline; ``"lower"``: baseline - candidate. With
-    ``relative=True`` the improvement is divided by |baseline| (NaN where the baseline is 0, since a
-    relative improvement over 0 is undefined). NaN in either input gives NaN (undefined resample).
-    Both arrays must come from the same resamples (paired) or from independent draws (a figure
-    baseline); never from two different draws of the same rows."""
-    c = np.asarray(candidate, dtype=float)
-    b = np.asarray(baseline, dtype=float)
-    if c.shape != b.shape:
-        raise ValueError(f"candidate and baseline samples differ in shape: {c.shape} vs {b.shape}")
-    if direction not in ("higher", "lower"):
-        raise ValueError(f"direction must be 'higher' or 'lower', got {direction!r}")
-    gain = c - b if direction == "higher" else b - c
+    ``direction="higher"``: candidate - baseline; ``"lower"``: baseline - candidate; ``"zero"`` (a
+    metric best at 0, such as a bias): |baseline| - |candidate|. With ``relative=True`` the improvement
+    is divided by |baseline| (NaN where the baseline is 0: a relative improvement over 0 is
+    undefined). NaN in either input gives NaN (an undefined resample). Numbers or arrays; a number
+    broadcasts against an array (a figure's fixed value against resampled candidates). Paired arrays
+    must come from the same resamples, or from independent draws (a figure baseline); never from two
+    different draws of the same rows."""
+    c, b = np.broadcast_arrays(np.asarray(candidate, dtype=float), np.asarray(baseline, dtype=float))
+    if direction not in IMPROVEMENT:
+        raise ValueError(f"direction must be one of {', '.join(IMPROVEMENT)}, got {direction!r}")
+    gain = IMPROVEMENT[direction](c, b)
     if relative:
         with np.errstate(divide="ignore", invalid="ignore"):
-            gain = np.where(b != 0, gain / np.abs(b), np.nan)
+            gain = np.where(b != 0, gain / np.abs(np.where(b != 0, b, 1)), np.nan)
     return gain
+
+
+IMPROVEMENT = {
+    "higher": lambda c, b: c - b,
+    "lower": lambda c, b: b - c,
+    "zero": lambda c, b: np.abs(b) - np.abs(c),
+}
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hurdlelang.core.diagnostics import Diagnostic
-from hurdlelang.core.source import Span
 from hurdlelang.lang import ir
 
 
@@ -68,10 +67,6 @@ def _bound(c: ir.Condition) -> Bound | None:
     return None
 
 
-def _span(span: ir.SpanIR) -> Span:
-    return Span(span.line, span.column, span.end_line, span.end_column)
-
-
 Bounds = dict[tuple, list[Bound]]  # (quantity key, is lower bound) -> the tier's bounds on it
 
 
@@ -110,7 +105,7 @@ def _contradictions(tier: ir.Tier, bounds: list[Bound], path: str) -> list[Diagn
                         f"tier '{tier.name}' can never be reached: "
                         f"'{low.describe()}' and '{high.describe()}' cannot both hold",
                         path,
-                        _span(later.condition.span),
+                        later.condition.span,
                         "one of the two bounds is probably mistyped",
                     )
                 )
@@ -132,7 +127,7 @@ def _figure_without_rows(spec: ir.Spec, path: str) -> list[Diagnostic]:
                     f"{baseline}'s {metric.key} has no sample size, "
                     f"so it is treated as exact at {c.confidence:.0%} confidence",
                     path,
-                    _span(c.span),
+                    c.span,
                     f"say how many rows it came from: {metric.key} = {figure.value:g} from N rows",
                 )
             )
@@ -151,7 +146,7 @@ def _unreachable(spec: ir.Spec, split, path: str) -> list[Diagnostic]:
                         f"tier '{lower_tier.name}' can never be reached: whenever its conditions hold, "
                         f"so do those of the better tier '{better.name}'",
                         path,
-                        _span(lower_tier.span),
+                        lower_tier.span,
                         f"loosen '{lower_tier.name}' below '{better.name}', or reorder the tiers",
                     )
                 )
@@ -175,7 +170,7 @@ def _not_staggered(spec: ir.Spec, split, path: str) -> list[Diagnostic]:
                         f"tier '{tier.name}' asks '{b.describe()}', more than the better tier "
                         f"'{better.name}' asks ('{a.describe()}')",
                         path,
-                        _span(b.condition.span),
+                        b.condition.span,
                         "hurdles should get lower from the best tier down",
                     )
                 )

@@ -13,7 +13,7 @@ from hurdlelang.lang import ast_nodes as ast
 from hurdlelang.lang import ir
 from hurdlelang.lang.catalogue import TASKS, lookup
 from hurdlelang.lang.check.analysis import analyse
-from hurdlelang.lang.check.context import Context, Party, span_ir
+from hurdlelang.lang.check.context import Context, Party
 from hurdlelang.lang.check.hurdles import condition as check_condition
 from hurdlelang.lang.check.hurdles import confidence, example, guard
 from hurdlelang.lang.check.metrics import check_derived, level, resolve
@@ -402,7 +402,7 @@ class Checker:
                     title=tier.title,
                     confidence=tier_level,
                     conditions=[c for c in conditions if c is not None],
-                    span=span_ir(tier.span),
+                    span=tier.span,
                 )
             )
         names = [t.name.value for t in block.tiers] + [o.name.value for o in block.otherwise]
@@ -411,7 +411,7 @@ class Checker:
         if not block.otherwise:
             return None
         o = block.otherwise[0]
-        otherwise = ir.Fallback(name=o.name.value, title=o.title, span=span_ir(o.span))
+        otherwise = ir.Fallback(name=o.name.value, title=o.title, span=o.span)
         return level_, [g for g in guards if g], tiers, otherwise, [e for e in examples if e]
 
 

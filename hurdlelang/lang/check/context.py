@@ -54,7 +54,3 @@ class Context:
 
     def text(self, span: Span) -> str:
         return self.source.span_text(span)
-
-
-def span_ir(span: Span) -> ir.SpanIR:
-    return ir.SpanIR(**span.to_dict())

@@ -7,7 +7,7 @@ from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.lang import ast_nodes as ast
 from hurdlelang.lang import ir
 from hurdlelang.lang.catalogue import Direction, Needs
-from hurdlelang.lang.check.context import Context, MetricType, span_ir
+from hurdlelang.lang.check.context import Context, MetricType
 from hurdlelang.lang.check.metrics import level, quantity_unit, resolve
 
 
@@ -145,7 +145,7 @@ def _margin(ctx: Context, q: ast.Quantity, metric: MetricType) -> ir.Margin | No
 
 
 def condition(ctx: Context, cond: ast.Condition, inherited: float | None, negated: bool = False) -> ir.Condition | None:
-    text, span = ctx.text(cond.span), span_ir(cond.span)
+    text, span = ctx.text(cond.span), cond.span
     if isinstance(cond, ast.AllOf | ast.AnyOf):
         parts = [condition(ctx, p, inherited, negated) for p in cond.parts]
         if any(p is None for p in parts):
@@ -267,7 +267,7 @@ def guard(ctx: Context, node: ast.Guard) -> ir.Guard | None:
         side, inclusive = _BOUND[node.op]
         fields = {side: bounds[0], f"{side}_inclusive": inclusive}
     _trivial_guard(ctx, node, metric, fields)
-    return ir.Guard(metric=metric.key, scope=where, text=ctx.text(node.span), span=span_ir(node.span), **fields)
+    return ir.Guard(metric=metric.key, scope=where, text=ctx.text(node.span), span=node.span, **fields)
 
 
 def _trivial_guard(ctx: Context, node: ast.Guard, metric: MetricType, fields: dict) -> None:
@@ -335,4 +335,4 @@ def example(ctx: Context, node: ast.Example, tiers: list[str]) -> ir.Example | N
         return None
     if not ok:
         return None
-    return ir.Example(name=node.name, given=given, expect=expected.value, span=span_ir(node.span))
+    return ir.Example(name=node.name, given=given, expect=expected.value, span=node.span)
