@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
-from hurdlelang.core.exit_codes import Exit
 from hurdlelang.core.render_diagnostics import render_text
 from hurdlelang.core.source import Source
 from hurdlelang.lang import ir
@@ -103,7 +102,8 @@ def judge(
     `baseline_data` maps a baseline's name to its own DataFrame (or path), joined on the spec's id.
     `override` is (tier, reason, by). Raises DataError when the data does not fit the spec."""
     from hurdlelang.data.read import Table, read_table
-    from hurdlelang.judging.runner import RunFailure, RunOptions, check_tier_options, data_file, judge_tables
+    from hurdlelang.judging.failures import RunFailure, SpecFailure
+    from hurdlelang.judging.runner import RunOptions, check_tier_options, data_file, judge_tables
     from hurdlelang.report.summary import render_summary
 
     def table(value, role: str) -> tuple[Table, DataFile]:
@@ -133,7 +133,7 @@ def judge(
         files = [main_file] + [f for _, f in extra.values()]
         judged = judge_tables(spec, main, {n: t for n, (t, _) in extra.items()}, files, options)
     except RunFailure as failure:
-        raise (SpecError if failure.exit_code == Exit.SPEC_ERROR else DataError)(failure.diagnostics) from None
+        raise (SpecError if isinstance(failure, SpecFailure) else DataError)(failure.diagnostics) from None
     except DiagnosticError as error:  # reading a file given by path
         raise DataError(error.diagnostics) from None
     summary = render_summary(judged.record, None, spec.tier_titles())

@@ -158,6 +158,14 @@ def _fail(diagnostics: list[Diagnostic], result: CompileResult | None, code: Exi
     sys.exit(code)
 
 
+def failure_exit(failure) -> Exit:
+    """The exit code of a run that stopped before its record (docs/cli.md): one per kind of failure."""
+    from hurdlelang.judging import failures
+
+    codes = {failures.SpecFailure: Exit.SPEC_ERROR, failures.DataFailure: Exit.DATA_ERROR}
+    return next((code for kind, code in codes.items() if isinstance(failure, kind)), Exit.OUTPUT_ERROR)
+
+
 def _need_run_stack(command: str) -> None:
     """numpy, pandas, scikit-learn and pyarrow, or a P001 diagnostic (hurdlelang-core alone lacks them)."""
     from hurdlelang.cli.needs import run_stack_problem
@@ -248,7 +256,8 @@ def run(
 ) -> None:
     """Evaluate predictions against a spec and write the decision record."""
     _need_run_stack("run")
-    from hurdlelang.judging.runner import RunFailure, RunOptions, execute
+    from hurdlelang.judging.failures import RunFailure
+    from hurdlelang.judging.runner import RunOptions, execute
     from hurdlelang.record.model import Override
 
     override = None
@@ -274,7 +283,7 @@ def run(
     try:
         outcome = execute(result, options)
     except RunFailure as failure:
-        _fail(failure.diagnostics, result, failure.exit_code)
+        _fail(failure.diagnostics, result, failure_exit(failure))
     for w in [d for d in result.diagnostics if not d.is_error]:
         click.echo(render_text(w, result.source), err=True)
     for w in outcome.warnings:

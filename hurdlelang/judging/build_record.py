@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from hurdlelang.core.version import __version__
-from hurdlelang.judging.decide import ConditionResult, GuardResult, Judged, Outcome, TierResult
+from hurdlelang.judging.decide import ConditionResult, GuardResult, Judged, TierResult
 from hurdlelang.judging.evaluate import Evaluation, Scope, scope_key
 from hurdlelang.judging.uncertainty import Uncertainty
 from hurdlelang.lang import ir
@@ -24,7 +24,6 @@ from hurdlelang.record.model import (
     MetricEntry,
     MetricInfo,
     OutcomeEntry,
-    Override,
     RunInfo,
     SliceJudgement,
     SpecInfo,
@@ -230,34 +229,13 @@ def build_record(
     unc: Uncertainty | None,
     guards: list[GuardResult],
     tiers: list[TierResult],
-    outcome: Outcome,
+    final: OutcomeEntry,
     files: list[DataFile],
     model_id: str | None,
-    override: Override | None,
     warnings: list[Warning_],
     run: RunInfo,
 ) -> DecisionRecord:
     data = ev.data
-    computed = outcome.tier
-    final = OutcomeEntry(
-        status=outcome.status,
-        tier=outcome.tier,
-        action=outcome.action,
-        blocking=outcome.blocking,
-        reason=outcome.reason,
-    )
-    if override is not None:
-        names = {t.name: t.title for t in spec.tiers} | {spec.otherwise.name: spec.otherwise.title}
-        final = OutcomeEntry(
-            status="decided",
-            tier=override.tier,
-            action=names[override.tier],
-            blocking=override.tier == spec.otherwise.name,
-            reason=f"overridden by {override.by}: {override.reason} (the hurdles gave: {outcome.reason})",
-            computed_status=outcome.status,
-            computed_tier=computed,
-            override=override,
-        )
     level = spec.confidence or next((t.confidence for t in spec.tiers if t.confidence), None)
     confidence = None
     if unc is not None:

@@ -15,19 +15,14 @@ from hurdlelang.data.read import Table, read_table
 from hurdlelang.judging.build_record import build_record
 from hurdlelang.judging.decide import decide
 from hurdlelang.judging.evaluate import Evaluation
+from hurdlelang.judging.failures import DataFailure, OutputFailure, SpecFailure
+from hurdlelang.judging.outcome import exit_code, final_outcome
 from hurdlelang.judging.record_baselines import load_records
 from hurdlelang.judging.uncertainty import Uncertainty, requested
 from hurdlelang.lang import ir
 from hurdlelang.lang.compiler import CompileResult
 from hurdlelang.record.model import DataFile, DecisionRecord, Override, RunInfo, Warning_, file_sha256, write_atomically
 from hurdlelang.report.summary import render_summary
-
-
-class RunFailure(Exception):
-    def __init__(self, diagnostics: list[Diagnostic], exit_code: Exit):
-        super().__init__(diagnostics[0].message if diagnostics else "run failed")
-        self.diagnostics = diagnostics
-        self.exit_code = exit_code
 
 
 @dataclass(frozen=True)
@@ -64,7 +59,7 @@ def _pick_spec(result: CompileResult, name: str | None) -> ir.Spec:
     hint = f"choose one with --spec: {', '.join(names)}"
     if name is not None:
         hint = did_you_mean(name, names) or hint
-    raise RunFailure([Diagnostic("E113", message, result.path, None, hint)], Exit.SPEC_ERROR)
+    raise SpecFailure([Diagnostic("E113", message, result.path, None, hint)])
 
 
 def _uses_confidence(spec: ir.Spec) -> bool:
@@ -104,7 +99,7 @@ def check_tier_options(spec: ir.Spec, override: Override | None, fail_on: tuple[
         if tier not in names
     ]
     if problems:
-        raise RunFailure(problems, Exit.SPEC_ERROR)
+        raise SpecFailure(problems)
 
 
 @dataclass(frozen=True)
@@ -131,7 +126,7 @@ def judge_tables(
 
         prepared = prepare(spec, main, extra)
     except DiagnosticError as error:
-        raise RunFailure(error.diagnostics, Exit.DATA_ERROR) from None
+        raise DataFailure(error.diagnostics) from None
     if any(isinstance(b, ir.DummyBaseline) for b in spec.baselines):
         from hurdlelang.judging.dummies import with_dummies  # scikit-learn, only when a dummy is used
 
@@ -141,19 +136,17 @@ def judge_tables(
     guards, tiers, outcome = decide(spec, ev, unc)
     notes = [Warning_(code=w.code, message=w.message, line=w.line) for w in spec.warnings]
     notes += [Warning_(code=w.code, message=w.message, line=None) for w in warnings]
+    final = final_outcome(spec, outcome, options.override, options.fail_on)
     run = RunInfo(
         command=options.command,
         seed=options.seed,
         resamples=options.resamples,
         auc_method=options.auc_method,
         fail_on=list(options.fail_on),
-        exit_code=0,
+        exit_code=int(exit_code(final)),
         versions=versions(),
     )
-    record = build_record(spec, ev, unc, guards, tiers, outcome, files, options.model_id, options.override, notes, run)
-    if record.outcome.tier in options.fail_on:
-        record.outcome.blocking = True
-    record.run.exit_code = int(exit_code(record))
+    record = build_record(spec, ev, unc, guards, tiers, final, files, options.model_id, notes, run)
     return Judgement(record, guards, tiers, prepared.rows, warnings)
 
 
@@ -174,13 +167,6 @@ def data_file(table: Table, role: str) -> DataFile:
     return DataFile(role=role, path=table.path, sha256=file_sha256(table.path), rows=len(table.frame))
 
 
-def exit_code(record: DecisionRecord) -> Exit:
-    final = record.outcome
-    if final.status == "inconclusive":
-        return Exit.INCONCLUSIVE
-    return Exit.BLOCKING if final.blocking else Exit.OK
-
-
 def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
     spec = _pick_spec(result, options.spec_name)
     check_tier_options(spec, options.override, options.fail_on, result.path)
@@ -188,7 +174,7 @@ def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
         main = read_table(options.data_path)
         extra = {name: read_table(path, f"--baseline-data {name}=FILE") for name, path in options.baseline_data.items()}
     except DiagnosticError as error:
-        raise RunFailure(error.diagnostics, Exit.DATA_ERROR) from None
+        raise DataFailure(error.diagnostics) from None
     files = [data_file(main, "predictions")] + [data_file(t, f"baseline {name}") for name, t in extra.items()]
     judged = judge_tables(spec, main, extra, files, options)
     record_json = judged.record.model_dump_json(indent=2)
@@ -202,6 +188,6 @@ def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
             target,
             hint="check that the folder exists and is writable",
         )
-        raise RunFailure([problem], Exit.OUTPUT_ERROR) from None
+        raise OutputFailure([problem]) from None
     summary = render_summary(judged.record, target, spec.tier_titles())
     return RunOutcome(record_json, summary, Exit(judged.record.run.exit_code), target, judged.warnings)

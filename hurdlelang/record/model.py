@@ -21,8 +21,9 @@ StateLiteral = Literal["held", "failed", "undefined"]
 
 
 class RecordModel(BaseModel):
-    # every field is written, so the shipped schema requires every field, defaults included
-    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+    # every field is written, so the shipped schema requires every field, defaults included; frozen:
+    # a record is built complete (outcome, blocking and exit code worked out first) and never patched
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_serialization_defaults_required=True)
 
 
 class ToolInfo(RecordModel):
