@@ -95,7 +95,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One problem. `span` places it in a spec; `column`/`rows` place it in a data file."""
+    """One problem. `span` places it in a spec; `column`/`rows` place it in a data file. `subject` is
+    the name the problem is about (an unknown metric, baseline, slice), so later stages read it
+    instead of parsing the message."""
 
     code: str
     message: str
@@ -104,6 +106,7 @@ class Diagnostic:
     hint: str | None = None
     column: str | None = None
     rows: tuple[int, ...] = field(default=())
+    subject: str | None = None
 
     def __post_init__(self) -> None:
         if self.code not in CATALOGUE:

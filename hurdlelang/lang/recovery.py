@@ -75,11 +75,8 @@ def blank(text: str, error_line: int) -> tuple[str, str]:
     return "\n".join(lines), removed
 
 
-_UNKNOWN_NAME = re.compile(r"unknown \w+ '([^']+)'")
-
-
 def defined_in(diagnostic, removed: str) -> bool:
     """Is this 'unknown name' perhaps defined in text that recovery blanked out? Then it is no
     finding of the user's but an echo of the syntax error, and is not reported."""
-    match = _UNKNOWN_NAME.search(diagnostic.message)
-    return bool(match) and re.search(rf"\b{re.escape(match.group(1))}\b", removed) is not None
+    name = diagnostic.subject
+    return name is not None and re.search(rf"\b{re.escape(name)}\b", removed) is not None

@@ -319,7 +319,13 @@ class Checker:
                 hint = did_you_mean(strategy.value, allowed) or (
                     f"strategies for {ctx.task}: {', '.join(allowed)}" if allowed else "ranking has no dummy strategies"
                 )
-                ctx.report("E116", f"unknown strategy '{strategy.value}' for task {ctx.task}", strategy.span, hint)
+                ctx.report(
+                    "E116",
+                    f"unknown strategy '{strategy.value}' for task {ctx.task}",
+                    strategy.span,
+                    hint,
+                    subject=strategy.value,
+                )
                 return None
             return ir.DummyBaseline(strategy=strategy.value, **common)
         figures, ok = self._figures(ctx, name, [i.value for i in node.items])

@@ -49,8 +49,8 @@ class Context:
     slices: set[str] = field(default_factory=set)
     derived: dict[str, MetricType | None] = field(default_factory=dict)
 
-    def report(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(code, message, self.source.path, span, hint))
+    def report(self, code: str, message: str, span: Span, hint: str | None = None, subject: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, self.source.path, span, hint, subject=subject))
 
     def text(self, span: Span) -> str:
         return self.source.span_text(span)

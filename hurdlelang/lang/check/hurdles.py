@@ -71,7 +71,7 @@ def scope(ctx: Context, node: ast.Scope | None) -> ir.Scope | None | bool:
         hint = did_you_mean(name, known) or (
             f"slices bound: {', '.join(known)}" if known else f"bind it in the data block: slice {name}"
         )
-        ctx.report("E114", f"unknown slice '{name}'", node.slice.span, hint)
+        ctx.report("E114", f"unknown slice '{name}'", node.slice.span, hint, subject=name)
         return False
     return ir.Scope(slice=name, value=node.value)
 
@@ -83,7 +83,7 @@ def baseline_party(ctx: Context, name: ast.Name) -> bool:
     hint = did_you_mean(name.value, known) or (
         f"baselines defined: {', '.join(known)}" if known else "define it: baseline NAME { predict COLUMN }"
     )
-    ctx.report("E102", f"unknown baseline '{name.value}'", name.span, hint)
+    ctx.report("E102", f"unknown baseline '{name.value}'", name.span, hint, subject=name.value)
     return False
 
 

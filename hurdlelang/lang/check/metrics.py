@@ -51,7 +51,7 @@ def resolve(ctx: Context, ref: ast.MetricRef) -> MetricType | None:
         hint = (
             did_you_mean(name, [*names_for(ctx.task), *ctx.derived]) or "see docs/language.md for the built-in metrics"
         )
-        ctx.report("E101", f"unknown metric '{name}'", ref.name.span, hint)
+        ctx.report("E101", f"unknown metric '{name}'", ref.name.span, hint, subject=name)
         return None
     if ctx.task is not None and ctx.task not in info.tasks:
         kinds = ", ".join(sorted(info.tasks))
