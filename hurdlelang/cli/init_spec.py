@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.data.read import Table
 
@@ -76,7 +77,7 @@ def guess(table: Table) -> Guess:
         raise DiagnosticError(
             [
                 Diagnostic(
-                    "D004",
+                    codes.MISSING_COLUMN,
                     "no column looks like the label",
                     table.path,
                     hint="name the ground-truth column e.g. 'label' or 'target', or write the spec by hand",
@@ -132,7 +133,7 @@ def _missing_piece(g: Guess, path: str) -> None:
         raise DiagnosticError(
             [
                 Diagnostic(
-                    "D004",
+                    codes.MISSING_COLUMN,
                     f"no column looks like the candidate's {what} for a {g.task} task",
                     path,
                     hint="name it e.g. 'p_...', 'score' or 'prediction', or write the spec by hand",

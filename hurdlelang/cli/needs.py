@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 
+from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic
 
 RUN_STACK = {"numpy": "numpy", "pandas": "pandas", "sklearn": "scikit-learn", "pyarrow": "pyarrow"}
@@ -21,7 +22,7 @@ def run_stack_problem(command: str) -> Diagnostic | None:
     if not absent:
         return None
     return Diagnostic(
-        "P001",
+        codes.PACKAGE_MISSING,
         f"hurdlec {command} needs {', '.join(absent)}, which {'is' if len(absent) == 1 else 'are'} not installed",
         "hurdlec",
         hint="install the whole of hurdlec with `pip install hurdlelang` (hurdlelang-core alone only checks, "
@@ -33,7 +34,7 @@ def mlflow_problem() -> Diagnostic | None:
     if not missing({"mlflow": "mlflow"}):
         return None
     return Diagnostic(
-        "P001",
+        codes.PACKAGE_MISSING,
         "the MLflow options need mlflow, which is not installed",
         "hurdlec",
         hint="install it with `pip install 'hurdlelang[mlflow]'`",

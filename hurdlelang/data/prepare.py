@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.core.operators import COMPARE
@@ -25,7 +26,7 @@ def _weights(table: Table, column: str, rows: np.ndarray) -> np.ndarray:
     text = np.isnan(values)
     if text.any():
         fail(
-            "D010",
+            codes.NOT_NUMERIC,
             f"column '{column}' (weight) must be numeric, but it has {examples(series[text])}",
             table.path,
             "remove text from the column",
@@ -35,7 +36,7 @@ def _weights(table: Table, column: str, rows: np.ndarray) -> np.ndarray:
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
         fail(
-            "D012",
+            codes.BAD_WEIGHTS,
             f"column '{column}' (weight) must hold finite weights of 0 or more, but it has {examples(series[bad])}",
             table.path,
             "a weight counts a row that many times",
@@ -84,7 +85,7 @@ def _require_columns(bound: list[Bound]) -> None:
             hint = did_you_mean(b.column, present) or f"columns in the file: {', '.join(present[:12])}"
             problems.append(
                 Diagnostic(
-                    "D004",
+                    codes.MISSING_COLUMN,
                     f"column '{b.column}' ({b.role}) is not in the data",
                     b.table.path,
                     hint=hint,
@@ -106,23 +107,31 @@ def join_baseline_tables(spec: ir.Spec, main: Table, extra: dict[str, Table]) ->
         if name not in known:
             hint = did_you_mean(name, known) or f"column baselines: {', '.join(known) or 'none'}"
             fail(
-                "D015", f"--baseline-data names '{name}', which is not a column baseline of the spec", table.path, hint
+                codes.JOIN_FAILED,
+                f"--baseline-data names '{name}', which is not a column baseline of the spec",
+                table.path,
+                hint,
             )
         key = spec.data.id
         if key is None:
             fail(
-                "D015",
+                codes.JOIN_FAILED,
                 f"baseline '{name}' comes from its own file, but the spec binds no id",
                 table.path,
                 "add `id COLUMN` to the data block: the column both files share",
             )
         for t in (main, table):
             if key not in t.frame.columns:
-                fail("D015", f"the id column '{key}' is not in this file", t.path, "both files need the id column")
+                fail(
+                    codes.JOIN_FAILED,
+                    f"the id column '{key}' is not in this file",
+                    t.path,
+                    "both files need the id column",
+                )
             duplicated = t.frame[key].duplicated(keep=False).to_numpy()
             if duplicated.any():
                 fail(
-                    "D014",
+                    codes.DUPLICATE_IDS,
                     f"{int(duplicated.sum())} rows share an id in column '{key}'",
                     t.path,
                     "each id must appear once to join the files",
@@ -135,7 +144,7 @@ def join_baseline_tables(spec: ir.Spec, main: Table, extra: dict[str, Table]) ->
         if unmatched.any():
             ids = ", ".join(str(v) for v in main.frame[key][unmatched].head(MAX_ROWS_SHOWN))
             fail(
-                "D015",
+                codes.JOIN_FAILED,
                 f"{count(int(unmatched.sum()), 'row')} of the main data have no match in the file of baseline "
                 f"'{name}' (ids {ids})",
                 table.path,
@@ -157,7 +166,7 @@ def _missing(bound: list[Bound], policy: str, n: int) -> tuple[np.ndarray, dict[
             continue
         if policy == "error":
             fail(
-                "D006",
+                codes.MISSING_VALUES,
                 f"{int(mask.sum())} empty or NaN cell(s) in column '{b.column}' ({b.role})",
                 b.table.path,
                 "fill or drop those rows, or add `missing drop` to the data block; a missing value is never "
@@ -181,7 +190,7 @@ def _numeric(table: Table, column: str, role: str, rows: np.ndarray) -> np.ndarr
     bad = np.isnan(values) | np.isinf(values)
     if bad.any():
         fail(
-            "D010",
+            codes.NOT_NUMERIC,
             f"column '{column}' ({role}) must be numeric, but it has {examples(series[bad])}",
             table.path,
             "remove text and infinities from the column",
@@ -215,7 +224,7 @@ def _probability(table: Table, column: str, role: str, rows: np.ndarray) -> np.n
     bad = np.isnan(values) | (values < 0) | (values > 1)
     if bad.any():
         fail(
-            "D007",
+            codes.NOT_A_PROBABILITY,
             f"column '{column}' ({role}) must hold probabilities in [0, 1], but it has {examples(series[bad])}",
             table.path,
             "bind the model's probability, not a raw score or a class label",
@@ -241,7 +250,7 @@ def _classes(table: Table, column: str, role: str, rows: np.ndarray, classes: tu
         bad = ~np.isin(values, classes)
         if bad.any():
             fail(
-                "D009",
+                codes.UNSCORED_CLASS,
                 f"column '{column}' ({role}) holds {examples(pd.Series(values[bad]))}, not among the scored classes "
                 f"({', '.join(classes)})",
                 table.path,
@@ -258,7 +267,7 @@ def _decisions(task: str, table: Table, rule: ir.PredictRule, role: str, rows, c
     if task == "multiclass":
         return _classes(table, rule.column, role, rows, classes)
     if rule.op is None:
-        return _binary(table, rule.column, role, "D008", rows)
+        return _binary(table, rule.column, role, codes.DECISION_NOT_BINARY, rows)
     values = _numeric(table, rule.column, role, rows)
     compare = COMPARE[rule.op]
     return compare(values, rule.threshold).astype(np.int8)
@@ -290,18 +299,20 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None) -
     keep, dropped = _missing(bound, spec.data.missing, n)
     rows = np.flatnonzero(keep)
     if len(rows) == 0:
-        fail("D016", f"no rows left: all {n} rows had an empty bound cell", main.path, "fill the empty cells")
+        fail(
+            codes.NO_ROWS_LEFT, f"no rows left: all {n} rows had an empty bound cell", main.path, "fill the empty cells"
+        )
     task, d = spec.task, spec.data
     classes = tuple(s.class_name for s in d.scores) if task == "multiclass" and d.scores else None
     if task == "binary":
-        label = _binary(main, d.label, "label", "D005", rows)
+        label = _binary(main, d.label, "label", codes.LABEL_NOT_BINARY, rows)
     elif task == "multiclass":
         label = _classes(main, d.label, "label", rows, classes)
     else:
         label = _numeric(main, d.label, "label", rows)
         if task == "ranking" and (label < 0).any():
             fail(
-                "D011",
+                codes.NEGATIVE_RELEVANCE,
                 f"column '{d.label}' (relevance label) must be 0 or more",
                 main.path,
                 "use 0 for irrelevant items",
@@ -321,7 +332,7 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None) -
         duplicated = main.frame[d.id].iloc[rows].duplicated(keep=False).to_numpy()
         if duplicated.any():
             fail(
-                "D014",
+                codes.DUPLICATE_IDS,
                 f"{int(duplicated.sum())} rows share an id in column '{d.id}'",
                 main.path,
                 "each row must be one case: remove the duplicates",
@@ -334,7 +345,7 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None) -
         reserved = values == "all"
         if reserved.any():
             fail(
-                "D019",
+                codes.RESERVED_SLICE_VALUE,
                 f"column '{column}' (slice) has the value 'all', which names the whole data in records",
                 main.path,
                 "rename that value in the data, e.g. to 'all_regions'",
@@ -345,7 +356,7 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None) -
         if not (slices[column] == value).any():
             present = sorted(set(slices[column]))
             fail(
-                "D013",
+                codes.SLICE_VALUE_ABSENT,
                 f'slice {column} = "{value}" has no rows in the data',
                 main.path,
                 did_you_mean(value, present) or f"values present: {', '.join(present[:12])}",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from hurdlelang.core import codes
 from hurdlelang.data.errors import fail
 
 PARQUET = (".parquet", ".pq")
@@ -42,16 +43,21 @@ def read_table(path: str, option: str = "--data") -> Table:
     file = Path(path)
     if not file.is_file():
         what = "is a directory" if file.is_dir() else "does not exist"
-        fail("D001", f"data file {what}", path, f"check the file given with {option}")
+        fail(codes.DATA_NOT_FOUND, f"data file {what}", path, f"check the file given with {option}")
     if file.stat().st_size == 0:
-        fail("D002", "data file is empty (0 bytes)", path, "expected a CSV with a header line and rows")
+        fail(codes.DATA_EMPTY, "data file is empty (0 bytes)", path, "expected a CSV with a header line and rows")
     suffix = file.suffix.lower()
     if suffix not in (".csv", ".txt", ".tsv", *PARQUET):
-        fail("D018", f"cannot read '{suffix}' files", path, "give a CSV (.csv) or Parquet (.parquet) file")
+        fail(
+            codes.FORMAT_NOT_SUPPORTED,
+            f"cannot read '{suffix}' files",
+            path,
+            "give a CSV (.csv) or Parquet (.parquet) file",
+        )
     try:
         frame = pd.read_parquet(file) if suffix in PARQUET else _read_csv(file)
     except pd.errors.EmptyDataError:
-        fail("D002", "data file has no header line", path, "expected a CSV with a header line and rows")
+        fail(codes.DATA_EMPTY, "data file has no header line", path, "expected a CSV with a header line and rows")
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         kind = "Parquet" if suffix in PARQUET else "CSV"
@@ -60,8 +66,13 @@ def read_table(path: str, option: str = "--data") -> Table:
             if kind == "Parquet"
             else "check the delimiter, the quoting and that every row has the header's fields; CSV must be UTF-8"
         )
-        fail("D003", f"data file cannot be parsed as {kind}: {first_line}", path, hint)
+        fail(codes.DATA_UNPARSABLE, f"data file cannot be parsed as {kind}: {first_line}", path, hint)
     if frame.empty:
-        fail("D002", "data file has a header but no rows", path, "the predictions file must hold at least one row")
+        fail(
+            codes.DATA_EMPTY,
+            "data file has a header but no rows",
+            path,
+            "the predictions file must hold at least one row",
+        )
     frame.columns = [str(c) for c in frame.columns]
     return Table(path, frame)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.judging.evaluate import RecordValues
 from hurdlelang.lang import ir
@@ -32,7 +33,7 @@ def load_records(spec: ir.Spec) -> tuple[dict[str, RecordValues], list[Diagnosti
             raise DiagnosticError(
                 [
                     Diagnostic(
-                        "D017",
+                        codes.BAD_RECORD_BASELINE,
                         f"baseline '{b.name}': cannot read the record: {error.strerror}",
                         str(path),
                         hint="the path is relative to the spec file",
@@ -44,7 +45,7 @@ def load_records(spec: ir.Spec) -> tuple[dict[str, RecordValues], list[Diagnosti
             raise DiagnosticError(
                 [
                     Diagnostic(
-                        "D017",
+                        codes.BAD_RECORD_BASELINE,
                         f"baseline '{b.name}': not a hurdlec decision record ({first})",
                         str(path),
                         hint="give a record written by `hurdlec run`",
@@ -55,7 +56,7 @@ def load_records(spec: ir.Spec) -> tuple[dict[str, RecordValues], list[Diagnosti
             raise DiagnosticError(
                 [
                     Diagnostic(
-                        "D017",
+                        codes.BAD_RECORD_BASELINE,
                         f"baseline '{b.name}': the record judged a {record.task} task, this spec a {spec.task} one",
                         str(path),
                         hint="a record baseline must come from a run of the same kind of task",
@@ -69,7 +70,7 @@ def load_records(spec: ir.Spec) -> tuple[dict[str, RecordValues], list[Diagnosti
         if record.spec.sha256 != spec.source.sha256:
             warnings.append(
                 Diagnostic(
-                    "W401",
+                    codes.RECORD_OF_OTHER_SPEC,
                     f"baseline '{b.name}' was decided under another version of a spec ({record.spec.name}, "
                     f"sha256 {record.spec.sha256[:12]}…); its metrics are compared as they were recorded",
                     str(path),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import platform
 from dataclasses import dataclass, field
 
+from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.exit_codes import Exit
 from hurdlelang.core.suggest import did_you_mean
@@ -59,7 +60,7 @@ def _pick_spec(result: CompileResult, name: str | None) -> ir.Spec:
     hint = f"choose one with --spec: {', '.join(names)}"
     if name is not None:
         hint = did_you_mean(name, names) or hint
-    raise SpecFailure([Diagnostic("E113", message, result.path, None, hint)])
+    raise SpecFailure([Diagnostic(codes.AMBIGUOUS_SPEC, message, result.path, None, hint)])
 
 
 def _uses_confidence(spec: ir.Spec) -> bool:
@@ -89,7 +90,7 @@ def check_tier_options(spec: ir.Spec, override: Override | None, fail_on: tuple[
     named += [("--fail-on", tier) for tier in fail_on]
     problems = [
         Diagnostic(
-            "E115",
+            codes.UNKNOWN_EXPECTED_TIER,
             f"{option} names tier '{tier}', which the spec does not have",
             path,
             None,
@@ -183,7 +184,7 @@ def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
         write_atomically(target, record_json + "\n")
     except OSError as error:
         problem = Diagnostic(
-            "O001",
+            codes.CANNOT_WRITE,
             f"cannot write the record: {error.strerror or error}",
             target,
             hint="check that the folder exists and is writable",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.source import Source, Span
 from hurdlelang.lang import ir
@@ -35,7 +36,7 @@ def compile_source(source: Source) -> CompileResult:
         except DiagnosticError as error:
             problem = error.diagnostics[0]
             syntax.append(problem)
-            if problem.code == "E003":
+            if problem.code == codes.UNEXPECTED_END:
                 break
             recovered, removed = blank(text, problem.span.line)
             if recovered == text:
@@ -56,7 +57,7 @@ def compile_path(path: str | Path) -> CompileResult:
         source = Source.read(path)
     except OSError as error:
         problem = Diagnostic(
-            "E004", f"cannot read the spec: {error.strerror or error}", str(path), None, "check the path"
+            codes.UNREADABLE_SPEC, f"cannot read the spec: {error.strerror or error}", str(path), None, "check the path"
         )
         return CompileResult(str(path), None, diagnostics=[problem])
     except UnicodeDecodeError as error:
@@ -64,7 +65,7 @@ def compile_path(path: str | Path) -> CompileResult:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         problem = Diagnostic(
-            "E004",
+            codes.UNREADABLE_SPEC,
             f"cannot read the spec: byte 0x{raw[error.start]:02x} is not UTF-8",
             str(path),
             Span(line, column, line, column + 1),

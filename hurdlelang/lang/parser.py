@@ -9,6 +9,7 @@ from functools import lru_cache
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.source import Source, Span
 from hurdlelang.core.suggest import did_you_mean
@@ -107,13 +108,15 @@ def _syntax_diagnostic(source: Source, error: UnexpectedInput) -> Diagnostic:
     if isinstance(error, UnexpectedCharacters):
         char = source.text[error.pos_in_stream] if error.pos_in_stream < len(source.text) else ""
         span = Span(error.line, error.column, error.line, error.column + 1)
-        return Diagnostic("E001", f"unexpected character {char!r}", source.path, span, _CHARACTER_HINTS.get(char))
+        return Diagnostic(
+            codes.UNEXPECTED_CHARACTER, f"unexpected character {char!r}", source.path, span, _CHARACTER_HINTS.get(char)
+        )
     if isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END"):
         lines = source.text.rstrip().split("\n")
         line = len(lines)
         span = Span(line, len(lines[-1]) + 1, line, len(lines[-1]) + 2)
         return Diagnostic(
-            "E003",
+            codes.UNEXPECTED_END,
             f"the file ends too early; expected {_expected(set(error.expected))}",
             source.path,
             span,
@@ -138,7 +141,7 @@ def _syntax_diagnostic(source: Source, error: UnexpectedInput) -> Diagnostic:
         hint = "comments start with '#'"
     elif str(token) == "=" and "CMP" in error.expected:
         hint = "conditions compare with >=, <=, > or <"
-    return Diagnostic("E002", message, source.path, _token_span(token), hint)
+    return Diagnostic(codes.UNEXPECTED_TOKEN, message, source.path, _token_span(token), hint)
 
 
 _CHARACTER_HINTS = {

@@ -10,28 +10,30 @@ from __future__ import annotations
 
 import re
 
+from hurdlelang.core import codes
+
 STATEMENT = re.compile(
     r"^\s*(spec|owner|description|version|task|data|label|score|predict|weight|slice|group|id|missing|"
     r"baseline|record|strategy|metric|hurdles|require|tier|otherwise|example|given|expect)\b"
 )
 LOCAL_CODES = frozenset(
     {
-        "E101",
-        "E102",
-        "E104",
-        "E114",
-        "E116",
-        "E117",
-        "E119",
-        "E201",
-        "E202",
-        "E203",
-        "E204",
-        "E206",
-        "E208",
-        "E209",
-        "E210",
-        "W301",
+        codes.UNKNOWN_METRIC,
+        codes.UNKNOWN_BASELINE,
+        codes.UNKNOWN_TASK,
+        codes.UNKNOWN_SLICE,
+        codes.UNKNOWN_STRATEGY,
+        codes.UNKNOWN_MISSING_POLICY,
+        codes.BAD_PARAMETER,
+        codes.METRIC_WRONG_TASK,
+        codes.OUT_OF_RANGE,
+        codes.UNIT_MISMATCH,
+        codes.POINTS_AS_THRESHOLD,
+        codes.NO_DIRECTION,
+        codes.EMPTY_BETWEEN,
+        codes.DIFFERENT_UNITS,
+        codes.BAD_CONFIDENCE,
+        codes.AGAINST_DIRECTION,
     }
 )
 MAX_ERRORS = 20

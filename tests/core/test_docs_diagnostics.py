@@ -53,3 +53,24 @@ def test_outputs_quoted_from_the_golden_corpus_are_current(docs):
         assert name not in KNOWN_BUGS, f"{name}: quote a golden file whose output is right"
         expected = (GOLDEN / name.replace(".hurdle", ".expected")).read_text(encoding="utf-8")
         assert match["output"] == expected, name
+
+
+def test_every_code_has_one_named_constant_and_every_constant_is_in_the_catalogue():
+    from hurdlelang.core import codes
+    from hurdlelang.core.diagnostics import CATALOGUE
+
+    named = {value: name for name, value in vars(codes).items() if name.isupper()}
+    assert len(named) == len([n for n in vars(codes) if n.isupper()]), "two names for one code"
+    assert set(named) == set(CATALOGUE)
+
+
+def test_no_bare_code_literal_outside_the_catalogue():
+    """Code that reports a problem names it (codes.UNKNOWN_METRIC), never a bare "E101"."""
+    import re
+
+    bare = re.compile(r'"[EWDORP]\d{3}"')
+    for path in (ROOT / "hurdlelang").rglob("*.py"):
+        if path.name in ("codes.py", "diagnostics.py") and path.parent.name == "core":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            assert not bare.search(line), f"{path.relative_to(ROOT)}:{number}: {line.strip()}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic
 from hurdlelang.lang import ir
 
@@ -101,7 +102,7 @@ def _contradictions(tier: ir.Tier, bounds: list[Bound], path: str) -> list[Diagn
                 later = max(low, high, key=lambda b: (b.condition.span.line, b.condition.span.column))
                 found.append(
                     Diagnostic(
-                        "W303",
+                        codes.CONTRADICTORY_TIER,
                         f"tier '{tier.name}' can never be reached: "
                         f"'{low.describe()}' and '{high.describe()}' cannot both hold",
                         path,
@@ -123,7 +124,7 @@ def _figure_without_rows(spec: ir.Spec, path: str) -> list[Diagnostic]:
         if figure is not None and figure.rows is None and c.confidence is not None:
             found.append(
                 Diagnostic(
-                    "W305",
+                    codes.FIGURE_WITHOUT_SIZE,
                     f"{baseline}'s {metric.key} has no sample size, "
                     f"so it is treated as exact at {c.confidence:.0%} confidence",
                     path,
@@ -142,7 +143,7 @@ def _unreachable(spec: ir.Spec, split, path: str) -> list[Diagnostic]:
             if better.conditions and all(_implies(bounds_j, opaque_j, c) for c in better.conditions):
                 found.append(
                     Diagnostic(
-                        "W302",
+                        codes.UNREACHABLE_TIER,
                         f"tier '{lower_tier.name}' can never be reached: whenever its conditions hold, "
                         f"so do those of the better tier '{better.name}'",
                         path,
@@ -166,7 +167,7 @@ def _not_staggered(spec: ir.Spec, split, path: str) -> list[Diagnostic]:
                 a, better = seen
                 found.append(
                     Diagnostic(
-                        "W304",
+                        codes.NOT_STAGGERED,
                         f"tier '{tier.name}' asks '{b.describe()}', more than the better tier "
                         f"'{better.name}' asks ('{a.describe()}')",
                         path,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic
 from hurdlelang.core.source import Source, Span
 from hurdlelang.core.suggest import did_you_mean
@@ -35,7 +36,7 @@ def unique(ctx: Context, names: list[ast.Name], what: str) -> None:
         if name.value in first:
             earlier = first[name.value].span
             ctx.report(
-                "E103",
+                codes.DUPLICATE_NAME,
                 f"{what} '{name.value}' is already defined at line {earlier.line}",
                 name.span,
                 f"give each {what} its own name",
@@ -46,7 +47,7 @@ def unique(ctx: Context, names: list[ast.Name], what: str) -> None:
 
 def _one(ctx: Context, items: tuple, what: str):
     for extra in items[1:]:
-        ctx.report("E112", f"{what} is given more than once", extra.span, f"merge the {what}s into one")
+        ctx.report(codes.BLOCK_TWICE, f"{what} is given more than once", extra.span, f"merge the {what}s into one")
     return items[0] if items else None
 
 
@@ -54,7 +55,7 @@ def _by_kind(ctx: Context, bindings) -> dict[str, ast.Binding]:
     by_kind: dict[str, ast.Binding] = {}
     for binding in bindings:
         if binding.kind in by_kind and binding.kind != "figure":
-            ctx.report("E108", f"'{binding.kind}' is given more than once", binding.span, "keep one")
+            ctx.report(codes.GIVEN_TWICE, f"'{binding.kind}' is given more than once", binding.span, "keep one")
         by_kind.setdefault(binding.kind, binding)
     return by_kind
 
@@ -68,7 +69,10 @@ class Checker:
         ctx = Context(self.source, self.diagnostics)
         if not file.specs:
             ctx.report(
-                "E110", "this file holds no spec", Span(1, 1, 1, 2), 'a spec starts with: spec NAME "title" { ... }'
+                codes.NO_SPEC,
+                "this file holds no spec",
+                Span(1, 1, 1, 2),
+                'a spec starts with: spec NAME "title" { ... }',
             )
         unique(ctx, [s.name for s in file.specs], "spec")
         specs = [self.check_spec(spec) for spec in file.specs]
@@ -86,7 +90,7 @@ class Checker:
         for m in spec.metrics:
             if lookup(m.name.value, ctx.task) is not None:
                 ctx.report(
-                    "E103",
+                    codes.DUPLICATE_NAME,
                     f"metric '{m.name.value}' is a built-in metric",
                     m.name.span,
                     "name the derived metric differently",
@@ -130,12 +134,12 @@ class Checker:
         by_key: dict[str, ast.Field] = {}
         for f in spec.fields:
             if f.key in by_key:
-                ctx.report("E108", f"'{f.key}' is given more than once", f.span, "keep one")
+                ctx.report(codes.GIVEN_TWICE, f"'{f.key}' is given more than once", f.span, "keep one")
             by_key.setdefault(f.key, f)
         for key, example_line in REQUIRED_FIELDS.items():
             if key not in by_key:
                 ctx.report(
-                    "E111",
+                    codes.MISSING_HEADER_FIELD,
                     f"spec '{spec.name.value}' has no '{key}'",
                     spec.name.span,
                     f"add a line such as: {example_line}",
@@ -147,7 +151,7 @@ class Checker:
             return None
         if field.value not in TASKS:
             hint = did_you_mean(field.value, TASKS) or f"task kinds: {', '.join(TASKS)}"
-            ctx.report("E104", f"unknown task kind '{field.value}'", field.value_span, hint)
+            ctx.report(codes.UNKNOWN_TASK, f"unknown task kind '{field.value}'", field.value_span, hint)
             return None
         return field.value
 
@@ -158,7 +162,7 @@ class Checker:
         if rule.threshold is not None:
             if ctx.task in ("multiclass", "regression", "ranking"):
                 ctx.report(
-                    "E120",
+                    codes.BINDING_DOES_NOT_FIT,
                     f"a {ctx.task} prediction is a column of {_WHAT_IS_PREDICTED[ctx.task]}, not a rule",
                     rule.span,
                     f"write: predict {rule.column.name}",
@@ -166,7 +170,7 @@ class Checker:
                 return None
             if rule.threshold.unit not in (None, "%"):
                 ctx.report(
-                    "E203",
+                    codes.UNIT_MISMATCH,
                     f"a decision threshold is a number or a percentage, not '{rule.threshold.text}'",
                     rule.threshold.span,
                     "write it as a number or a percentage, e.g. 0.35 or 35%",
@@ -183,18 +187,23 @@ class Checker:
         if ctx.task == "multiclass":
             if len(per_class) != len(scores) or len(scores) < 2:
                 ctx.report(
-                    "E120",
+                    codes.BINDING_DOES_NOT_FIT,
                     "multiclass scores are one probability column per class",
                     binding.span,
                     'write: score p_billing for "billing", p_tech for "tech", ...',
                 )
                 return None
         elif per_class or len(scores) > 1:
-            ctx.report("E120", f"a {ctx.task} spec binds one score column", binding.span, "write: score COLUMN")
+            ctx.report(
+                codes.BINDING_DOES_NOT_FIT,
+                f"a {ctx.task} spec binds one score column",
+                binding.span,
+                "write: score COLUMN",
+            )
             return None
         if ctx.task == "regression":
             ctx.report(
-                "E120",
+                codes.BINDING_DOES_NOT_FIT,
                 "regression predictions are values, bound with predict",
                 binding.span,
                 f"write: predict {scores[0].column.name}",
@@ -206,7 +215,7 @@ class Checker:
         block = _one(ctx, spec.data, "data block")
         if block is None:
             ctx.report(
-                "E105",
+                codes.MISSING_BINDING,
                 f"spec '{spec.name.value}' has no data block",
                 spec.name.span,
                 "add: data { label COLUMN  predict COLUMN ... }",
@@ -215,12 +224,17 @@ class Checker:
         by_kind = _by_kind(ctx, block.bindings)
         ok = True
         if "label" not in by_kind:
-            ctx.report("E105", "the data block binds no 'label'", block.span, "add: label COLUMN (the ground truth)")
+            ctx.report(
+                codes.MISSING_BINDING,
+                "the data block binds no 'label'",
+                block.span,
+                "add: label COLUMN (the ground truth)",
+            )
             ok = False
         if ctx.task == "ranking":
             if "group" not in by_kind:
                 ctx.report(
-                    "E105",
+                    codes.MISSING_BINDING,
                     "a ranking spec needs the query id",
                     block.span,
                     "add: group COLUMN (which rows belong to one query)",
@@ -228,7 +242,7 @@ class Checker:
                 ok = False
             if "predict" in by_kind:
                 ctx.report(
-                    "E120",
+                    codes.BINDING_DOES_NOT_FIT,
                     "a ranking is judged from scores, not decisions",
                     by_kind["predict"].span,
                     "bind the item score with: score COLUMN",
@@ -236,14 +250,19 @@ class Checker:
                 ok = False
         elif "group" in by_kind:
             ctx.report(
-                "E120",
+                codes.BINDING_DOES_NOT_FIT,
                 f"'group' is for ranking specs, not {ctx.task}",
                 by_kind["group"].span,
                 "remove it, or set: task ranking",
             )
             ok = False
         if ctx.task in ("regression",) and "predict" not in by_kind:
-            ctx.report("E105", "the data block binds no 'predict'", block.span, "add: predict COLUMN (the forecast)")
+            ctx.report(
+                codes.MISSING_BINDING,
+                "the data block binds no 'predict'",
+                block.span,
+                "add: predict COLUMN (the forecast)",
+            )
             ok = False
         predict = self._rule(ctx, by_kind["predict"]) if "predict" in by_kind else None
         scores = self._scores(ctx, by_kind["score"]) if "score" in by_kind and ctx.task else []
@@ -252,7 +271,7 @@ class Checker:
             policy = by_kind["missing"].value.value
             if policy not in POLICIES:
                 ctx.report(
-                    "E117",
+                    codes.UNKNOWN_MISSING_POLICY,
                     f"unknown missing-value policy '{policy}'",
                     by_kind["missing"].value.span,
                     did_you_mean(policy, POLICIES) or "write: missing error, or: missing drop",
@@ -292,7 +311,7 @@ class Checker:
         if len(found) != 1:
             problem = "says nothing about itself" if not found else "mixes " + " and ".join(sorted(found))
             ctx.report(
-                "E109",
+                codes.BAD_BASELINE,
                 f"baseline '{name}' {problem}",
                 node.name.span,
                 'a baseline is one of: predict/score COLUMN, figures (precision = 0.41), record "FILE", strategy NAME',
@@ -320,7 +339,7 @@ class Checker:
                     f"strategies for {ctx.task}: {', '.join(allowed)}" if allowed else "ranking has no dummy strategies"
                 )
                 ctx.report(
-                    "E116",
+                    codes.UNKNOWN_STRATEGY,
                     f"unknown strategy '{strategy.value}' for task {ctx.task}",
                     strategy.span,
                     hint,
@@ -345,7 +364,7 @@ class Checker:
                 rows = item.rows.value
                 if not math.isfinite(rows) or rows < 1 or rows != int(rows):
                     ctx.report(
-                        "E202",
+                        codes.OUT_OF_RANGE,
                         f"'{item.rows.text}' is not a number of rows",
                         item.rows.span,
                         "write a whole number, e.g. 12_000",
@@ -356,7 +375,7 @@ class Checker:
                 continue
             if metric.key.key in seen:
                 ctx.report(
-                    "E108",
+                    codes.GIVEN_TWICE,
                     f"baseline '{baseline}' gives {metric.key.key} twice",
                     item.span,
                     "keep one figure per metric",
@@ -374,7 +393,7 @@ class Checker:
         block = _one(ctx, spec.hurdles, "hurdles block")
         if block is None:
             ctx.report(
-                "E106",
+                codes.NO_TIERS,
                 f"spec '{spec.name.value}' has no hurdles",
                 spec.name.span,
                 "add: hurdles { tier NAME { ... }  otherwise NAME }",
@@ -382,13 +401,15 @@ class Checker:
             return None
         level_ = confidence(ctx, block.confidence, None)
         if not block.tiers:
-            ctx.report("E106", "the hurdles block has no tiers", block.span, 'add: tier NAME "action" { CONDITION }')
+            ctx.report(
+                codes.NO_TIERS, "the hurdles block has no tiers", block.span, 'add: tier NAME "action" { CONDITION }'
+            )
         unique(ctx, [t.name for t in block.tiers] + [o.name for o in block.otherwise], "tier")
         for extra in block.otherwise[1:]:
-            ctx.report("E112", "'otherwise' is given more than once", extra.span, "keep one fall-back")
+            ctx.report(codes.BLOCK_TWICE, "'otherwise' is given more than once", extra.span, "keep one fall-back")
         if not block.otherwise:
             ctx.report(
-                "E107",
+                codes.NO_OTHERWISE,
                 "the hurdles block has no 'otherwise' tier",
                 block.span,
                 'add a fall-back last: otherwise keep_as_is "Keep the as-is process"',
@@ -398,7 +419,10 @@ class Checker:
         for tier in block.tiers:
             if not tier.conditions:
                 ctx.report(
-                    "E106", f"tier '{tier.name.value}' has no conditions", tier.name.span, "add at least one condition"
+                    codes.NO_TIERS,
+                    f"tier '{tier.name.value}' has no conditions",
+                    tier.name.span,
+                    "add at least one condition",
                 )
             tier_level = confidence(ctx, tier.confidence, level_)
             conditions = [check_condition(ctx, c, tier_level) for c in tier.conditions]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hurdlelang.core import codes
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.lang import ast_nodes as ast
@@ -17,7 +18,7 @@ def confidence(ctx: Context, node: ast.Confidence | None, inherited: float | Non
     value = node.level.value
     if not 50 < value < 100:
         ctx.report(
-            "E210",
+            codes.BAD_CONFIDENCE,
             f"a confidence level of {node.level.text}% is outside (50%, 100%)",
             node.span,
             "95% is usual; 99% for costly mistakes",
@@ -45,7 +46,7 @@ def needs_met(ctx: Context, metric: MetricType, party: str, span) -> bool:
     who = "the data block" if party == CANDIDATE else f"baseline '{party}'"
     if Needs.SCORES in metric.needs and not has_scores:
         ctx.report(
-            "E205",
+            codes.DATA_NOT_BOUND,
             f"'{metric.key.key}' is computed from scores, but {who} binds none",
             span,
             "bind the probability (or ranking score) column with: score COLUMN",
@@ -53,7 +54,7 @@ def needs_met(ctx: Context, metric: MetricType, party: str, span) -> bool:
         return False
     if Needs.DECISIONS in metric.needs and not has_decisions:
         ctx.report(
-            "E205",
+            codes.DATA_NOT_BOUND,
             f"'{metric.key.key}' is computed from decisions, but {who} has no predict",
             span,
             "add: predict COLUMN >= THRESHOLD (or a column of decisions)",
@@ -71,7 +72,7 @@ def scope(ctx: Context, node: ast.Scope | None) -> ir.Scope | None | bool:
         hint = did_you_mean(name, known) or (
             f"slices bound: {', '.join(known)}" if known else f"bind it in the data block: slice {name}"
         )
-        ctx.report("E114", f"unknown slice '{name}'", node.slice.span, hint, subject=name)
+        ctx.report(codes.UNKNOWN_SLICE, f"unknown slice '{name}'", node.slice.span, hint, subject=name)
         return False
     return ir.Scope(slice=name, value=node.value)
 
@@ -83,7 +84,7 @@ def baseline_party(ctx: Context, name: ast.Name) -> bool:
     hint = did_you_mean(name.value, known) or (
         f"baselines defined: {', '.join(known)}" if known else "define it: baseline NAME { predict COLUMN }"
     )
-    ctx.report("E102", f"unknown baseline '{name.value}'", name.span, hint, subject=name.value)
+    ctx.report(codes.UNKNOWN_BASELINE, f"unknown baseline '{name.value}'", name.span, hint, subject=name.value)
     return False
 
 
@@ -94,7 +95,7 @@ def provides(ctx: Context, baseline: str, metric: MetricType, span) -> bool:
     if party.kind == "figures" and metric.key.key not in party.figures:
         have = ", ".join(party.figures) or "none"
         ctx.report(
-            "E207",
+            codes.FIGURE_LACKS_METRIC,
             f"baseline '{baseline}' reports no figure for {metric.key.key}",
             span,
             f"add it to the baseline: {metric.key.key} = VALUE (figures given: {have})",
@@ -117,7 +118,7 @@ def _direction_warning(ctx: Context, metric: MetricType, op: str, span, negated:
     else:
         message = f"{name} is better when {better}, so '{op}' {effect}"
         hint = f"did you mean '{'>=' if better == 'higher' else '<='}'?"
-    ctx.report("W301", message, span, hint)
+    ctx.report(codes.AGAINST_DIRECTION, message, span, hint)
 
 
 def _margin(ctx: Context, q: ast.Quantity, metric: MetricType) -> ir.Margin | None:
@@ -126,7 +127,7 @@ def _margin(ctx: Context, q: ast.Quantity, metric: MetricType) -> ir.Margin | No
     if q.unit == "points":
         if not metric.is_proportion:
             ctx.report(
-                "E203",
+                codes.UNIT_MISMATCH,
                 f"points are for proportions; '{metric.key.key}' is not one",
                 q.span,
                 "use a relative margin such as 'by 10%', or a number in the metric's unit",
@@ -135,7 +136,7 @@ def _margin(ctx: Context, q: ast.Quantity, metric: MetricType) -> ir.Margin | No
         return ir.Margin(value=q.value / 100, relative=False, text=q.text)
     if not quantity_unit(q).fits(metric.unit):
         ctx.report(
-            "E203",
+            codes.UNIT_MISMATCH,
             f"'{q.text}' is in {quantity_unit(q)}, but {metric.key.key} is in {metric.unit}",
             q.span,
             f"write the margin in {metric.unit}, or as a share: 'by 10%'",
@@ -165,7 +166,7 @@ def condition(ctx: Context, cond: ast.Condition, inherited: float | None, negate
         return None
     if metric.direction is Direction.NONE:
         ctx.report(
-            "E206",
+            codes.NO_DIRECTION,
             f"'{metric.key.key}' describes the data; no value of it is better than another",
             cond.metric.span,
             "compare it with a level instead, e.g. in a guard: require ... between 2% and 30%",
@@ -219,7 +220,10 @@ def _compare(ctx, cond: ast.Compare, metric, where, level_, text, span, negated)
         return None
     if not metric.unit.fits(right.unit):
         ctx.report(
-            "E209", f"cannot compare {metric.unit} with {right.unit}", cond.span, "compare quantities of one unit"
+            codes.DIFFERENT_UNITS,
+            f"cannot compare {metric.unit} with {right.unit}",
+            cond.span,
+            "compare quantities of one unit",
         )
         return None
     usable = needs_met(ctx, metric, CANDIDATE, cond.metric.span) & provides(
@@ -256,7 +260,7 @@ def guard(ctx: Context, node: ast.Guard) -> ir.Guard | None:
         low, high = bounds
         if low > high:
             ctx.report(
-                "E208",
+                codes.EMPTY_BETWEEN,
                 f"'between {node.bounds[0].text} and {node.bounds[1].text}' holds no value",
                 node.span,
                 "write the smaller bound first",
@@ -283,14 +287,17 @@ def _trivial_guard(ctx: Context, node: ast.Guard, metric: MetricType, fields: di
             f"never above {metric.high:g}" if low is not None and low >= metric.high else f"never below {metric.low:g}"
         )
         ctx.report(
-            "W306", f"'{text}' can never hold: {name} is {edge}", node.span, "loosen the bound, or drop the guard"
+            codes.TRIVIAL_GUARD,
+            f"'{text}' can never hold: {name} is {edge}",
+            node.span,
+            "loosen the bound, or drop the guard",
         )
         return
     low_free = low is None or (low < metric.low or (low == metric.low and low_in))
     high_free = high is None or (high > metric.high or (high == metric.high and high_in))
     if low_free and high_free:
         ctx.report(
-            "W306",
+            codes.TRIVIAL_GUARD,
             f"'{text}' always holds: {name} is never outside {metric.low:g} to {metric.high:g}".replace("inf", "∞"),
             node.span,
             "tighten the bound, or drop the guard",
@@ -315,19 +322,26 @@ def example(ctx: Context, node: ast.Example, tiers: list[str]) -> ir.Example | N
                 ok = False
                 continue
             if metric.key.key in values:
-                ctx.report("E108", f"{metric.key.key} of {party} is given twice", ref.span, "give each value once")
+                ctx.report(
+                    codes.GIVEN_TWICE, f"{metric.key.key} of {party} is given twice", ref.span, "give each value once"
+                )
                 ok = False
             values[metric.key.key] = value
     if len(node.expects) != 1:
         span = node.expects[1].span if node.expects else node.span
         what = "more than one 'expect'" if node.expects else "no 'expect'"
-        ctx.report("E121", f'example "{node.name}" has {what}', span, "an example ends with exactly one: expect TIER")
+        ctx.report(
+            codes.NO_SINGLE_EXPECTED_TIER,
+            f'example "{node.name}" has {what}',
+            span,
+            "an example ends with exactly one: expect TIER",
+        )
         return None
     expected = node.expects[0].tier
     if expected.value not in tiers:
         hint = did_you_mean(expected.value, tiers) or f"tiers: {', '.join(tiers)}"
         ctx.report(
-            "E115",
+            codes.UNKNOWN_EXPECTED_TIER,
             f"example \"{node.name}\" expects tier '{expected.value}', which does not exist",
             expected.span,
             hint,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from hurdlelang.core import codes
 from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.lang import ast_nodes as ast
 from hurdlelang.lang import ir
@@ -19,11 +20,13 @@ def _param(ctx: Context, ref: ast.MetricRef, wanted: str | None) -> float | None
     name = ref.name.value
     if wanted is None:
         if ref.param is not None:
-            ctx.report("E119", f"'{name}' takes no @ parameter", ref.span, f"write just '{name}'")
+            ctx.report(codes.BAD_PARAMETER, f"'{name}' takes no @ parameter", ref.span, f"write just '{name}'")
             return False
         return None
     if ref.param is None:
-        ctx.report("E119", f"'{name}' needs @{wanted}", ref.span, f"write {name}@{wanted}: {_PARAM_WORDS[wanted]}")
+        ctx.report(
+            codes.BAD_PARAMETER, f"'{name}' needs @{wanted}", ref.span, f"write {name}@{wanted}: {_PARAM_WORDS[wanted]}"
+        )
         return False
     value = ref.param.value
     bad_k = wanted == "k" and (
@@ -32,7 +35,10 @@ def _param(ctx: Context, ref: ast.MetricRef, wanted: str | None) -> float | None
     bad_beta = wanted == "beta" and (value <= 0 or ref.param.unit is not None)
     if bad_k or bad_beta:
         ctx.report(
-            "E119", f"'{ref.text}' has an invalid {wanted}", ref.param.span, f"{wanted} is {_PARAM_WORDS[wanted]}"
+            codes.BAD_PARAMETER,
+            f"'{ref.text}' has an invalid {wanted}",
+            ref.param.span,
+            f"{wanted} is {_PARAM_WORDS[wanted]}",
         )
         return False
     return value
@@ -43,7 +49,9 @@ def resolve(ctx: Context, ref: ast.MetricRef) -> MetricType | None:
     name = ref.name.value
     if name in ctx.derived:
         if ref.param is not None:
-            ctx.report("E119", f"derived metric '{name}' takes no @ parameter", ref.span, f"write just '{name}'")
+            ctx.report(
+                codes.BAD_PARAMETER, f"derived metric '{name}' takes no @ parameter", ref.span, f"write just '{name}'"
+            )
             return None
         return ctx.derived[name]
     info = lookup(name, ctx.task)
@@ -51,11 +59,16 @@ def resolve(ctx: Context, ref: ast.MetricRef) -> MetricType | None:
         hint = (
             did_you_mean(name, [*names_for(ctx.task), *ctx.derived]) or "see docs/language.md for the built-in metrics"
         )
-        ctx.report("E101", f"unknown metric '{name}'", ref.name.span, hint, subject=name)
+        ctx.report(codes.UNKNOWN_METRIC, f"unknown metric '{name}'", ref.name.span, hint, subject=name)
         return None
     if ctx.task is not None and ctx.task not in info.tasks:
         kinds = ", ".join(sorted(info.tasks))
-        ctx.report("E201", f"'{name}' is not defined for task {ctx.task}", ref.span, f"'{name}' applies to: {kinds}")
+        ctx.report(
+            codes.METRIC_WRONG_TASK,
+            f"'{name}' is not defined for task {ctx.task}",
+            ref.span,
+            f"'{name}' applies to: {kinds}",
+        )
         return None
     param = _param(ctx, ref, info.param)
     if param is False:
@@ -79,7 +92,7 @@ def level(ctx: Context, q: ast.Quantity, metric: MetricType | None, what: str = 
     normalised: 45% -> 0.45. Checks its unit and the metric's range."""
     if q.unit == "points":
         ctx.report(
-            "E204",
+            codes.POINTS_AS_THRESHOLD,
             f"'{q.text}' is a difference, but a {what} is a level",
             q.span,
             "write a level such as 0.45 or 45%; use 'beats BASELINE by 5 points' for a difference",
@@ -91,17 +104,22 @@ def level(ctx: Context, q: ast.Quantity, metric: MetricType | None, what: str = 
     name = metric.key.key
     if q.unit == "%" and not metric.unit.is_none:
         ctx.report(
-            "E203", f"'{name}' is in {metric.unit}, so '{q.text}' does not fit", q.span, "write the value with its unit"
+            codes.UNIT_MISMATCH,
+            f"'{name}' is in {metric.unit}, so '{q.text}' does not fit",
+            q.span,
+            "write the value with its unit",
         )
         return None
     if not quantity_unit(q).fits(metric.unit):
         hint = f"write it in {metric.unit}" if not metric.unit.is_none else "write a plain number"
-        ctx.report("E203", f"'{q.text}' is in {quantity_unit(q)}, but {name} is in {metric.unit}", q.span, hint)
+        ctx.report(
+            codes.UNIT_MISMATCH, f"'{q.text}' is in {quantity_unit(q)}, but {name} is in {metric.unit}", q.span, hint
+        )
         return None
     if value < metric.low or value > metric.high:
         span = f"{metric.low:g} to {metric.high:g}".replace("inf", "∞")
         hint = f"{name} is a proportion; write e.g. 0.45 or 45%" if metric.is_proportion else None
-        ctx.report("E202", f"'{q.text}' is outside the range of {name} ({span})", q.span, hint)
+        ctx.report(codes.OUT_OF_RANGE, f"'{q.text}' is outside the range of {name} ({span})", q.span, hint)
         return None
     return value
 
@@ -129,7 +147,7 @@ def check_derived(ctx: Context, metrics: tuple[ast.MetricDef, ...]) -> list[ir.D
                 first = by_name[members[0]]
                 cycle = " -> ".join([*members, members[0]])
                 ctx.report(
-                    "E118",
+                    codes.SELF_REFERENCE,
                     f"metric '{members[0]}' is defined in terms of itself ({cycle})",
                     first.name.span,
                     "define it from built-in metrics, counts and numbers, or from metrics that do not use it",
@@ -173,7 +191,12 @@ def _refs(expr: ast.Expr) -> list[str]:
 def _expr(ctx: Context, expr: ast.Expr) -> tuple[ir.Expr, Unit, frozenset[Needs]] | None:
     if isinstance(expr, ast.Quantity):
         if expr.unit == "points":
-            ctx.report("E204", "points are for margins, not for arithmetic", expr.span, "write a number, e.g. 0.05")
+            ctx.report(
+                codes.POINTS_AS_THRESHOLD,
+                "points are for margins, not for arithmetic",
+                expr.span,
+                "write a number, e.g. 0.05",
+            )
             return None
         value = expr.value / 100 if expr.unit == "%" else expr.value
         unit = quantity_unit(expr)
@@ -193,7 +216,7 @@ def _expr(ctx: Context, expr: ast.Expr) -> tuple[ir.Expr, Unit, frozenset[Needs]
     if expr.op in "+-":
         if not lu.fits(ru):
             ctx.report(
-                "E209",
+                codes.DIFFERENT_UNITS,
                 f"cannot {'add' if expr.op == '+' else 'subtract'} {ru} {'to' if expr.op == '+' else 'from'} {lu}",
                 expr.span,
                 "both sides of + and - must have the same unit",

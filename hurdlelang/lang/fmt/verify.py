@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from lark import Token
 from lark.exceptions import UnexpectedInput
 
+from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.source import Source, Span
 from hurdlelang.lang.ast_builder import build
@@ -77,7 +78,11 @@ def _syntax_errors(source: Source, error: UnexpectedInput) -> list[Diagnostic]:
     if any(d.is_error for d in found):
         return found
     line, column = getattr(error, "line", 1) or 1, getattr(error, "column", 1) or 1
-    return [Diagnostic("E002", f"cannot parse the file: {error}", source.path, Span(line, column, line, column + 1))]
+    return [
+        Diagnostic(
+            codes.UNEXPECTED_TOKEN, f"cannot parse the file: {error}", source.path, Span(line, column, line, column + 1)
+        )
+    ]
 
 
 # ---- proving the output means the input ----
