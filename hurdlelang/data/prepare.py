@@ -11,7 +11,7 @@ import pandas as pd
 
 from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
-from hurdlelang.core.names import CANDIDATE
+from hurdlelang.core.names import CANDIDATE, WHOLE_DATA
 from hurdlelang.core.operators import COMPARE
 from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.data.errors import MAX_ROWS_SHOWN, count, examples, fail, first_rows, original_rows
@@ -304,45 +304,69 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None) -
         )
     task, d = spec.task, spec.data
     classes = tuple(s.class_name for s in d.scores) if task == "multiclass" and d.scores else None
-    if task == "binary":
-        label = _binary(main, d.label, "label", codes.LABEL_NOT_BINARY, rows)
-    elif task == "multiclass":
-        label = _classes(main, d.label, "label", rows, classes)
-    else:
-        label = _numeric(main, d.label, "label", rows)
-        if task == "ranking" and (label < 0).any():
-            fail(
-                codes.NEGATIVE_RELEVANCE,
-                f"column '{d.label}' (relevance label) must be 0 or more",
-                main.path,
-                "use 0 for irrelevant items",
-                d.label,
-                original_rows(rows, label < 0),
-            )
-    candidate_scores = _scores(task, main, d.scores, "score", rows)
-    if d.predict:
-        decided = _decisions(task, main, d.predict, "decisions of the candidate", rows, classes)
-    elif task == "multiclass" and candidate_scores is not None:
-        decided = np.asarray(classes)[np.argmax(candidate_scores, axis=1)]
-    else:
-        decided = None
-    parties = {CANDIDATE: PartyData(decided, candidate_scores)}
+    label = _label(task, main, d.label, rows, classes)
+    parties = {CANDIDATE: _candidate(task, main, d, rows, classes)}
     weight = _weights(main, d.weight, rows) if d.weight else None
     if d.id:
-        duplicated = main.frame[d.id].iloc[rows].duplicated(keep=False).to_numpy()
-        if duplicated.any():
-            fail(
-                codes.DUPLICATE_IDS,
-                f"{int(duplicated.sum())} rows share an id in column '{d.id}'",
-                main.path,
-                "each row must be one case: remove the duplicates",
-                d.id,
-                original_rows(rows, duplicated),
-            )
+        _unique_ids(main, d.id, rows)
     group = as_text(main.frame[d.group].iloc[rows]) if d.group else None
-    slices = {s: as_text(main.frame[s].iloc[rows]) for s in d.slices}
+    slices = _slices(spec, main, rows)
+    for b in spec.baselines:
+        if isinstance(b, ir.ColumnBaseline):
+            table = joined.get(b.name, main)
+            role = f"decisions of baseline {b.name}"
+            decisions = _decisions(task, table, b.predict, role, rows, classes) if b.predict else None
+            parties[b.name] = PartyData(decisions, _scores(task, table, b.scores, f"score of baseline {b.name}", rows))
+    return Prepared(task, label, parties, classes, weight, group, slices, n, dropped)
+
+
+def _label(task: str, main: Table, column: str, rows: np.ndarray, classes) -> np.ndarray:
+    if task == "binary":
+        return _binary(main, column, "label", codes.LABEL_NOT_BINARY, rows)
+    if task == "multiclass":
+        return _classes(main, column, "label", rows, classes)
+    label = _numeric(main, column, "label", rows)
+    if task == "ranking" and (label < 0).any():
+        fail(
+            codes.NEGATIVE_RELEVANCE,
+            f"column '{column}' (relevance label) must be 0 or more",
+            main.path,
+            "use 0 for irrelevant items",
+            column,
+            original_rows(rows, label < 0),
+        )
+    return label
+
+
+def _candidate(task: str, main: Table, d: ir.DataBindings, rows: np.ndarray, classes) -> PartyData:
+    scores = _scores(task, main, d.scores, "score", rows)
+    if d.predict:
+        decided = _decisions(task, main, d.predict, "decisions of the candidate", rows, classes)
+    elif task == "multiclass" and scores is not None:
+        decided = np.asarray(classes)[np.argmax(scores, axis=1)]  # no rule: the most likely class
+    else:
+        decided = None
+    return PartyData(decided, scores)
+
+
+def _unique_ids(main: Table, column: str, rows: np.ndarray) -> None:
+    duplicated = main.frame[column].iloc[rows].duplicated(keep=False).to_numpy()
+    if duplicated.any():
+        fail(
+            codes.DUPLICATE_IDS,
+            f"{int(duplicated.sum())} rows share an id in column '{column}'",
+            main.path,
+            "each row must be one case: remove the duplicates",
+            column,
+            original_rows(rows, duplicated),
+        )
+
+
+def _slices(spec: ir.Spec, main: Table, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Each slice column as text; no value may be 'all', and every value a condition names must occur."""
+    slices = {s: as_text(main.frame[s].iloc[rows]) for s in spec.data.slices}
     for column, values in slices.items():
-        reserved = values == "all"
+        reserved = values == WHOLE_DATA
         if reserved.any():
             fail(
                 codes.RESERVED_SLICE_VALUE,
@@ -362,10 +386,4 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None) -
                 did_you_mean(value, present) or f"values present: {', '.join(present[:12])}",
                 column,
             )
-    for b in spec.baselines:
-        if isinstance(b, ir.ColumnBaseline):
-            table = joined.get(b.name, main)
-            role = f"decisions of baseline {b.name}"
-            decisions = _decisions(task, table, b.predict, role, rows, classes) if b.predict else None
-            parties[b.name] = PartyData(decisions, _scores(task, table, b.scores, f"score of baseline {b.name}", rows))
-    return Prepared(task, label, parties, classes, weight, group, slices, n, dropped)
+    return slices

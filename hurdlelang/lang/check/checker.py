@@ -60,6 +60,78 @@ def _by_kind(ctx: Context, bindings) -> dict[str, ast.Binding]:
     return by_kind
 
 
+# The shape of a data block per task kind: (applies to the task?, binding, must it be there?, code,
+# message, hint). Checked in this order, each rule reporting once.
+BINDING_RULES = (
+    (
+        lambda task: True,
+        "label",
+        True,
+        codes.MISSING_BINDING,
+        "the data block binds no 'label'",
+        "add: label COLUMN (the ground truth)",
+    ),
+    (
+        lambda task: task == "ranking",
+        "group",
+        True,
+        codes.MISSING_BINDING,
+        "a ranking spec needs the query id",
+        "add: group COLUMN (which rows belong to one query)",
+    ),
+    (
+        lambda task: task == "ranking",
+        "predict",
+        False,
+        codes.BINDING_DOES_NOT_FIT,
+        "a ranking is judged from scores, not decisions",
+        "bind the item score with: score COLUMN",
+    ),
+    (
+        lambda task: task != "ranking",
+        "group",
+        False,
+        codes.BINDING_DOES_NOT_FIT,
+        "'group' is for ranking specs, not {task}",
+        "remove it, or set: task ranking",
+    ),
+    (
+        lambda task: task == "regression",
+        "predict",
+        True,
+        codes.MISSING_BINDING,
+        "the data block binds no 'predict'",
+        "add: predict COLUMN (the forecast)",
+    ),
+)
+
+
+def _shape_fits_task(ctx: Context, block, by_kind: dict) -> bool:
+    ok = True
+    for applies, kind, required, code, message, hint in BINDING_RULES:
+        if applies(ctx.task) and (kind in by_kind) != required:
+            span = block.span if required else by_kind[kind].span
+            ctx.report(code, message.format(task=ctx.task), span, hint)
+            ok = False
+    return ok
+
+
+def _missing_policy(ctx: Context, binding) -> str | None:
+    """`missing error` (the default) or `missing drop`; None after reporting anything else."""
+    if binding is None:
+        return "error"
+    policy = binding.value.value
+    if policy not in POLICIES:
+        ctx.report(
+            codes.UNKNOWN_MISSING_POLICY,
+            f"unknown missing-value policy '{policy}'",
+            binding.value.span,
+            did_you_mean(policy, POLICIES) or "write: missing error, or: missing drop",
+        )
+        return None
+    return policy
+
+
 class Checker:
     def __init__(self, source: Source):
         self.source = source
@@ -222,61 +294,11 @@ class Checker:
             )
             return None
         by_kind = _by_kind(ctx, block.bindings)
-        ok = True
-        if "label" not in by_kind:
-            ctx.report(
-                codes.MISSING_BINDING,
-                "the data block binds no 'label'",
-                block.span,
-                "add: label COLUMN (the ground truth)",
-            )
-            ok = False
-        if ctx.task == "ranking":
-            if "group" not in by_kind:
-                ctx.report(
-                    codes.MISSING_BINDING,
-                    "a ranking spec needs the query id",
-                    block.span,
-                    "add: group COLUMN (which rows belong to one query)",
-                )
-                ok = False
-            if "predict" in by_kind:
-                ctx.report(
-                    codes.BINDING_DOES_NOT_FIT,
-                    "a ranking is judged from scores, not decisions",
-                    by_kind["predict"].span,
-                    "bind the item score with: score COLUMN",
-                )
-                ok = False
-        elif "group" in by_kind:
-            ctx.report(
-                codes.BINDING_DOES_NOT_FIT,
-                f"'group' is for ranking specs, not {ctx.task}",
-                by_kind["group"].span,
-                "remove it, or set: task ranking",
-            )
-            ok = False
-        if ctx.task in ("regression",) and "predict" not in by_kind:
-            ctx.report(
-                codes.MISSING_BINDING,
-                "the data block binds no 'predict'",
-                block.span,
-                "add: predict COLUMN (the forecast)",
-            )
-            ok = False
+        ok = _shape_fits_task(ctx, block, by_kind)
         predict = self._rule(ctx, by_kind["predict"]) if "predict" in by_kind else None
         scores = self._scores(ctx, by_kind["score"]) if "score" in by_kind and ctx.task else []
-        policy = "error"
-        if "missing" in by_kind:
-            policy = by_kind["missing"].value.value
-            if policy not in POLICIES:
-                ctx.report(
-                    codes.UNKNOWN_MISSING_POLICY,
-                    f"unknown missing-value policy '{policy}'",
-                    by_kind["missing"].value.span,
-                    did_you_mean(policy, POLICIES) or "write: missing error, or: missing drop",
-                )
-                ok = False
+        policy = _missing_policy(ctx, by_kind.get("missing"))
+        ok = ok and policy is not None
         slices = [c.name for c in by_kind["slice"].value] if "slice" in by_kind else []
         ctx.slices = set(slices)
         if not ok or scores is None or ("predict" in by_kind and predict is None):
@@ -400,41 +422,9 @@ class Checker:
             )
             return None
         level_ = confidence(ctx, block.confidence, None)
-        if not block.tiers:
-            ctx.report(
-                codes.NO_TIERS, "the hurdles block has no tiers", block.span, 'add: tier NAME "action" { CONDITION }'
-            )
-        unique(ctx, [t.name for t in block.tiers] + [o.name for o in block.otherwise], "tier")
-        for extra in block.otherwise[1:]:
-            ctx.report(codes.BLOCK_TWICE, "'otherwise' is given more than once", extra.span, "keep one fall-back")
-        if not block.otherwise:
-            ctx.report(
-                codes.NO_OTHERWISE,
-                "the hurdles block has no 'otherwise' tier",
-                block.span,
-                'add a fall-back last: otherwise keep_as_is "Keep the as-is process"',
-            )
+        _tier_list_shape(ctx, block)
         guards = [guard(ctx, g) for g in block.guards]
-        tiers = []
-        for tier in block.tiers:
-            if not tier.conditions:
-                ctx.report(
-                    codes.NO_TIERS,
-                    f"tier '{tier.name.value}' has no conditions",
-                    tier.name.span,
-                    "add at least one condition",
-                )
-            tier_level = confidence(ctx, tier.confidence, level_)
-            conditions = [check_condition(ctx, c, tier_level) for c in tier.conditions]
-            tiers.append(
-                ir.Tier(
-                    name=tier.name.value,
-                    title=tier.title,
-                    confidence=tier_level,
-                    conditions=[c for c in conditions if c is not None],
-                    span=tier.span,
-                )
-            )
+        tiers = [_tier(ctx, tier, level_) for tier in block.tiers]
         names = [t.name.value for t in block.tiers] + [o.name.value for o in block.otherwise]
         unique(ctx, [ast.Name(e.name, e.span) for e in spec.examples], "example")
         examples = [example(ctx, e, names) for e in spec.examples]
@@ -443,6 +433,40 @@ class Checker:
         o = block.otherwise[0]
         otherwise = ir.Fallback(name=o.name.value, title=o.title, span=o.span)
         return level_, [g for g in guards if g], tiers, otherwise, [e for e in examples if e]
+
+
+def _tier_list_shape(ctx: Context, block) -> None:
+    """At least one tier, tier names unique, exactly one fall-back."""
+    if not block.tiers:
+        ctx.report(
+            codes.NO_TIERS, "the hurdles block has no tiers", block.span, 'add: tier NAME "action" { CONDITION }'
+        )
+    unique(ctx, [t.name for t in block.tiers] + [o.name for o in block.otherwise], "tier")
+    for extra in block.otherwise[1:]:
+        ctx.report(codes.BLOCK_TWICE, "'otherwise' is given more than once", extra.span, "keep one fall-back")
+    if not block.otherwise:
+        ctx.report(
+            codes.NO_OTHERWISE,
+            "the hurdles block has no 'otherwise' tier",
+            block.span,
+            'add a fall-back last: otherwise keep_as_is "Keep the as-is process"',
+        )
+
+
+def _tier(ctx: Context, tier, spec_level: float | None) -> ir.Tier:
+    if not tier.conditions:
+        ctx.report(
+            codes.NO_TIERS, f"tier '{tier.name.value}' has no conditions", tier.name.span, "add at least one condition"
+        )
+    level = confidence(ctx, tier.confidence, spec_level)
+    conditions = [check_condition(ctx, c, level) for c in tier.conditions]
+    return ir.Tier(
+        name=tier.name.value,
+        title=tier.title,
+        confidence=level,
+        conditions=[c for c in conditions if c is not None],
+        span=tier.span,
+    )
 
 
 def check(file: ast.File, source: Source) -> tuple[list[ir.Spec], list[Diagnostic]]:
