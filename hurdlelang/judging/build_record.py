@@ -235,41 +235,16 @@ def build_record(
     warnings: list[Warning_],
     run: RunInfo,
 ) -> DecisionRecord:
-    data = ev.data
     level = spec.confidence or next((t.confidence for t in spec.tiers if t.confidence), None)
-    confidence = None
-    if unc is not None:
-        confidence = ConfidenceInfo(
-            level=spec.confidence,
-            resamples=unc.resamples,
-            seed=unc.seed,
-            methods=dict(sorted(unc.methods.items())),
-            max_undefined_fraction=MAX_UNDEFINED,
-            notes=unc.notes,
-        )
     return DecisionRecord(
         tool=ToolInfo(version=__version__),
         run=run,
         created_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         model_id=model_id,
-        spec=SpecInfo(
-            name=spec.name,
-            title=spec.title,
-            owner=spec.owner,
-            description=spec.description,
-            version=spec.version,
-            path=spec.source.path,
-            sha256=spec.source.sha256,
-        ),
+        spec=_spec_info(spec),
         task=spec.task,
-        data=DataInfo(
-            files=files,
-            rows_read=data.rows_read,
-            rows_used=data.rows,
-            rows_dropped=data.rows_read - data.rows,
-            drop_reasons=data.dropped,
-        ),
-        confidence=confidence,
+        data=_data_info(ev, files),
+        confidence=_confidence_info(spec, unc),
         baselines=[
             BaselineInfo(name=b.name, kind=b.kind, title=b.title, detail=_baseline_detail(b) + _record_digest(ev, b))
             for b in spec.baselines
@@ -277,17 +252,54 @@ def build_record(
         metric_info=_metric_info(ev),
         metrics=_metrics(ev, unc, level),
         guards=[_guard(g) for g in guards],
-        tiers=[
-            TierEntry(
-                name=t.tier.name,
-                action=t.tier.title,
-                state=t.state.value,
-                confidence=t.tier.confidence,
-                conditions=[condition_entry(c) for c in t.conditions],
-            )
-            for t in tiers
-        ],
+        tiers=[_tier(t) for t in tiers],
         fallback=Fallback(name=spec.otherwise.name, action=spec.otherwise.title),
         outcome=final,
         warnings=warnings,
+    )
+
+
+def _spec_info(spec: ir.Spec) -> SpecInfo:
+    return SpecInfo(
+        name=spec.name,
+        title=spec.title,
+        owner=spec.owner,
+        description=spec.description,
+        version=spec.version,
+        path=spec.source.path,
+        sha256=spec.source.sha256,
+    )
+
+
+def _data_info(ev: Evaluation, files: list[DataFile]) -> DataInfo:
+    data = ev.data
+    return DataInfo(
+        files=files,
+        rows_read=data.rows_read,
+        rows_used=data.rows,
+        rows_dropped=data.rows_read - data.rows,
+        drop_reasons=data.dropped,
+    )
+
+
+def _confidence_info(spec: ir.Spec, unc: Uncertainty | None) -> ConfidenceInfo | None:
+    if unc is None:
+        return None
+    return ConfidenceInfo(
+        level=spec.confidence,
+        resamples=unc.resamples,
+        seed=unc.seed,
+        methods=dict(sorted(unc.methods.items())),
+        max_undefined_fraction=MAX_UNDEFINED,
+        notes=unc.notes,
+    )
+
+
+def _tier(t: TierResult) -> TierEntry:
+    return TierEntry(
+        name=t.tier.name,
+        action=t.tier.title,
+        state=t.state.value,
+        confidence=t.tier.confidence,
+        conditions=[condition_entry(c) for c in t.conditions],
     )

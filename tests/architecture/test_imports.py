@@ -95,3 +95,28 @@ def test_the_import_linter_contracts_hold():
 def test_python_m_hurdlelang_is_hurdlec():
     result = subprocess.run([sys.executable, "-m", "hurdlelang", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and "hurdlec" in result.stdout.lower() + result.stderr.lower()
+
+
+def _lint_copy(tmp_path: Path, module: str, line: str) -> subprocess.CompletedProcess:
+    """lint-imports on a copy of the package with one import added to one module."""
+    import shutil
+
+    shutil.copytree(PACKAGE, tmp_path / "hurdlelang", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    target = tmp_path / "hurdlelang" / module
+    target.write_text(line + "\n" + target.read_text(encoding="utf-8"), encoding="utf-8")
+    lint = Path(sys.executable).with_name("lint-imports")
+    env = {"PATH": str(Path(sys.executable).parent), "PYTHONPATH": str(tmp_path)}
+    return subprocess.run([str(lint), "--no-cache"], cwd=tmp_path, capture_output=True, text=True, env=env)
+
+
+def test_the_contracts_fail_when_lang_imports_numpy(tmp_path):
+    result = _lint_copy(tmp_path, "lang/ir.py", "import numpy  # noqa")
+    assert result.returncode != 0
+    assert "hurdlelang.lang.ir -> numpy" in result.stdout
+
+
+def test_the_contracts_fail_when_lang_imports_the_judging_layer(tmp_path):
+    result = _lint_copy(tmp_path, "lang/parser.py", "import hurdlelang.judging.decide  # noqa")
+    assert result.returncode != 0
+    assert "hurdlelang.lang is not allowed to import hurdlelang.judging" in result.stdout
