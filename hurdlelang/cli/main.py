@@ -304,9 +304,11 @@ def schema(which: str) -> None:
 def _register() -> None:
     """Commands that live in modules of their own (each imports only what it needs when run)."""
     from hurdlelang.cli.fmt import fmt
+    from hurdlelang.cli.lsp import lsp
     from hurdlelang.cli.report import report
 
     cli.add_command(fmt)
+    cli.add_command(lsp)
     cli.add_command(report)
 
 

@@ -90,6 +90,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "R001": (Severity.ERROR, "record cannot be read"),
     # the installation
     "P001": (Severity.ERROR, "a package the command needs is not installed"),
+    # editors (hurdlec lsp)
+    "W501": (Severity.WARNING, "example does not reach its expected tier"),
 }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.source import Source, Span
-from hurdlelang.lang import ir
+from hurdlelang.lang import ast_nodes, ir
 from hurdlelang.lang.ast_builder import build
 from hurdlelang.lang.check.checker import check
 from hurdlelang.lang.parser import parse
@@ -21,6 +21,9 @@ class CompileResult:
     source: Source | None
     specs: list[ir.Spec] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # the syntax tree the specs were checked from; with syntax errors, that of the text left after
+    # recovery blanked the broken statements (positions unchanged), for editors (hurdlelang/lsp)
+    ast: ast_nodes.File | None = None
 
     @property
     def ok(self) -> bool:
@@ -43,13 +46,15 @@ def compile_source(source: Source) -> CompileResult:
                 break
             text, blanked = recovered, blanked + removed
     if not syntax:
-        specs, diagnostics = check(build(tree, source.path), source)
-        return CompileResult(source.path, source, specs, diagnostics)
-    found = list(syntax)
+        file = build(tree, source.path)
+        specs, diagnostics = check(file, source)
+        return CompileResult(source.path, source, specs, diagnostics, file)
+    found, file = list(syntax), None
     if tree is not None:
-        _, rest = check(build(tree, source.path), Source(source.path, text))
+        file = build(tree, source.path)
+        _, rest = check(file, Source(source.path, text))
         found += [d for d in rest if d.code in LOCAL_CODES and not defined_in(d, blanked)]
-    return CompileResult(source.path, source, [], sorted(found, key=Diagnostic.sort_key))
+    return CompileResult(source.path, source, [], sorted(found, key=Diagnostic.sort_key), file)
 
 
 def compile_path(path: str | Path) -> CompileResult:
