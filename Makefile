@@ -9,7 +9,7 @@ EXAMPLE_DATA := specs/examples/data/repeat_purchase.csv
 
 REPORT_EXAMPLES := fraud_blocking repeat_purchase
 
-.PHONY: run test test-fast lint format bench report-screenshot clean
+.PHONY: run test test-fast lint format bench report-screenshot clean vsix
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,13 @@ report-screenshot: $(STAMP)
 	  rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 1 ] || [ $$rc -eq 3 ] || exit $$rc; \
 	  tests/corpus/report/screenshot.sh $$name.decision.json $$name.report.png || exit 1; \
 	done
+
+# The VS Code extension (editors/vscode/) as a .vsix, with the registry's @vscode/vsce. Needs Node.js and
+# npm, which `make test` does not: the grammar it ships is tested in Python (tests/lsp/test_textmate.py).
+# Install the result with: code --install-extension editors/vscode/hurdle-0.1.0.vsix
+vsix:
+	cp editors/hurdle.tmLanguage.json editors/vscode/syntaxes/hurdle.tmLanguage.json
+	cd editors/vscode && npm ci --no-audit --no-fund && npm run package
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache *.decision.json *.report.png

@@ -48,7 +48,9 @@ class ExampleOutcome:
         return f"✗ expects '{self.expected}', reaches '{self.got}'"
 
     def diagnostic(self, path: str) -> Diagnostic:
-        hint = "; ".join(line.strip() for line in self.explanation) or None
+        hint = None
+        for line in (line.strip() for line in self.explanation):
+            hint = line if hint is None else f"{hint}{' ' if hint.endswith(':') else '; '}{line}"
         message = f"example \"{self.name}\" expects '{self.expected}' but its values reach '{self.got}'"
         return Diagnostic("W501", message, path, self.span, hint)
 
@@ -94,8 +96,10 @@ def example_outcomes(result: CompileResult) -> list[ExampleOutcome]:
     specs = [s for s in result.specs if s.examples]
     if not specs:
         return []
-    # imported here: the judging stack brings pandas, which only specs with examples need
-    from hurdlelang.judging.examples import run_examples
+    try:  # imported here: the judging stack brings pandas, which only specs with examples need
+        from hurdlelang.judging.examples import run_examples
+    except ImportError:  # hurdlelang-core without the run extra: no example results, the rest works
+        return []
 
     outcomes = []
     for r in run_examples(specs):

@@ -9,15 +9,16 @@ position codec converts.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
-from hurdlelang import __version__
 from hurdlelang.core.diagnostics import Diagnostic
 from hurdlelang.core.source import Source, Span
+from hurdlelang.core.version import __version__
 from hurdlelang.lang.fmt.verify import format_source
 from hurdlelang.lsp import hover as hovers
 from hurdlelang.lsp.analysis import Analysis, analyse
@@ -143,7 +144,8 @@ def initialized(ls: HurdleServer, params: lsp.InitializedParams) -> None:
 
 
 def _warm_up() -> None:
-    import hurdlelang.judging.examples  # noqa: F401
+    with contextlib.suppress(ImportError):
+        import hurdlelang.judging.examples  # noqa: F401
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)

@@ -1,0 +1,91 @@
+"""The server's analyses in-process: the name index against the source text, completion from the
+parser state, example outcomes against `hurdlec test`, and W501 as docs/diagnostics.md shows it."""
+
+from __future__ import annotations
+
+import pytest
+
+from hurdlelang.judging.examples import run_examples
+from hurdlelang.lang.compiler import compile_path
+from hurdlelang.lsp.analysis import analyse
+from hurdlelang.lsp.complete import complete
+from tests.conftest import EXAMPLE_SPEC, EXAMPLES, ROOT, TEST_SPECS
+
+SPECS = sorted(EXAMPLES.glob("*.hurdle")) + sorted(TEST_SPECS.glob("*.hurdle"))
+TEXT = EXAMPLE_SPEC.read_text(encoding="utf-8")
+
+
+def labels(text: str, needle: str, after: int | None = None) -> list[str]:
+    offset = text.index(needle) + (len(needle) if after is None else after)
+    made = analyse("t.hurdle", text, run_examples=False)
+    return [c.label for c in complete(text, offset, made.index, text.count("\n", 0, offset) + 1)]
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
+def test_every_indexed_name_is_the_source_text_at_its_span(path):
+    made = analyse(str(path), path.read_text(encoding="utf-8"), run_examples=False)
+    assert made.index.occurrences
+    for o in made.index.occurrences:
+        assert made.source.span_text(o.span) in (o.name, f'"{o.name}"'), o
+    for n in made.index.numbers:
+        written = made.source.span_text(n.quantity.span).replace(" ", "")
+        assert written.removesuffix("s") == n.quantity.text.replace(" ", "").removesuffix("s"), n  # 1 point(s)
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
+def test_every_use_of_a_declared_name_finds_its_definition(path):
+    made = analyse(str(path), path.read_text(encoding="utf-8"), run_examples=False)
+    declared = {(o.kind, o.name) for o in made.index.occurrences if o.definition}
+    for o in made.index.occurrences:
+        if o.kind in ("baseline", "tier", "slice") or (o.kind, o.name) in declared:
+            target = made.index.definition(o)
+            assert target is not None and target.name == o.name and target.kind == o.kind, o
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
+def test_example_outcomes_are_those_of_hurdlec_test(path):
+    made = analyse(str(path), path.read_text(encoding="utf-8"))
+    expected = [(r.example.name, r.got, r.passed) for r in run_examples(compile_path(path).specs)]
+    assert [(e.name, e.got, e.passed) for e in made.examples] == expected
+
+
+def test_completion_by_context():
+    assert labels(TEXT, "  task  ") == ["binary", "multiclass", "regression", "ranking"]
+    assert labels(TEXT, "recall >= as_is.recall in every ") == ["region"]
+    assert labels(TEXT, "net_value beats ") == ["as_is", "q3_report"]
+    assert labels(TEXT, "expect ") == ["rollout", "pilot", "keep_as_is"]
+    given = labels(TEXT, "given as_is: ", after=len("given "))
+    assert given[:2] == ["as_is", "q3_report"] and "precision" in given
+    # the figures of a figure baseline, after its name and a dot
+    assert labels(TEXT, "precision >= q3_report.") == ["precision"]
+
+
+def test_completion_of_metrics_follows_the_task():
+    regression = (EXAMPLES / "demand_forecast.hurdle").read_text(encoding="utf-8")
+    found = labels(regression, "    otherwise", after=4)  # after a tier's closing brace: keywords only
+    assert found == ["otherwise", "require", "tier"]
+    metric_at = regression.index("require ") + len("require ")
+    made = analyse("t.hurdle", regression, run_examples=False)
+    names = [c.label for c in complete(regression, metric_at, made.index, regression.count("\n", 0, metric_at) + 1)]
+    assert {"mae", "rmse", "bias", "rows"} <= set(names)
+    assert not {"precision", "roc_auc", "ndcg"} & set(names)
+
+
+def test_completion_after_a_syntax_error_earlier_in_the_file():
+    broken = TEXT.replace('owner "marketing-analytics"', "owner marketing-analytics")  # not a string: E002
+    assert [d.code for d in analyse("t.hurdle", broken).diagnostics] == ["E002"]
+    assert labels(broken, "net_value beats ") == ["as_is", "q3_report"]
+
+
+def test_keywords_come_from_the_parser_state():
+    # after a metric in a tier, only what the grammar allows next: a comparison or a keyword
+    text = TEXT.replace("      precision >= 0.33\n", "      precision \n")
+    assert labels(text, "      precision ", after=len("      precision ")) == ["beats", "no"]
+
+
+def test_w501_is_documented_as_the_server_reports_it():
+    text = TEXT.replace("given precision 0.36", "given precision 0.25")
+    [d] = analyse("t.hurdle", text).diagnostics
+    docs = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    assert f"{d.code} {d.message}\n  hint: {d.hint}\n" in docs
+    assert "given precision 0.25, recall 0.70, net_value 7.0 GBP" in docs
