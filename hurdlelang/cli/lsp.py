@@ -7,6 +7,7 @@ import sys
 import click
 
 from hurdlelang.cli.needs import missing
+from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic
 from hurdlelang.core.exit_codes import Exit
 from hurdlelang.core.render_diagnostics import render_text
@@ -24,7 +25,7 @@ def lsp(stdio: bool) -> None:
     absent = missing(LSP_STACK)
     if absent:
         problem = Diagnostic(
-            "P001",
+            codes.PACKAGE_MISSING,
             f"hurdlec lsp needs {', '.join(absent)}, which {'is' if len(absent) == 1 else 'are'} not installed",
             "hurdlec",
             hint="install the language server's extra: pip install 'hurdlelang[lsp]'",

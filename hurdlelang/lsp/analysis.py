@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic
 from hurdlelang.core.source import Source, Span
 from hurdlelang.lang.compiler import CompileResult, compile_source
@@ -52,7 +53,7 @@ class ExampleOutcome:
         for line in (line.strip() for line in self.explanation):
             hint = line if hint is None else f"{hint}{' ' if hint.endswith(':') else '; '}{line}"
         message = f"example \"{self.name}\" expects '{self.expected}' but its values reach '{self.got}'"
-        return Diagnostic("W501", message, path, self.span, hint)
+        return Diagnostic(codes.EXAMPLE_FAILS, message, path, self.span, hint)
 
 
 @dataclass
