@@ -54,7 +54,8 @@ class Uncertainty:
         for party, metric, scope in requests:
             self._leaves(party, metric, scope, leaves)
         by_method: dict[str, list[Request]] = {"counts": [], "auc": [], "rows": [], "fixed": [], "sizes": []}
-        for request in leaves:
+        # sorted, so that the record's methods and notes come out in one order on every run
+        for request in sorted(leaves, key=_request_order):
             by_method[self._method(*request)].append(request)
         self._counts(by_method["counts"])
         self._auc(by_method["auc"])
@@ -276,6 +277,11 @@ def _count_metric(metric: ir.MetricKey, c) -> np.ndarray:
     if metric.name in counts:
         return np.asarray(counts[metric.name], dtype=float)
     return vectorised_count_metric(metric.name, metric.param, c.tp, c.fp, c.tn, c.fn)
+
+
+def _request_order(request: Request) -> tuple:
+    party, metric, scope = request
+    return (party, metric.key, scope or ("", ""))
 
 
 def requested(evaluation: Evaluation) -> set[Request]:
