@@ -10,6 +10,7 @@ from hurdlelang.judging.evaluate import Evaluation, Scope, scope_key
 from hurdlelang.judging.uncertainty import Uncertainty
 from hurdlelang.lang import ir
 from hurdlelang.lang.catalogue import UnitKind, lookup
+from hurdlelang.lang.units import Unit
 from hurdlelang.record.model import (
     BaselineInfo,
     ConditionEntry,
@@ -187,10 +188,11 @@ def _metric_info(ev: Evaluation) -> dict[str, MetricInfo]:
             )
             continue
         m = lookup(metric.name, ev.spec.task)
+        label = ev.spec.data.label_unit
         unit = {
             UnitKind.NONE: None,
-            UnitKind.LABEL: "the label's unit",
-            UnitKind.LABEL_SQUARED: "the label's unit squared",
+            UnitKind.LABEL: str(Unit.of_label(label)),
+            UnitKind.LABEL_SQUARED: str(Unit.of_label(label, 2)),
         }[m.unit]
         info[key] = MetricInfo(
             title=m.title, direction=m.direction.value, unit=unit, low=finite(m.low), high=finite(m.high)

@@ -96,6 +96,12 @@ class AstBuilder(Transformer):
     group = _binding("group")
     id_binding = _binding("id")
 
+    def label_in(self, meta, children):
+        column, unit = children
+        text = _unquote(unit) if unit.type == "STRING" else unit.value
+        value = ast.LabelIn(column, text, _tok_span(unit), unit.type == "STRING")
+        return ast.Binding("label", value, _span(meta))
+
     def score(self, meta, children):
         return ast.Binding("score", children[0], _span(meta))
 

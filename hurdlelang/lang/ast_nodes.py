@@ -44,6 +44,16 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class LabelIn:
+    """`label COLUMN in "UNIT"`: the label and the unit it is measured in."""
+
+    column: Column
+    unit: str
+    unit_span: Span
+    quoted: bool  # written as a string ("thousand riders") rather than a name (riders)
+
+
+@dataclass(frozen=True)
 class ClassScore:
     """One score column, for one class when `for CLASS` is given (multiclass)."""
 

@@ -52,6 +52,7 @@ class ClassScore(Model):
 
 class DataBindings(Model):
     label: str
+    label_unit: str | None = None  # `label ridership in "thousand riders"`: the unit of regression errors
     scores: list[ClassScore] = []
     predict: PredictRule | None = None  # None: multiclass decides by the most probable class
     weight: str | None = None

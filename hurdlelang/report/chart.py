@@ -251,7 +251,7 @@ def slice_chart(r: Reading, c: ConditionEntry) -> Chart:
 
 def condition_chart(record: DecisionRecord, c: ConditionEntry) -> tuple[Chart, str]:
     """The chart of one comparison, and a line saying how to read its band."""
-    r = read(c)
+    r = read(c, record)
     assert r is not None, "and / or / not have no chart of their own"
     level = pct(c.confidence) if c.confidence is not None else None
     band = f"Band: where the {level} one-sided interval puts it." if level else "No confidence level: values only."

@@ -213,7 +213,7 @@ def _ladder(record: DecisionRecord) -> str:
 
 def _numbers(r: Reading, cond: ConditionEntry) -> str:
     head = ["Candidate"] + ([c(r.baseline)] if r.baseline else [])
-    row = [num(cond.candidate_value)] + ([num(cond.baseline_value)] if r.baseline else [])
+    row = [r.value(cond.candidate_value)] + ([r.value(cond.baseline_value)] if r.baseline else [])
     if r.form != "level":
         head.append(t(r.stat_label()))
         row.append(t(r.stat(cond.observed)))
@@ -237,7 +237,7 @@ def _slice_table(r: Reading, cond: ConditionEntry) -> str:
     rows = []
     for s in cond.slices:
         row = [c(s.value)]
-        row += [] if r.form == "level" else [num(s.candidate_value), num(s.baseline_value)]
+        row += [] if r.form == "level" else [r.value(s.candidate_value), r.value(s.baseline_value)]
         row.append(t(r.stat(s.observed)))
         row += [t(r.stat(s.bound)) if s.bound is not None else ""] if judged else []
         result = f'<span class="state-{s.state}">{RESULT[s.state]}</span>' + (f": {t(s.reason)}" if s.reason else "")
@@ -252,7 +252,7 @@ def _condition(record: DecisionRecord, cond: ConditionEntry, label: str, level: 
         f'<h3><span class="tag {cond.state}">{RESULT[cond.state]}</span> <span>{label}.</span> '
         f'{c(cond.text)} <span class="line">line {cond.line}</span></h3>'
     )
-    r = read(cond)
+    r = read(cond, record)
     if r is None:
         parts = "".join(_condition(record, p, f"{label}{chr(ord('a') + i)}", level) for i, p in enumerate(cond.parts))
         words = t(logic_words(cond))
@@ -337,7 +337,7 @@ def _metrics(record: DecisionRecord) -> str:
         n = scope_rows(record, scope)
         count = f" <small>({n:,} rows)</small>" if n is not None else ""
         title = t(scope_title(scope)) if scope == WHOLE_DATA else c(scope_title(scope))
-        rows = [[c(m)] + [t(cell(record, p, record.metrics[p][scope].get(m))) for p in parties] for m in names]
+        rows = [[c(m)] + [t(cell(record, p, record.metrics[p][scope].get(m), m)) for p in parties] for m in names]
         head = ["Metric"] + ["candidate" if p == CANDIDATE else c(p) for p in parties]
         out.append(f"<h3>{title}{count}</h3>" + _table(head, rows, numeric=set(range(1, len(head))), cls="metrics"))
     notes = metric_notes(record)

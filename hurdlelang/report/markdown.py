@@ -135,13 +135,13 @@ def _numbered(conditions: list[ConditionEntry], prefix: str = "") -> list[tuple[
     return out
 
 
-def _numbers_row(label: str, c: ConditionEntry) -> list[str] | None:
-    r = read(c)
+def _numbers_row(record: DecisionRecord, label: str, c: ConditionEntry) -> list[str] | None:
+    r = read(c, record)
     if r is None:
         return [label, code(c.text), "", "", "", "", "", "", RESULT[c.state]]
     if c.slices or c.skipped_slices:
         return [label, code(c.text), "per slice", "", "", "", "", md(r.hurdle_short()), RESULT[c.state]]
-    baseline = f"{code(r.baseline)} {num(c.baseline_value)}" if r.baseline else ""
+    baseline = f"{code(r.baseline)} {r.value(c.baseline_value)}" if r.baseline else ""
     interval = ""
     if c.interval and not c.interval.reason:
         interval = f"{r.stat(c.interval.low)} … {r.stat(c.interval.high)}"
@@ -149,7 +149,7 @@ def _numbers_row(label: str, c: ConditionEntry) -> list[str] | None:
     return [
         label,
         code(c.text),
-        num(c.candidate_value),
+        r.value(c.candidate_value),
         baseline,
         md(r.stat(c.observed)),
         md(interval),
@@ -159,9 +159,9 @@ def _numbers_row(label: str, c: ConditionEntry) -> list[str] | None:
     ]
 
 
-def _condition_text(label: str, c: ConditionEntry, level: float | None) -> list[str]:
+def _condition_text(record: DecisionRecord, label: str, c: ConditionEntry, level: float | None) -> list[str]:
     head = f"**{label}. {RESULT[c.state]}** — {code(c.text)} (line {c.line})"
-    r = read(c)
+    r = read(c, record)
     if r is None:
         return [f"{head}: {logic_words(c)}.", ""]
     sentence = r.requirement(STYLE, level)
@@ -184,7 +184,7 @@ def _slice_table(r: Reading, c: ConditionEntry) -> list[str]:
     rows = []
     for s in c.slices:
         row = [code(s.value)]
-        row += [] if r.form == "level" else [num(s.candidate_value), num(s.baseline_value)]
+        row += [] if r.form == "level" else [r.value(s.candidate_value), r.value(s.baseline_value)]
         row.append(md(r.stat(s.observed)))
         row += [md(r.stat(s.bound)) if s.bound is not None else ""] if judged else []
         result = RESULT[s.state] + (f": {md(s.reason)}" if s.reason else "")
@@ -205,9 +205,9 @@ def _tier(record: DecisionRecord, index: int, tier: TierEntry) -> list[str]:
     ]
     numbered = _numbered(tier.conditions)
     head = ["#", "Condition", "Candidate", "Baseline", "Statistic", "Two-sided interval", "Bound", "Hurdle"]
-    lines += _table(head + ["Result"], [_numbers_row(label, c) for label, c in numbered])
+    lines += _table(head + ["Result"], [_numbers_row(record, label, c) for label, c in numbered])
     for label, c in numbered:
-        lines += _condition_text(label, c, tier.confidence)
+        lines += _condition_text(record, label, c, tier.confidence)
     return lines
 
 
@@ -246,7 +246,7 @@ def _metrics(record: DecisionRecord) -> list[str]:
         count = f" ({rows_n:,} rows)" if rows_n is not None else ""
         title = md(scope_title(scope)) if scope == WHOLE_DATA else code(scope_title(scope))
         lines += [f"### {title}{count}", ""]
-        rows = [[code(m)] + [cell(record, p, record.metrics[p][scope].get(m)) for p in parties] for m in names]
+        rows = [[code(m)] + [cell(record, p, record.metrics[p][scope].get(m), m) for p in parties] for m in names]
         head = ["Metric"] + [code(p) if p != CANDIDATE else "candidate" for p in parties]
         lines += _table(head, rows)
     notes = metric_notes(record)

@@ -22,6 +22,7 @@ from typing import Literal
 from hurdlelang.core.names import CANDIDATE, WHOLE_DATA
 from hurdlelang.core.operators import REVERSED, SIGNS, WORDS
 from hurdlelang.record.model import ConditionEntry, DecisionRecord, IntervalEntry, MetricEntry, TierEntry
+from hurdlelang.report import numbers
 
 STATE_WORDS = {"held": "held", "failed": "failed", "undefined": "undefined"}
 STATE_MARKS = {"held": "✓", "failed": "✗", "undefined": "?"}
@@ -30,27 +31,14 @@ STATE_MARKS = {"held": "✓", "failed": "✗", "undefined": "?"}
 # ---- numbers and dates ----
 
 
-def num(value: float | None) -> str:
-    """A number for people: thousands separated, four significant digits, never an exponent above 1."""
-    if value is None:
-        return "—"
-    if float(value).is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.4g}"
-
-
-def _short(value: float) -> str:
-    """A magnitude in percent or points: 20.5, 10, 0.25 (one decimal at most, unless it is small)."""
-    value = abs(value)
-    text = f"{value:.2g}" if value < 1 else f"{value:.1f}"
-    return text.removesuffix(".0")
+def num(value: float | None, unit: str | None = None) -> str:
+    """A number for people (hurdlelang/report/numbers.py): thousands separated, no exponent."""
+    return numbers.number(value, unit)
 
 
 def pct(level: float | None) -> str:
     """A confidence level: 0.95 -> 95%, 0.975 -> 97.5%."""
-    return "—" if level is None else f"{level * 100:.4g}%"
+    return numbers.level(level)
 
 
 def when(created_at: str) -> str:
@@ -128,6 +116,10 @@ class Reading:
     def baseline_metric(self) -> str:
         return self.other_metric or self.metric
 
+    def value(self, value: float | None) -> str:
+        """A party's value of the metric, with its unit: `2,907 GBP`."""
+        return num(value, self.unit or None)
+
     # -- the statistic, in words and in short --
 
     def stat(self, value: float | None, signed: bool = True) -> str:
@@ -137,9 +129,9 @@ class Reading:
         if self.form == "level":
             return num(value) + (f" {self.unit}" if self.unit else "")
         if self.relative:
-            text, unit = _short(value * 100), "%"
+            text, unit = numbers.short(value * 100), "%"
         elif self.points:
-            text, unit = _short(value * 100), (" pts" if signed else " points")
+            text, unit = numbers.short(value * 100), (" pts" if signed else " points")
         else:
             text, unit = num(abs(value)), (f" {self.unit}" if self.unit else "")
         if not signed or text == "0":
@@ -196,13 +188,12 @@ class Reading:
     def measured(self, candidate: float | None, baseline: float | None, observed: float | None, st: Style) -> str:
         """What the data say, without the verdict: 'candidate 0.5425 vs rules 0.3375: 20.5 points higher'."""
         if self.form == "level":
-            return f"measured {num(observed)}"
+            return f"measured {self.value(observed)}"
         if self.form == "against":
             names = st.name(self.metric), st.name(f"{self.baseline}.{self.baseline_metric}")
-            sides = f"candidate {names[0]} {num(candidate)} vs {names[1]} {num(baseline)}"
+            sides = f"candidate {names[0]} {self.value(candidate)} vs {names[1]} {self.value(baseline)}"
         else:
-            unit = f" {self.unit}" if self.unit else ""
-            sides = f"candidate {num(candidate)}{unit} vs {st.name(self.baseline or '?')} {num(baseline)}{unit}"
+            sides = f"candidate {self.value(candidate)} vs {st.name(self.baseline or '?')} {self.value(baseline)}"
         if observed is None:
             return sides
         if self.form == "against":
@@ -259,20 +250,29 @@ class Reading:
         return self.cond.op
 
 
-def read(cond: ConditionEntry) -> Reading | None:
-    """How to read a comparison (compare or beats); None for and / or / not."""
+def read(cond: ConditionEntry, record: DecisionRecord | None = None) -> Reading | None:
+    """How to read a comparison (compare or beats); None for and / or / not. With the record, the
+    metric's unit comes from its metric_info (a derived metric's unit, the label's named unit);
+    without it, from the unit written after the hurdle's number."""
+    unit = (numbers.unit_of(record, cond.metric) if record is not None else None) or _unit(cond.text)
+    # a difference of two proportions reads in points (+20.5 pts), never like a proportion itself
+    info = record.metric_info.get(cond.metric or "") if record is not None else None
+    proportion = info is not None and info.low == 0.0 and info.high == 1.0
     if cond.kind == "beats":
         formula = cond.formula or ""
         relative = formula.startswith("(")
         gain = formula[1:].split(")", 1)[0] if relative else formula.rsplit(" ", 2)[0]
         direction = _GAINS.get(gain.strip(), "higher")
-        points = not relative and bool(_POINTS.search(cond.text))
-        return Reading(cond, "beats", direction, relative, points, unit="" if relative or points else _unit(cond.text))
+        points = not relative and (proportion or bool(_POINTS.search(cond.text)))
+        return Reading(cond, "beats", direction, relative, points, unit=unit)
     if cond.kind == "compare" and cond.baseline:
         match = _AGAINST.match(cond.formula or "")
-        return Reading(cond, "against", other_metric=match["other"] if match else None)
+        other = match["other"] if match else None
+        return Reading(
+            cond, "against", other_metric=other, points=proportion and other in (None, cond.metric), unit=unit
+        )
     if cond.kind == "compare":
-        return Reading(cond, "level", unit=_unit(cond.text))
+        return Reading(cond, "level", unit=unit)
     return None
 
 
@@ -330,6 +330,7 @@ def decide_text(record: DecisionRecord, st: Style = PLAIN) -> Decision:
     """The headline and what it means. The headline is plain text: each format escapes it itself."""
     o = record.outcome
     model = f"The model {st.name(record.model_id)}" if record.model_id else "The model"
+    partial = [cov.sentence(st)[0].upper() + cov.sentence(st)[1:] + "." for cov in coverage(record)]
     if o.status == "inconclusive":
         return Decision(
             "Decision: inconclusive — no tier can be chosen",
@@ -338,6 +339,7 @@ def decide_text(record: DecisionRecord, st: Style = PLAIN) -> Decision:
                 f"The data cannot judge the model: {st.text(o.reason)}.",
                 "Inconclusive is not a rejection: fix what could not be judged (more rows, a metric that is "
                 "undefined on this data) and run again.",
+                *partial,
             ],
             False,
         )
@@ -360,6 +362,7 @@ def decide_text(record: DecisionRecord, st: Style = PLAIN) -> Decision:
         lines.append(f"{model} cleared every hurdle of tier {tier}, {tier_rank(record, o.tier)}.")
     if o.blocking:
         lines.append("This outcome is blocking: a release gate on this record fails (hurdlec run exits 1).")
+    lines += partial
     return Decision(f"Decision: {o.tier}{action}", "blocking" if o.blocking else "go", lines, overridden)
 
 
@@ -452,17 +455,20 @@ def baseline_kind(record: DecisionRecord, party: str) -> str | None:
     return next((b.kind for b in record.baselines if b.name == party), None)
 
 
-def cell(record: DecisionRecord, party: str, entry: MetricEntry | None) -> str:
-    """One metric value with its interval: '0.3667 (0.3373 – 0.399)'."""
+def cell(record: DecisionRecord, party: str, entry: MetricEntry | None, metric: str | None = None) -> str:
+    """One metric value with its unit and interval: '0.3667 (0.3373 – 0.399)', '2,907 GBP (2,611 – 3,204)'.
+    A count (rows, tp, queries) has no interval: it is a property of the data, not an estimate."""
     if entry is None:
         return ""
     if entry.state == "undefined":
         return "—" if baseline_kind(record, party) == "figures" else "undefined"
+    unit = numbers.unit_of(record, metric)
+    value = num(entry.value, unit)
     iv = entry.interval
-    if iv is None or (iv.low == iv.high == entry.value):  # a count: nothing to resample
-        return num(entry.value)
+    if iv is None or (iv.low == iv.high == entry.value) or numbers.is_count(record.metric_info.get(metric or "")):
+        return value
     interval = interval_text(iv)
-    return f"{num(entry.value)} ({interval})" if interval else num(entry.value)
+    return f"{value} ({interval})" if interval else value
 
 
 def metric_notes(record: DecisionRecord) -> list[tuple[str, str, str, str]]:
@@ -484,4 +490,45 @@ def guard_slices(guard) -> list[tuple[str, str, float | None]]:
     out = []
     for value, info in guard.slices.items():
         out.append((value, info.state, info.value))
+    return out
+
+
+# ---- per-slice conditions: which slice values were judged ----
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """An `in every` condition that judged only some of its slice values."""
+
+    cond: ConditionEntry
+    tier: str
+    column: str
+    judged: int
+    skipped: dict[str, str]  # value -> why it was not judged
+
+    def sentence(self, st: Style = PLAIN) -> str:
+        total = self.judged + len(self.skipped)
+        why: dict[str, list[str]] = {}
+        for value, reason in self.skipped.items():
+            why.setdefault(reason, []).append(value)
+        reasons = "; ".join(f"{', '.join(st.text(v) for v in values)} ({st.text(r)})" for r, values in why.items())
+        strict = ""
+        return (
+            f"{st.name(self.cond.text)} in tier {st.name(self.tier)} was judged on {self.judged} of {total} "
+            f"{st.name(self.column)} values{strict}; not judged: {reasons}"
+        )
+
+
+def coverage(record: DecisionRecord) -> list[Coverage]:
+    """Every `in every` condition of the tiers the decision rests on (the better tiers and the one
+    chosen) that skipped some slice values, so a headline never hides them."""
+    out = []
+    target = computed_tier(record)
+    for tier in record.tiers:
+        for c in leaves(tier.conditions):
+            if c.skipped_slices:
+                column = (c.scope or "").removeprefix("every ")
+                out.append(Coverage(c, tier.name, column, len(c.slices), dict(c.skipped_slices)))
+        if tier.name == target:
+            break
     return out

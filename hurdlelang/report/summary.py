@@ -4,21 +4,15 @@ and the decision with its action text."""
 from __future__ import annotations
 
 from hurdlelang.record.model import ConditionEntry, DecisionRecord, GuardEntry
+from hurdlelang.report import numbers
+from hurdlelang.report.phrasing import Reading, coverage, read
 
 MARK = {"held": "✓", "failed": "✗", "undefined": "?"}
 EVERY = "every "
 
 
-def _num(value: float | None) -> str:
-    if value is None:
-        return "undefined"
-    if float(value).is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:.4g}"
-
-
-def _signed(value: float | None) -> str:
-    return "undefined" if value is None else f"{value:+.4g}"
+def _num(value: float | None, unit: str | None = None) -> str:
+    return numbers.number(value, unit, missing="undefined")
 
 
 def judged_whole(c: ConditionEntry) -> bool:
@@ -26,37 +20,56 @@ def judged_whole(c: ConditionEntry) -> bool:
     return c.kind in ("compare", "beats") and not (c.scope or "").startswith(EVERY)
 
 
-def describe_judgement(c: ConditionEntry) -> str:
-    if c.state == "undefined" and c.observed is None:
+def _stat(r: Reading, value: float | None) -> str:
+    return "undefined" if value is None else r.stat(value)
+
+
+def describe_judgement(c: ConditionEntry, record: DecisionRecord | None = None) -> str:
+    """One judged comparison: both sides with their units, the statistic as the hurdle counts it
+    (a relative margin in percent, a margin in points in points), the bound and what it needed."""
+    r = read(c, record)
+    if r is None or (c.state == "undefined" and c.observed is None):
         return f"undefined: {c.reason}"
-    needs = f"needs {c.op} {c.required:g}"
-    if c.kind == "beats" or c.baseline:
-        text = f"candidate {_num(c.candidate_value)} vs {c.baseline} {_num(c.baseline_value)}: {_signed(c.observed)}"
+    needs = f"needs {r.hurdle_short()}"
+    if r.form != "level":
+        text = f"candidate {r.value(c.candidate_value)} vs {c.baseline} {r.value(c.baseline_value)}: "
+        text += _stat(r, c.observed)
     else:
-        text = _num(c.candidate_value)
+        text = r.value(c.candidate_value) if c.candidate_value is not None else _stat(r, c.observed)
     if c.confidence is not None and c.interval is not None:
-        side = "lower" if c.op in (">=", ">") else "upper"
-        text += f", {c.confidence:.0%} {side} bound {_signed(c.bound)}"
+        text += f", {numbers.level(c.confidence)} {r.side} bound {_stat(r, c.bound)}"
         if c.state == "undefined":
             return f"{text} ({c.reason})"
     return f"{text} ({needs})"
 
 
-def _slices(c: ConditionEntry) -> str:
-    shown = [f"{s.value} {MARK[s.state]} {_num(s.observed)}" for s in c.slices]
-    shown += [f"{v} not judged" for v in c.skipped_slices]
+def _slice(r: Reading, c: ConditionEntry, s) -> str:
+    text = f"{s.value} {MARK[s.state]} {_stat(r, s.observed)}"
+    if s.state == "failed" and s.bound is not None and c.confidence is not None:
+        text += f" ({numbers.level(c.confidence)} {r.side} bound {_stat(r, s.bound)})"  # the bound that failed it
+    elif s.state == "undefined" and s.reason:
+        text += f" ({s.reason})"
+    return text
+
+
+def _slices(c: ConditionEntry, record: DecisionRecord | None) -> str:
+    r = read(c, record)
+    shown = [_slice(r, c, s) for s in c.slices]
+    shown += [f"{v} not judged ({why})" for v, why in c.skipped_slices.items()]
     column = (c.scope or "").removeprefix(EVERY)
-    return f"per {column}: " + ", ".join(shown) + f" (needs {c.op} {c.required:g})"
+    total = len(c.slices) + len(c.skipped_slices)
+    judged = f"{len(c.slices)} of {total} judged" if c.skipped_slices else f"all {total} judged"
+    return f"per {column} ({judged}): " + ", ".join(shown) + f" (needs {r.hurdle_short()})"
 
 
-def _condition(c: ConditionEntry, width: int, indent: str = "  ") -> list[str]:
+def _condition(c: ConditionEntry, width: int, record: DecisionRecord | None, indent: str = "  ") -> list[str]:
     head = f"{indent}{MARK[c.state]} {c.text.ljust(width)}  "
     if c.parts:
-        return [head.rstrip()] + [line for p in c.parts for line in _condition(p, width - 2, indent + "  ")]
+        return [head.rstrip()] + [line for p in c.parts for line in _condition(p, width - 2, record, indent + "  ")]
     if judged_whole(c):
-        return [head + describe_judgement(c)]
+        return [head + describe_judgement(c, record)]
     if c.slices or c.skipped_slices:
-        return [head + _slices(c)]
+        return [head + _slices(c, record)]
     return [head + f"undefined: {c.reason}"]
 
 
@@ -90,7 +103,7 @@ def render_summary(record: DecisionRecord, record_path, tier_titles: dict[str, s
         title = f' "{tier_titles[tier.name]}"' if tier_titles.get(tier.name) else ""
         lines += ["", f"tier {tier.name}{title}: {tier.state}"]
         for c in tier.conditions:
-            lines += _condition(c, width)
+            lines += _condition(c, width, record)
     outcome = record.outcome
     lines.append("")
     if outcome.override:
@@ -103,6 +116,8 @@ def render_summary(record: DecisionRecord, record_path, tier_titles: dict[str, s
         suffix = " [fall-back: blocking]" if outcome.blocking else ""
         action = f" — {outcome.action}" if outcome.action else ""
         lines.append(f"decision: {outcome.tier}{action}{suffix}")
+    for cov in coverage(record):
+        lines.append(f"note: {cov.sentence()}")
     if record_path:
         lines.append(f"record: {record_path}")
     return "\n".join(lines)

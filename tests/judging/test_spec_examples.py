@@ -23,7 +23,7 @@ def test_a_wrong_example_fails_and_says_which_conditions_went_the_other_way(hurd
         f"PASS {WRONG}:26 wrong_example: a clear win\n"
         f"FAIL {WRONG}:31 wrong_example: a small win (expected rollout, got pilot)\n"
         "    expected tier 'rollout' did not hold:\n"
-        "      ✗ net_value beats as_is by 20%: candidate 7 vs as_is 6: +0.1667 (needs >= 0.2)\n"
+        "      ✗ net_value beats as_is by 20%: candidate 7 vs as_is 6: +16.7% (needs ≥ +20%)\n"
         f"FAIL {WRONG}:36 wrong_example: too little data (expected rollout, got inconclusive)\n"
         "    outcome inconclusive: a guard did not hold: 'require rows >= 2_000' failed (500)\n"
         f"PASS {WRONG}:41 wrong_example: value from its parts\n"

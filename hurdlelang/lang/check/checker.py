@@ -253,6 +253,28 @@ class Checker:
             threshold = rule.threshold.value / (100 if rule.threshold.unit == "%" else 1)
         return ir.PredictRule(column=rule.column.name, op=rule.op, threshold=threshold)
 
+    def _label_unit(self, ctx: Context, label: ast.LabelIn) -> str | bool:
+        """The label's unit, which names the unit of regression errors (mae, rmse, bias ...)."""
+        if ctx.task != "regression":
+            ctx.report(
+                "E120",
+                f"a {ctx.task} label has no unit: only a regression label is a measured quantity",
+                label.unit_span,
+                f"write: label {label.column.name}",
+            )
+            return False
+        unit = " ".join(label.unit.split())
+        if not unit or unit in ("%", "points", "point"):
+            ctx.report(
+                "E203",
+                f"'{label.unit}' is not a unit of measure",
+                label.unit_span,
+                'name what the label counts or measures, e.g. label ridership in "thousand riders"',
+            )
+            return False
+        ctx.label_unit = unit
+        return unit
+
     def _scores(self, ctx: Context, binding: ast.Binding) -> list[ir.ClassScore] | None:
         scores: tuple[ast.ClassScore, ...] = binding.value
         per_class = [s for s in scores if s.class_name is not None]
@@ -304,8 +326,13 @@ class Checker:
         if not ok or scores is None or ("predict" in by_kind and predict is None):
             return None
         column = lambda kind: by_kind[kind].value.name if kind in by_kind else None  # noqa: E731
+        label = by_kind["label"].value
+        label_unit = self._label_unit(ctx, label) if isinstance(label, ast.LabelIn) else None
+        if label_unit is False:
+            return None
         return ir.DataBindings(
-            label=by_kind["label"].value.name,
+            label=label.column.name if isinstance(label, ast.LabelIn) else label.name,
+            label_unit=label_unit or None,
             scores=scores,
             predict=predict,
             weight=column("weight"),

@@ -48,6 +48,7 @@ class Context:
     parties: dict[str, Party] = field(default_factory=dict)
     slices: set[str] = field(default_factory=set)
     derived: dict[str, MetricType | None] = field(default_factory=dict)
+    label_unit: str | None = None  # `label x in "UNIT"`: the unit of regression errors
 
     def report(self, code: str, message: str, span: Span, hint: str | None = None, subject: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, self.source.path, span, hint, subject=subject))

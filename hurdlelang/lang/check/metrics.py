@@ -10,7 +10,7 @@ from hurdlelang.lang import ast_nodes as ast
 from hurdlelang.lang import ir
 from hurdlelang.lang.catalogue import INF, Direction, Needs, UnitKind, lookup, names_for
 from hurdlelang.lang.check.context import Context, MetricType
-from hurdlelang.lang.units import ANY, NONE, Unit
+from hurdlelang.lang.units import NONE, Unit
 
 _PARAM_WORDS = {"k": "a whole number of items, e.g. @5", "beta": "a positive weight, e.g. @2 or @0.5"}
 
@@ -76,11 +76,17 @@ def resolve(ctx: Context, ref: ast.MetricRef) -> MetricType | None:
     return MetricType(
         key=ir.MetricKey(name=info.name, param=param),
         direction=info.direction,
-        unit=NONE if info.unit is UnitKind.NONE else ANY,
+        unit=_unit(ctx, info.unit),
         low=info.low,
         high=info.high,
         needs=frozenset({info.needs}),
     )
+
+
+def _unit(ctx: Context, kind: UnitKind) -> Unit:
+    if kind is UnitKind.NONE:
+        return NONE
+    return Unit.of_label(ctx.label_unit, 2 if kind is UnitKind.LABEL_SQUARED else 1)
 
 
 def quantity_unit(q: ast.Quantity) -> Unit:
