@@ -12,7 +12,7 @@ from sklearn.metrics import mean_absolute_error
 
 from hurdlelang.record.model import DecisionRecord
 from hurdlelang.report import numbers
-from hurdlelang.report.phrasing import render
+from hurdlelang.report.render import render
 from tests.conftest import EXAMPLE_DATA, EXAMPLE_SPEC, invoke
 
 SPEC = """
