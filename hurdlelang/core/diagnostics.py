@@ -63,6 +63,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "W304": (Severity.WARNING, "tiers not staggered"),
     "W305": (Severity.WARNING, "figure without a sample size under a confidence level"),
     "W306": (Severity.WARNING, "guard cannot fail or cannot pass"),
+    "W307": (Severity.WARNING, "baseline's metric is undefined by construction"),
     # data
     "D001": (Severity.ERROR, "data file not found"),
     "D002": (Severity.ERROR, "data file is empty"),

@@ -195,6 +195,11 @@ class Decider:
         column = c.scope.slice
         skipped = {v: why for v, why in self.excluded.get(column, {}).items()}
         slices = [self._judge(c, (column, v), op, required) for v in self.ev.slice_values(column) if v not in skipped]
+        if c.scope.strict and skipped:
+            # `strictly`: every value must be judged; one left out fails the condition, it is not passed
+            state = State.FAILED
+            reason = f"strictly: {len(skipped)} of {len(skipped) + len(slices)} {column} values not judged"
+            return ConditionResult(c, state, op, required, formula, None, slices, skipped, reason=reason)
         if not slices:
             return ConditionResult(
                 c,
@@ -234,8 +239,13 @@ class Decider:
                 shown = "undefined" if value is None else f"{value:g}"
                 self.excluded.setdefault(column, {})[v] = f"'{g.text}' does not hold here ({g.metric.key} = {shown})"
         judged = [s for s, _, _ in results.values()]
-        state = State.HELD if State.HELD in judged else State.FAILED
-        reason = None if state is State.HELD else f"no {column} slice passes '{g.text}'"
+        if g.scope.strict:  # every slice value must pass, not just one
+            state = State.HELD if all(s is State.HELD for s in judged) else State.FAILED
+            failing = [v for v, (s, _, _) in results.items() if s is not State.HELD]
+            reason = None if state is State.HELD else f"strictly: '{g.text}' does not hold for {', '.join(failing)}"
+        else:
+            state = State.HELD if State.HELD in judged else State.FAILED
+            reason = None if state is State.HELD else f"no {column} slice passes '{g.text}'"
         return GuardResult(g, state, None, {v: (s, val) for v, (s, val, _) in results.items()}, reason)
 
     # ---- the decision ----

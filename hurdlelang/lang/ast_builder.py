@@ -237,6 +237,13 @@ class AstBuilder(Transformer):
     def every_slice(self, meta, children):
         return ast.Scope(_name(children[0]), None, _span(meta))
 
+    def strict_every_slice(self, meta, children):
+        return ast.Scope(_name(children[0]), None, _span(meta), strict=True)
+
+    def between_condition(self, meta, children):
+        metric, low, high, scope, confidence = children
+        return ast.Between(metric, low, high, scope, confidence, _span(meta))
+
     def one_slice(self, meta, children):
         name, value = children
         return ast.Scope(_name(name), _unquote(value), _span(meta))

@@ -151,6 +151,7 @@ class Scope:
     slice: Name
     value: str | None
     span: Span
+    strict: bool = False  # `in every SLICE strictly`: a slice value left unjudged fails the condition
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,18 @@ class Beats:
 
 
 @dataclass(frozen=True)
+class Between:
+    """`metric between LOW and HIGH`, both ends included."""
+
+    metric: MetricRef
+    low: Quantity
+    high: Quantity
+    scope: Scope | None
+    confidence: Confidence | None
+    span: Span
+
+
+@dataclass(frozen=True)
 class AllOf:
     parts: tuple[Condition, ...]
     span: Span
@@ -201,7 +214,7 @@ class Not:
     span: Span
 
 
-Condition = Compare | Beats | AllOf | AnyOf | Not
+Condition = Compare | Beats | Between | AllOf | AnyOf | Not
 
 
 @dataclass(frozen=True)

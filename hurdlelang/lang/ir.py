@@ -157,6 +157,7 @@ class Scope(Model):
 
     slice: str
     value: str | None = None
+    strict: bool = False  # `in every SLICE strictly`: a slice value left unjudged fails it
 
 
 class Margin(Model):

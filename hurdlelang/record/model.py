@@ -127,6 +127,7 @@ class ConditionEntry(RecordModel):
     margin: str | None = None  # as written: "5 points", "20%", "2 GBP"
     relative: bool | None = None  # True when the margin is a share of the baseline's value
     scope: str | None = None  # "region=EU" (one slice) or "every region"
+    strict: bool = False  # `in every region strictly`: a slice value not judged fails the condition
     confidence: float | None = None
     formula: str | None = None
     op: str | None = None
@@ -155,6 +156,7 @@ class GuardEntry(RecordModel):
     low_inclusive: bool
     high_inclusive: bool
     scope: str | None  # "every region" for a per-slice guard, "region=EU" for one slice
+    strict: bool = False  # `in every region strictly`: every slice value must pass
     state: StateLiteral
     value: float | None
     slices: dict[str, GuardSlice] = {}  # per-slice guards: each slice value, judged

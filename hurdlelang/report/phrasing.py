@@ -330,7 +330,7 @@ def decide_text(record: DecisionRecord, st: Style = PLAIN) -> Decision:
     """The headline and what it means. The headline is plain text: each format escapes it itself."""
     o = record.outcome
     model = f"The model {st.name(record.model_id)}" if record.model_id else "The model"
-    partial = [cov.sentence(st)[0].upper() + cov.sentence(st)[1:] + "." for cov in coverage(record)]
+    partial = ["Per-slice conditions " + cov.sentence(st) + "." for cov in coverage(record)]
     if o.status == "inconclusive":
         return Decision(
             "Decision: inconclusive — no tier can be chosen",
@@ -498,10 +498,9 @@ def guard_slices(guard) -> list[tuple[str, str, float | None]]:
 
 @dataclass(frozen=True)
 class Coverage:
-    """An `in every` condition that judged only some of its slice values."""
+    """`in every` conditions that judged only some values of one slice column (the same ones)."""
 
-    cond: ConditionEntry
-    tier: str
+    conds: list[ConditionEntry]
     column: str
     judged: int
     skipped: dict[str, str]  # value -> why it was not judged
@@ -511,24 +510,24 @@ class Coverage:
         why: dict[str, list[str]] = {}
         for value, reason in self.skipped.items():
             why.setdefault(reason, []).append(value)
-        reasons = "; ".join(f"{', '.join(st.text(v) for v in values)} ({st.text(r)})" for r, values in why.items())
-        strict = ""
-        return (
-            f"{st.name(self.cond.text)} in tier {st.name(self.tier)} was judged on {self.judged} of {total} "
-            f"{st.name(self.column)} values{strict}; not judged: {reasons}"
-        )
+        reasons = "; ".join(f"{', '.join(st.text(v) for v in values)}: {st.text(r)}" for r, values in why.items())
+        names = ", ".join(st.name(c.text) + (" (strictly: so it fails)" if c.strict else "") for c in self.conds)
+        return f"judged on {self.judged} of {total} {st.name(self.column)} values: {names}; not judged: {reasons}"
 
 
 def coverage(record: DecisionRecord) -> list[Coverage]:
-    """Every `in every` condition of the tiers the decision rests on (the better tiers and the one
-    chosen) that skipped some slice values, so a headline never hides them."""
-    out = []
+    """The `in every` conditions of the tiers the decision rests on (the better tiers and the one
+    chosen) that skipped some slice values, grouped by column and skipped values, so a headline
+    never hides them."""
+    groups: dict[tuple, list[ConditionEntry]] = {}
     target = computed_tier(record)
     for tier in record.tiers:
         for c in leaves(tier.conditions):
             if c.skipped_slices:
                 column = (c.scope or "").removeprefix("every ")
-                out.append(Coverage(c, tier.name, column, len(c.slices), dict(c.skipped_slices)))
+                key = (column, len(c.slices), tuple(c.skipped_slices.items()))
+                if all(c.text != seen.text for seen in groups.get(key, [])):
+                    groups.setdefault(key, []).append(c)
         if tier.name == target:
             break
-    return out
+    return [Coverage(conds, column, judged, dict(skipped)) for (column, judged, skipped), conds in groups.items()]

@@ -75,8 +75,13 @@ def _condition(c: ConditionEntry, width: int, record: DecisionRecord | None, ind
 
 def _guard(g: GuardEntry) -> str:
     if g.slices:
-        failing = [v for v, s in g.slices.items() if s.state != "held"]
-        detail = f"not judged: {', '.join(failing)}" if failing else "every slice"
+        failing = [f"{v} ({_num(s.value)})" for v, s in g.slices.items() if s.state != "held"]
+        if not failing:
+            detail = f"all {len(g.slices)} {(g.scope or '').removeprefix(EVERY)} values"
+        elif g.strict:
+            detail = f"fails for {', '.join(failing)}"
+        else:
+            detail = f"not judged: {', '.join(failing)}"
     else:
         detail = _num(g.value) if g.value is not None else f"undefined: {g.reason}"
     return f"  {MARK[g.state]} {g.text}  {detail}"
@@ -117,7 +122,7 @@ def render_summary(record: DecisionRecord, record_path, tier_titles: dict[str, s
         action = f" — {outcome.action}" if outcome.action else ""
         lines.append(f"decision: {outcome.tier}{action}{suffix}")
     for cov in coverage(record):
-        lines.append(f"note: {cov.sentence()}")
+        lines.append(f"note: per-slice conditions {cov.sentence()}")
     if record_path:
         lines.append(f"record: {record_path}")
     return "\n".join(lines)

@@ -395,6 +395,7 @@ class Checker:
                     subject=strategy.value,
                 )
                 return None
+            ctx.parties[name].strategy = strategy.value
             return ir.DummyBaseline(strategy=strategy.value, **common)
         figures, ok = self._figures(ctx, name, [i.value for i in node.items])
         ctx.parties[name].figures = {f.metric.key: f for f in figures}

@@ -37,6 +37,7 @@ class Party:
     has_decisions: bool = False
     has_scores: bool = False
     figures: dict[str, ir.Figure] = field(default_factory=dict)
+    strategy: str | None = None  # a dummy baseline's strategy
 
 
 @dataclass

@@ -74,7 +74,7 @@ def scope(ctx: Context, node: ast.Scope | None) -> ir.Scope | None | bool:
         )
         ctx.report(codes.UNKNOWN_SLICE, f"unknown slice '{name}'", node.slice.span, hint, subject=name)
         return False
-    return ir.Scope(slice=name, value=node.value)
+    return ir.Scope(slice=name, value=node.value, strict=node.strict)
 
 
 def baseline_party(ctx: Context, name: ast.Name) -> bool:
@@ -156,6 +156,8 @@ def condition(ctx: Context, cond: ast.Condition, inherited: float | None, negate
     if isinstance(cond, ast.Not):
         part = condition(ctx, cond.part, inherited, not negated)
         return ir.Not(part=part, text=text, span=span) if part else None
+    if isinstance(cond, ast.Between):
+        return _between(ctx, cond, inherited, negated)
     metric = resolve(ctx, cond.metric)
     where = scope(ctx, cond.scope)
     level_ = confidence(ctx, cond.confidence, inherited)
@@ -164,6 +166,7 @@ def condition(ctx: Context, cond: ast.Condition, inherited: float | None, negate
     known = baseline_party(ctx, cond.baseline)
     if metric is None or where is False or not known:
         return None
+    _undefined_by_construction(ctx, cond.baseline, metric, cond.span)
     if metric.direction is Direction.NONE:
         ctx.report(
             codes.NO_DIRECTION,
@@ -191,8 +194,66 @@ def condition(ctx: Context, cond: ast.Condition, inherited: float | None, negate
     )
 
 
-def _compare(ctx, cond: ast.Compare, metric, where, level_, text, span, negated) -> ir.Condition | None:
-    if metric is not None:
+def _between(ctx: Context, cond: ast.Between, inherited: float | None, negated: bool) -> ir.Condition | None:
+    """`m between A and B` is `m >= A and m <= B` on the same scope and level: each end is judged
+    by its own one-sided bound (at 95%, both ends of a 90% two-sided interval must lie inside)."""
+    text = ctx.text(cond.span)
+    low, high = (q.value / 100 if q.unit == "%" else q.value for q in (cond.low, cond.high))
+    if "points" not in (cond.low.unit, cond.high.unit) and low > high:
+        ctx.report(
+            "E208",
+            f"'between {cond.low.text} and {cond.high.text}' holds no value",
+            cond.span,
+            "write the smaller bound first",
+        )
+        return None
+    tail = "".join(f" {ctx.text(n.span)}" for n in (cond.scope, cond.confidence) if n is not None)
+    parts = []
+    for op, end in ((">=", cond.low), ("<=", cond.high)):
+        node = ast.Compare(cond.metric, op, end, cond.scope, cond.confidence, cond.span)
+        part = _part(ctx, node, inherited, negated, f"{cond.metric.text} {op} {end.text}{tail}")
+        if part is None:
+            return None
+        parts.append(part)
+    return ir.AllOf(parts=parts, text=text, span=cond.span)
+
+
+def _part(ctx: Context, cond: ast.Compare, inherited, negated: bool, text: str) -> ir.Condition | None:
+    metric = resolve(ctx, cond.metric)
+    where = scope(ctx, cond.scope)
+    level_ = confidence(ctx, cond.confidence, inherited)
+    # a band sets a floor and a ceiling on purpose: no W301 for the end against the direction
+    return _compare(ctx, cond, metric, where, level_, text, cond.span, negated, warn=False)
+
+
+# A dummy that predicts one class for every row: binary metrics that need both predicted classes
+# (or a predicted positive, when the one class predicted is the usual, negative, majority)
+_CONSTANT = {"most_frequent", "prior"}
+_NEEDS_PREDICTED_POSITIVES = {
+    "precision": "its precision is undefined (tp + fp = 0)",
+    "mcc": "its MCC is undefined (MCC needs both predicted classes)",
+}
+
+
+def _undefined_by_construction(ctx: Context, baseline: ast.Name, metric: MetricType, span) -> None:
+    """W307: comparing with a baseline whose metric cannot be computed, whatever the data."""
+    party = ctx.parties.get(baseline.value)
+    why = _NEEDS_PREDICTED_POSITIVES.get(metric.key.name)
+    if ctx.task != "binary" or party is None or party.strategy not in _CONSTANT or why is None:
+        return
+    predicts = "the majority class" if metric.key.name == "precision" else "one class"
+    ctx.report(
+        "W307",
+        f"'{baseline.value}' (strategy {party.strategy}) predicts {predicts} for every row: when positives are "
+        f"the minority it predicts no positives, so {why} and this condition is undefined",
+        span,
+        f"compare {metric.key.key} with a baseline that predicts positives (strategy stratified or uniform, "
+        "or the as-is rule), or gate it with a level",
+    )
+
+
+def _compare(ctx, cond: ast.Compare, metric, where, level_, text, span, negated, warn=True) -> ir.Condition | None:
+    if metric is not None and warn:
         _direction_warning(ctx, metric, cond.op, cond.span, negated)
     if isinstance(cond.operand, ast.Quantity):
         threshold = level(ctx, cond.operand, metric)
@@ -218,6 +279,7 @@ def _compare(ctx, cond: ast.Compare, metric, where, level_, text, span, negated)
     right = resolve(ctx, other.metric)
     if metric is None or right is None or not known or where is False:
         return None
+    _undefined_by_construction(ctx, other.baseline, right, other.span)
     if not metric.unit.fits(right.unit):
         ctx.report(
             codes.DIFFERENT_UNITS,
