@@ -257,7 +257,7 @@ class Checker:
         """The label's unit, which names the unit of regression errors (mae, rmse, bias ...)."""
         if ctx.task != "regression":
             ctx.report(
-                "E120",
+                codes.BINDING_DOES_NOT_FIT,
                 f"a {ctx.task} label has no unit: only a regression label is a measured quantity",
                 label.unit_span,
                 f"write: label {label.column.name}",
@@ -266,7 +266,7 @@ class Checker:
         unit = " ".join(label.unit.split())
         if not unit or unit in ("%", "points", "point"):
             ctx.report(
-                "E203",
+                codes.UNIT_MISMATCH,
                 f"'{label.unit}' is not a unit of measure",
                 label.unit_span,
                 'name what the label counts or measures, e.g. label ridership in "thousand riders"',

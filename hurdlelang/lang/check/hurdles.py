@@ -201,7 +201,7 @@ def _between(ctx: Context, cond: ast.Between, inherited: float | None, negated: 
     low, high = (q.value / 100 if q.unit == "%" else q.value for q in (cond.low, cond.high))
     if "points" not in (cond.low.unit, cond.high.unit) and low > high:
         ctx.report(
-            "E208",
+            codes.EMPTY_BETWEEN,
             f"'between {cond.low.text} and {cond.high.text}' holds no value",
             cond.span,
             "write the smaller bound first",
@@ -243,7 +243,7 @@ def _undefined_by_construction(ctx: Context, baseline: ast.Name, metric: MetricT
         return
     predicts = "the majority class" if metric.key.name == "precision" else "one class"
     ctx.report(
-        "W307",
+        codes.UNDEFINED_BY_CONSTRUCTION,
         f"'{baseline.value}' (strategy {party.strategy}) predicts {predicts} for every row: when positives are "
         f"the minority it predicts no positives, so {why} and this condition is undefined",
         span,
