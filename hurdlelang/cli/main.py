@@ -42,7 +42,14 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "junit"]),
+    default="text",
+    show_default=True,
+    help="text for people; json; github: workflow annotations; junit: XML test results for CI systems.",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Say which files were checked.")
 @click.option(
@@ -58,7 +65,12 @@ def check(paths: tuple[str, ...], fmt: str, strict: bool, verbose: bool, color: 
     if not files:
         raise click.UsageError(f"no .hurdle files under {', '.join(paths)}")
     results = [compile_path(f) for f in files]
-    _print_diagnostics(results, fmt, color=color)
+    if fmt == "junit":
+        from hurdlelang.cli.ci_output import junit_check
+
+        click.echo(junit_check(files, results, strict), nl=False)
+    else:
+        _print_diagnostics(results, fmt, color=color)
     all_diags = [d for r in results for d in r.diagnostics]
     failing = [d for d in all_diags if d.is_error or strict]
     if verbose and fmt == "text":
@@ -83,7 +95,14 @@ def compile_cmd(path: str) -> None:
 
 @cli.command(name="test")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "junit"]),
+    default="text",
+    show_default=True,
+    help="text for people; json; github: an annotation per failed example; junit: XML test results.",
+)
 @click.option(
     "--run", "pattern", metavar="PATTERN", help="Only examples whose 'spec: example' name matches this regex."
 )
@@ -112,6 +131,18 @@ def test_cmd(paths: tuple[str, ...], fmt: str, pattern: str | None) -> None:
     if fmt == "json":
         payload = {"passed": passed, "failed": len(results) - passed, "examples": [r.to_dict() for r in results]}
         click.echo(json.dumps(payload, indent=2))
+    elif fmt == "junit":
+        from hurdlelang.cli.ci_output import junit_test
+
+        click.echo(junit_test(results, broken), nl=False)
+    elif fmt == "github":
+        from hurdlelang.cli.ci_output import example_annotation
+
+        _print_diagnostics(broken, "github")
+        for r in results:
+            if not r.passed:
+                click.echo(example_annotation(r))
+        click.echo(f"{passed} passed, {len(results) - passed} failed")
     else:
         for r in results:
             where = f"{r.spec.source.path}:{r.example.span.line}"
@@ -202,7 +233,16 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--model-id", help="Identifier of the candidate model, kept in the record.")
 @click.option("--spec", "spec_name", help="Which spec, when the file holds several.")
-@click.option("--json", "as_json", is_flag=True, help="Print the record to stdout instead of the summary.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "junit"]),
+    default="text",
+    show_default=True,
+    help="text: the summary; json: the record; github: the summary and the decision as an annotation; "
+    "junit: guards, tiers and the decision as XML test results.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the record to stdout: the same as --format json.")
 @click.option(
     "--seed",
     type=click.IntRange(min=0),
@@ -245,6 +285,7 @@ def run(
     out_path,
     model_id,
     spec_name,
+    fmt,
     as_json,
     seed,
     resamples,
@@ -288,8 +329,28 @@ def run(
         click.echo(render_text(w, result.source), err=True)
     for w in outcome.warnings:
         click.echo(render_text(w, None), err=True)
-    click.echo(outcome.record_json if as_json else outcome.summary)
+    _print_run(outcome, result, "json" if as_json else fmt)
     sys.exit(outcome.exit_code)
+
+
+def _print_run(outcome, result: CompileResult, fmt: str) -> None:
+    """The run's output in the chosen format, and the GitHub job summary when there is one."""
+    from hurdlelang.cli import ci_output
+    from hurdlelang.record.model import DecisionRecord
+
+    record = DecisionRecord.model_validate_json(outcome.record_json)
+    spec = next(s for s in result.specs if s.name == record.spec.name)
+    if fmt == "json":
+        click.echo(outcome.record_json)
+    elif fmt == "junit":
+        click.echo(ci_output.junit_run(record), nl=False)
+    else:
+        click.echo(outcome.summary)
+    if fmt == "github":
+        for w in [d for d in result.diagnostics if not d.is_error]:
+            click.echo(render_github(w))
+        click.echo(ci_output.run_annotation(record, spec))
+    ci_output.write_step_summary(ci_output.step_summary(record))
 
 
 @cli.command()

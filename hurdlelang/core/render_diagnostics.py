@@ -6,6 +6,7 @@ import json
 import os
 
 from hurdlelang.core.diagnostics import Diagnostic
+from hurdlelang.core.github import workflow_command
 from hurdlelang.core.source import Source
 
 RED, YELLOW, BOLD, DIM, RESET = "\033[31m", "\033[33m", "\033[1m", "\033[2m", "\033[0m"
@@ -77,19 +78,18 @@ def render_json(diagnostics: list[Diagnostic]) -> str:
     return json.dumps([d.to_dict() for d in diagnostics], indent=2)
 
 
-def _escape_github(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
 def render_github(diagnostic: Diagnostic) -> str:
-    """A GitHub Actions workflow command, shown as an annotation on the pull request diff."""
+    """A GitHub Actions workflow command, shown as an annotation on the pull request diff. Every
+    value is escaped (core/github.py): a file name or a message cannot inject a command of its own."""
     d = diagnostic
-    level = "error" if d.is_error else "warning"
-    props = [f"file={d.path}"]
-    if d.span:
-        props += [f"line={d.span.line}", f"col={d.span.column}"]
-        if d.span.end_line == d.span.line:
-            props.append(f"endColumn={d.span.end_column}")
-    props.append(f"title={d.code}")
-    message = d.message + (f" (hint: {d.hint})" if d.hint else "")
-    return f"::{level} {','.join(props)}::{_escape_github(message)}"
+    span = d.span
+    return workflow_command(
+        "error" if d.is_error else "warning",
+        d.message + (f" (hint: {d.hint})" if d.hint else ""),
+        file=d.path,
+        line=span.line if span else None,
+        col=span.column if span else None,
+        endLine=span.end_line if span else None,
+        endColumn=span.end_column if span else None,
+        title=d.code,
+    )

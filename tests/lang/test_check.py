@@ -75,7 +75,7 @@ def test_github_format_is_a_workflow_annotation(hurdlec, tmp_path):
     path = _broken(tmp_path, "precision >= 0.40", "precison >= 0.40")
     result = hurdlec("check", "--format", "github", path)
     assert result.stdout == (
-        f"::error file={path},line=28,col=7,endColumn=15,title=E101::unknown metric 'precison' "
+        f"::error file={path},line=28,col=7,endLine=28,endColumn=15,title=E101::unknown metric 'precison' "
         "(hint: did you mean 'precision'?)\n"
     )
 
