@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from hurdlelang.core.github import workflow_command
+from hurdlelang.core.source import Span
 from hurdlelang.lang import ir
 from hurdlelang.record.model import ConditionEntry, DecisionRecord, GuardEntry, TierEntry
 from hurdlelang.report.summary import MARK, describe_judgement, judged_whole
@@ -24,7 +25,7 @@ def decision_level(record: DecisionRecord) -> str:
     return "error" if record.outcome.blocking else "notice"
 
 
-def _decision_span(record: DecisionRecord, spec: ir.Spec) -> ir.SpanIR | None:
+def _decision_span(record: DecisionRecord, spec: ir.Spec) -> Span | None:
     """The line that explains the outcome: the tier reached, or the first guard that failed."""
     outcome = record.outcome
     tier = outcome.tier
