@@ -80,7 +80,7 @@ def test_completion_after_a_syntax_error_earlier_in_the_file():
 def test_keywords_come_from_the_parser_state():
     # after a metric in a tier, only what the grammar allows next: a comparison or a keyword
     text = TEXT.replace("      precision >= 0.33\n", "      precision \n")
-    assert labels(text, "      precision ", after=len("      precision ")) == ["beats", "no"]
+    assert labels(text, "      precision ", after=len("      precision ")) == ["beats", "between", "no"]
 
 
 def test_w501_is_documented_as_the_server_reports_it():
