@@ -137,6 +137,12 @@ def condition_entry(r: ConditionResult) -> ConditionEntry:
             "skipped_slices": r.skipped,
         }
     entry["parts"] = [condition_entry(p) for p in r.parts]
+    entry |= {
+        "judged_at": r.level,
+        "level_reason": r.level_reason,
+        "negated": r.negated,
+        "evidence": r.evidence.value if r.evidence else None,
+    }
     return ConditionEntry(**entry)
 
 
@@ -257,7 +263,9 @@ def build_record(
         metrics=_metrics(ev, unc, level),
         guards=[_guard(g) for g in guards],
         tiers=[_tier(t) for t in tiers],
-        fallback=Fallback(name=spec.otherwise.name, action=spec.otherwise.title),
+        fallback=Fallback(
+            name=spec.otherwise.name, action=spec.otherwise.title, only_if_ruled_out=spec.otherwise.only_if_ruled_out
+        ),
         outcome=final,
         warnings=warnings,
     )
@@ -306,4 +314,5 @@ def _tier(t: TierResult) -> TierEntry:
         state=t.state.value,
         confidence=t.tier.confidence,
         conditions=[condition_entry(c) for c in t.conditions],
+        evidence=t.evidence.value if t.evidence else None,
     )

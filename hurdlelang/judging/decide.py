@@ -8,11 +8,20 @@ better tier may have been earned. A failed or undefined guard makes the outcome 
 
 With a confidence level a condition holds only when its one-sided interval clears the hurdle (the
 lower bound for >=, >, beats; the upper bound for <=, <); without one, point estimates are compared.
+
+Error control is compiled from the shape of the condition (hurdlelang/stats/multiplicity.py): every
+part of an `or` is judged at the level's error rate divided by the number of parts (Bonferroni);
+`not X` is the confident reverse of X (`not precision >= 0.9` holds when the upper bound of precision
+is below 0.9), pushed down to the comparisons by De Morgan's laws, so `not (A and B)` is an `or` of
+the reversed parts and is corrected like one. On point estimates these are the plain logic.
+
+A condition that does not hold is *ruled out* when its reverse holds at the same level (the interval
+lies wholly on the failing side) and *not shown* otherwise (the data cannot tell yet).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
@@ -23,12 +32,26 @@ from hurdlelang.judging.evaluate import Evaluation, Scope
 from hurdlelang.judging.uncertainty import Uncertainty
 from hurdlelang.lang import ir
 from hurdlelang.stats.intervals import Interval, holds, interval, paired_difference
+from hurdlelang.stats.multiplicity import bonferroni
 
 
 class State(StrEnum):
     HELD = "held"
     FAILED = "failed"
     UNDEFINED = "undefined"
+
+
+class Evidence(StrEnum):
+    """What a condition or tier that was judged tells a reader, beyond held / failed."""
+
+    HELD = "held"
+    RULED_OUT = "ruled_out"  # the reverse holds at the same level: the data show it fails
+    NOT_SHOWN = "not_shown"  # neither it nor its reverse holds: the data cannot tell yet
+    FAILED = "failed"  # failed on point estimates (no confidence level): no claim either way
+    UNDEFINED = "undefined"
+
+
+REVERSE = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
 
 
 @dataclass(frozen=True)
@@ -57,6 +80,10 @@ class ConditionResult:
     skipped: dict[str, str] = field(default_factory=dict)  # slice value -> why it was not judged
     parts: list[ConditionResult] = field(default_factory=list)  # and / or / not
     reason: str | None = None
+    level: float | None = None  # the level the comparison was judged at, after any correction
+    level_reason: str | None = None  # why that level
+    negated: bool = False  # judged as the reverse comparison (it sits under a `not`)
+    evidence: Evidence | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +100,7 @@ class TierResult:
     tier: ir.Tier
     state: State
     conditions: list[ConditionResult]
+    evidence: Evidence | None = None
 
 
 @dataclass(frozen=True)
@@ -153,7 +181,7 @@ class Decider:
             base = self.unc.samples(c.against, c.against_metric, scope)
         return self._statistic(c, cand, base)
 
-    def _judge(self, c: ir.Condition, scope: Scope, op: str, required: float) -> Judged:
+    def _judge(self, c: ir.Condition, scope: Scope, op: str, required: float, level: float | None) -> Judged:
         cand, base = self._sides(c, scope)
         for who, v in (("candidate", cand), ("baseline", base)):
             if v is not None and not v.defined:
@@ -164,11 +192,11 @@ class Decider:
         b = base.value if base else None
         if np.isnan(observed):
             return Judged(scope, State.UNDEFINED, cand.value, b, None, reason="relative to a baseline of 0, undefined")
-        if c.confidence is None or self.unc is None:
+        if level is None or self.unc is None:
             state = State.HELD if COMPARE[op](observed, required) else State.FAILED
             return Judged(scope, state, cand.value, b, observed)
         samples = self._samples(c, scope)
-        judgement = holds(samples, op, required, c.confidence, what=f"'{c.text}'")
+        judgement = holds(samples, op, required, level, what=f"'{c.text}'")
         report = interval(samples, c.confidence, "two-sided", what=f"'{c.text}'")
         if judgement.held is None:
             return Judged(scope, State.UNDEFINED, cand.value, b, observed, None, report, judgement.reason)
@@ -178,28 +206,71 @@ class Decider:
     # ---- conditions ----
 
     def condition(self, c: ir.Condition) -> ConditionResult:
+        """Judge a condition, with the evidence it gives when it does not hold."""
+        result = self._condition(c, False, 1, ())
+        return self._with_evidence(result)
+
+    def _with_evidence(self, r: ConditionResult) -> ConditionResult:
+        parts = [self._with_evidence(p) for p in r.parts]
+        return replace(r, parts=parts, evidence=self._evidence(r))
+
+    def _evidence(self, r: ConditionResult) -> Evidence:
+        if r.state is State.HELD:
+            return Evidence.HELD
+        if r.state is State.UNDEFINED:
+            return Evidence.UNDEFINED
+        if not _has_level(r.condition) or self.unc is None:
+            return Evidence.FAILED
+        # ruled out: the reverse statement holds, judged as a test of its own at the stated level
+        reverse = self._condition(r.condition, not r.negated, 1, ())
+        return Evidence.RULED_OUT if reverse.state is State.HELD else Evidence.NOT_SHOWN
+
+    def _condition(self, c: ir.Condition, negated: bool, divisor: int, why: tuple[str, ...]) -> ConditionResult:
+        """`negated`: judge the reverse of `c` (it sits under an odd number of `not`s). `divisor`:
+        the product of the part counts of the alternatives (`or`, or a reversed `and`) above it."""
         if isinstance(c, ir.AllOf | ir.AnyOf):
-            parts = [self.condition(p) for p in c.parts]
-            combine = _all if isinstance(c, ir.AllOf) else _any
-            return ConditionResult(c, combine([p.state for p in parts]), parts=parts)
+            conjunction = isinstance(c, ir.AllOf) != negated  # De Morgan: not (A and B) = not A or not B
+            if conjunction:
+                parts = [self._condition(p, negated, divisor, why) for p in c.parts]
+                return ConditionResult(c, _all([p.state for p in parts]), parts=parts, negated=negated)
+            k = len(c.parts)
+            shape = "the reverse of an 'and'" if negated else "an 'or'"
+            note = f"one of the {k} alternatives of {shape}: the error rate split {k} ways (Bonferroni)"
+            parts = [self._condition(p, negated, divisor * k, (*why, note)) for p in c.parts]
+            return ConditionResult(c, _any([p.state for p in parts]), parts=parts, negated=negated)
         if isinstance(c, ir.Not):
-            part = self.condition(c.part)
-            flipped = {State.HELD: State.FAILED, State.FAILED: State.HELD, State.UNDEFINED: State.UNDEFINED}
-            return ConditionResult(c, flipped[part.state], parts=[part])
+            part = self._condition(c.part, not negated, divisor, why)
+            return ConditionResult(c, part.state, parts=[part], negated=negated)
         op, required = _requirement(c)
+        if negated:
+            op = REVERSE[op]
+            why = (*why, "under 'not': the confident reverse comparison")
         formula = _formula(c, op, required)
+        level, level_reason = _level(c, divisor, why, self.unc is not None)
+        common = {"level": level, "level_reason": level_reason, "negated": negated}
         if c.scope is None or c.scope.value is not None:
             scope = None if c.scope is None else (c.scope.slice, c.scope.value)
-            judged = self._judge(c, scope, op, required)
-            return ConditionResult(c, judged.state, op, required, formula, judged, reason=judged.reason)
+            judged = self._judge(c, scope, op, required, level)
+            return ConditionResult(c, judged.state, op, required, formula, judged, reason=judged.reason, **common)
         column = c.scope.slice
         skipped = {v: why for v, why in self.excluded.get(column, {}).items()}
-        slices = [self._judge(c, (column, v), op, required) for v in self.ev.slice_values(column) if v not in skipped]
+        values = [v for v in self.ev.slice_values(column) if v not in skipped]
+        if negated and len(values) > 1 and level is not None:
+            # not (X in every region) = the reverse of X in some region: an `or` over the slices
+            level, level_reason = _level(
+                c,
+                divisor * len(values),
+                (*why, f"the reverse of 'in every {column}' holds in some {column}: split {len(values)} ways"),
+                self.unc is not None,
+            )
+            common |= {"level": level, "level_reason": level_reason}
+        slices = [self._judge(c, (column, v), op, required, level) for v in values]
         if c.scope.strict and skipped:
-            # `strictly`: every value must be judged; one left out fails the condition, it is not passed
-            state = State.FAILED
+            # `strictly`: every value must be judged; one left out fails the condition, it is not
+            # passed (and so the reverse, under `not`, holds)
+            state = State.HELD if negated else State.FAILED
             reason = f"strictly: {len(skipped)} of {len(skipped) + len(slices)} {column} values not judged"
-            return ConditionResult(c, state, op, required, formula, None, slices, skipped, reason=reason)
+            return ConditionResult(c, state, op, required, formula, None, slices, skipped, reason=reason, **common)
         if not slices:
             return ConditionResult(
                 c,
@@ -211,10 +282,11 @@ class Decider:
                 [],
                 skipped,
                 reason=f"no {column} slice could be judged",
+                **common,
             )
-        state = _all([s.state for s in slices])
+        state = (_any if negated else _all)([s.state for s in slices])
         reason = next((f"{column}={s.scope[1]}: {s.reason}" for s in slices if s.state is State.UNDEFINED), None)
-        return ConditionResult(c, state, op, required, formula, None, slices, skipped, reason=reason)
+        return ConditionResult(c, state, op, required, formula, None, slices, skipped, reason=reason, **common)
 
     # ---- guards ----
 
@@ -255,7 +327,7 @@ class Decider:
         tiers = []
         for tier in self.spec.tiers:
             conditions = [self.condition(c) for c in tier.conditions]
-            tiers.append(TierResult(tier, _all([c.state for c in conditions]), conditions))
+            tiers.append(TierResult(tier, _all([c.state for c in conditions]), conditions, _tier_evidence(conditions)))
         broken = [g for g in guards if g.state is not State.HELD]
         if broken:
             why = "; ".join(
@@ -278,7 +350,43 @@ class Decider:
                 reason = f"tier '{result.tier.name}' could not be judged: {why}"
                 return guards, tiers, Outcome("inconclusive", None, None, False, reason)
         fallback = self.spec.otherwise
-        return guards, tiers, Outcome("decided", fallback.name, fallback.title, True, "no tier's conditions all held")
+        words = {Evidence.RULED_OUT: "ruled out", Evidence.NOT_SHOWN: "not shown", Evidence.FAILED: "failed"}
+        each = "; ".join(f"'{t.tier.name}' {words.get(t.evidence, t.state.value)}" for t in tiers)
+        unsettled = [t.tier.name for t in tiers if t.evidence is Evidence.NOT_SHOWN]
+        if fallback.only_if_ruled_out and unsettled:
+            reason = (
+                f"no tier held, and the data cannot tell yet for {', '.join(repr(n) for n in unsettled)} "
+                f"({each}); the spec falls back only when every tier is ruled out"
+            )
+            return guards, tiers, Outcome("inconclusive", None, None, False, reason)
+        reason = f"no tier's conditions all held ({each})"
+        return guards, tiers, Outcome("decided", fallback.name, fallback.title, True, reason)
+
+
+def _has_level(c: ir.Condition) -> bool:
+    if isinstance(c, ir.AllOf | ir.AnyOf):
+        return any(_has_level(p) for p in c.parts)
+    if isinstance(c, ir.Not):
+        return _has_level(c.part)
+    return c.confidence is not None
+
+
+def _level(c, divisor: int, why: tuple[str, ...], intervals: bool) -> tuple[float | None, str | None]:
+    """The level a comparison is judged at, and why; None for point estimates."""
+    if c.confidence is None or not intervals:
+        return None, "no confidence level: point estimates compared"
+    level = bonferroni(c.confidence, divisor)
+    if divisor == 1 and not why:
+        return level, f"{c.confidence:.0%} as stated"
+    return level, f"{level * 100:.4g}% ({c.confidence:.0%} stated; " + "; ".join(why) + ")"
+
+
+def _tier_evidence(conditions: list[ConditionResult]) -> Evidence:
+    found = {c.evidence for c in conditions}
+    for evidence in (Evidence.RULED_OUT, Evidence.FAILED, Evidence.NOT_SHOWN, Evidence.UNDEFINED):
+        if evidence in found:
+            return evidence
+    return Evidence.HELD
 
 
 def decide(spec: ir.Spec, ev: Evaluation, uncertainty: Uncertainty | None = None):

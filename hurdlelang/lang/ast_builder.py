@@ -197,8 +197,11 @@ class AstBuilder(Transformer):
         return ast.Tier(_name(name), _unquote(title), confidence, tuple(conditions), _span(meta))
 
     def otherwise(self, meta, children):
-        name, title = children
-        return ast.Otherwise(_name(name), _unquote(title), _span(meta))
+        name, title, only_if_ruled_out = children
+        return ast.Otherwise(_name(name), _unquote(title), _span(meta), only_if_ruled_out is not None)
+
+    def only_if_ruled_out(self, meta, children):
+        return True
 
     def any_of(self, meta, children):
         parts = []

@@ -242,6 +242,7 @@ class Otherwise:
     name: Name
     title: str | None
     span: Span
+    only_if_ruled_out: bool = False  # `otherwise NAME "..." only if ruled out`
 
 
 @dataclass(frozen=True)

@@ -247,6 +247,7 @@ class Tier(Model):
 class Fallback(Model):
     name: str
     title: str | None = None
+    only_if_ruled_out: bool = False  # `... only if ruled out`: a tier not shown makes it inconclusive
     span: Span
 
 

@@ -18,6 +18,9 @@ from pydantic import BaseModel, ConfigDict
 
 SCHEMA_VERSION = "1"
 StateLiteral = Literal["held", "failed", "undefined"]
+# held; ruled_out: the reverse holds at the same level (the data show it fails); not_shown: the data
+# cannot tell yet; failed: failed on point estimates, no confidence level; undefined
+EvidenceLiteral = Literal["held", "ruled_out", "not_shown", "failed", "undefined"]
 
 
 class RecordModel(BaseModel):
@@ -140,6 +143,10 @@ class ConditionEntry(RecordModel):
     slices: list[SliceJudgement] = []
     skipped_slices: dict[str, str] = {}
     parts: list[ConditionEntry] = []
+    judged_at: float | None = None  # the level actually used: `confidence`, corrected inside an `or`
+    level_reason: str | None = None  # why that level (as stated; split over an `or`; reversed by `not`)
+    negated: bool = False  # judged as the reverse comparison (`op` is then the reversed one)
+    evidence: EvidenceLiteral | None = None
 
 
 class GuardSlice(RecordModel):
@@ -169,6 +176,7 @@ class TierEntry(RecordModel):
     state: StateLiteral
     confidence: float | None
     conditions: list[ConditionEntry]
+    evidence: EvidenceLiteral | None = None  # for a tier not reached: ruled out, or not shown
 
 
 class Override(RecordModel):
@@ -197,6 +205,7 @@ class Warning_(RecordModel):
 class Fallback(RecordModel):
     name: str
     action: str | None
+    only_if_ruled_out: bool = False  # the spec falls back only when every tier is ruled out
 
 
 class MetricInfo(RecordModel):

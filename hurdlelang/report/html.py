@@ -15,6 +15,7 @@ from hurdlelang.report.phrasing import (
     cell,
     decide_text,
     guard_slices,
+    level_note,
     logic_words,
     metric_notes,
     num,
@@ -267,6 +268,9 @@ def _condition(record: DecisionRecord, cond: ConditionEntry, label: str, level: 
             cond.state, cond.candidate_value, cond.baseline_value, cond.observed, cond.bound, cond.reason, STYLE
         )
         body.append(f'<p class="verdict">{verdict}</p>')
+        note = level_note(cond)
+        if note:
+            body.append(f'<p class="level">{t(note[0].upper() + note[1:])}.</p>')
         if cond.observed is not None or cond.candidate_value is not None:
             body.append(_numbers(r, cond))
     chart, note = condition_chart(record, cond)

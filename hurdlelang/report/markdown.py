@@ -14,6 +14,7 @@ from hurdlelang.report.phrasing import (
     cell,
     decide_text,
     guard_slices,
+    level_note,
     logic_words,
     metric_notes,
     num,
@@ -172,7 +173,8 @@ def _condition_text(record: DecisionRecord, label: str, c: ConditionEntry, level
         lines += _slice_table(r, c)
         return lines
     verdict = r.verdict(c.state, c.candidate_value, c.baseline_value, c.observed, c.bound, c.reason, STYLE)
-    return lines + [verdict, ""]
+    note = level_note(c)
+    return lines + ([verdict + "  ", md(note[0].upper() + note[1:]) + "."] if note else [verdict]) + [""]
 
 
 def _slice_table(r: Reading, c: ConditionEntry) -> list[str]:

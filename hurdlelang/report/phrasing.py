@@ -217,7 +217,7 @@ class Reading:
         text = text[0].upper() + text[1:]
         hurdle = self.hurdle_short()
         if c.confidence is not None and bound is not None:
-            sure = f"with {pct(c.confidence)} confidence {self.bound_words(bound)}"
+            sure = f"with {pct(c.judged_at or c.confidence)} confidence {self.bound_words(bound)}"
             clears = "clears" if state == "held" else "does not clear"
             return f"{text}; {sure}, which {clears} the hurdle ({hurdle})."
         if c.confidence is not None:
@@ -396,7 +396,26 @@ def tier_status(record: DecisionRecord, tier: TierEntry) -> str:
         return f"{tier.state}; not needed (a better tier was reached)"
     if o.status == "inconclusive" and tier.state == "held":
         return "held; not used (a better tier could not be judged)"
+    if tier.state == "failed" and tier.evidence in EVIDENCE_WORDS:
+        return EVIDENCE_WORDS[tier.evidence]
     return {"failed": "not reached", "undefined": "could not be judged", "held": "held"}[tier.state]
+
+
+# A tier not reached is either ruled out (the data show it fails) or not shown (the data cannot tell
+# yet): two different messages for a product owner. Records before that distinction say neither.
+EVIDENCE_WORDS = {
+    "ruled_out": "not reached: ruled out",
+    "not_shown": "not reached: not shown (these rows cannot tell yet)",
+}
+
+
+def level_note(cond: ConditionEntry) -> str | None:
+    """Why a comparison was judged at another level than stated, or reversed; None when it was not."""
+    if cond.level_reason is None or cond.judged_at is None:
+        return None
+    if cond.judged_at == cond.confidence and not cond.negated:
+        return None
+    return f"judged at {cond.level_reason}"
 
 
 def tier_tag(record: DecisionRecord, tier: TierEntry) -> tuple[str, str]:
@@ -407,6 +426,8 @@ def tier_tag(record: DecisionRecord, tier: TierEntry) -> tuple[str, str]:
         "chosen by override": ("override", "chosen by override"),
         "reached, overridden": ("quiet", "reached, overridden"),
         "not reached": ("failed", "not reached"),
+        EVIDENCE_WORDS["ruled_out"]: ("failed", "ruled out"),
+        EVIDENCE_WORDS["not_shown"]: ("undefined", "not shown"),
         "could not be judged": ("undefined", "could not be judged"),
         "could not be judged: stops the decision": ("undefined", "could not be judged"),
     }

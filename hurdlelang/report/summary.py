@@ -37,16 +37,19 @@ def describe_judgement(c: ConditionEntry, record: DecisionRecord | None = None) 
     else:
         text = r.value(c.candidate_value) if c.candidate_value is not None else _stat(r, c.observed)
     if c.confidence is not None and c.interval is not None:
-        text += f", {numbers.level(c.confidence)} {r.side} bound {_stat(r, c.bound)}"
+        text += f", {numbers.level(c.judged_at or c.confidence)} {r.side} bound {_stat(r, c.bound)}"
         if c.state == "undefined":
             return f"{text} ({c.reason})"
     return f"{text} ({needs})"
 
 
+EVIDENCE = {"ruled_out": "ruled out", "not_shown": "not shown: these rows cannot tell yet"}
+
+
 def _slice(r: Reading, c: ConditionEntry, s) -> str:
     text = f"{s.value} {MARK[s.state]} {_stat(r, s.observed)}"
     if s.state == "failed" and s.bound is not None and c.confidence is not None:
-        text += f" ({numbers.level(c.confidence)} {r.side} bound {_stat(r, s.bound)})"  # the bound that failed it
+        text += f" ({numbers.level(c.judged_at or c.confidence)} {r.side} bound {_stat(r, s.bound)})"  # the bound that failed it
     elif s.state == "undefined" and s.reason:
         text += f" ({s.reason})"
     return text
@@ -63,7 +66,9 @@ def _slices(c: ConditionEntry, record: DecisionRecord | None) -> str:
 
 
 def _condition(c: ConditionEntry, width: int, record: DecisionRecord | None, indent: str = "  ") -> list[str]:
-    head = f"{indent}{MARK[c.state]} {c.text.ljust(width)}  "
+    # a comparison under `not` is judged as its reverse: show what was judged
+    label = c.formula if c.negated and not c.parts and c.formula else c.text
+    head = f"{indent}{MARK[c.state]} {label.ljust(width)}  "
     if c.parts:
         return [head.rstrip()] + [line for p in c.parts for line in _condition(p, width - 2, record, indent + "  ")]
     if judged_whole(c):
@@ -106,7 +111,10 @@ def render_summary(record: DecisionRecord, record_path, tier_titles: dict[str, s
     width = max((len(c.text) for t in record.tiers for c in t.conditions), default=0)
     for tier in record.tiers:
         title = f' "{tier_titles[tier.name]}"' if tier_titles.get(tier.name) else ""
-        lines += ["", f"tier {tier.name}{title}: {tier.state}"]
+        state = tier.state
+        if tier.state != "held" and tier.evidence in EVIDENCE:
+            state = f"{tier.state}, {EVIDENCE[tier.evidence]}"
+        lines += ["", f"tier {tier.name}{title}: {state}"]
         for c in tier.conditions:
             lines += _condition(c, width, record)
     outcome = record.outcome
