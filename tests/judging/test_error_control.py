@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from hurdlelang import api
-from hurdlelang.data.prepare import Table, prepare
+from hurdlelang.data.prepare import prepare
+from hurdlelang.data.read import Table
 from hurdlelang.judging.decide import decide
 from hurdlelang.judging.evaluate import Evaluation
 from hurdlelang.judging.uncertainty import Uncertainty, requested
@@ -50,7 +51,7 @@ def simulate(rng, n: int, tpr: float = 0.6, fpr: float = 0.15, cand_tpr: float |
 def decided_tier(checked, frame: pd.DataFrame, seed: int, resamples: int = 400) -> str | None:
     """The real evaluation, bootstrap and decision, drawing only what the conditions need (a run
     also draws every reported metric on every slice, for the record)."""
-    ev = Evaluation(checked, prepare(checked, Table("<sim>", frame), {}, seed))
+    ev = Evaluation(checked, prepare(checked, Table("<sim>", frame), {}))
     unc = Uncertainty(ev, resamples, seed)
     unc.prepare(requested(ev))
     return decide(checked, ev, unc)[2].tier
