@@ -459,9 +459,7 @@ class Checker:
         if not block.otherwise:
             return None
         o = block.otherwise[0]
-        otherwise = ir.Fallback(
-            name=o.name.value, title=o.title, only_if_ruled_out=o.only_if_ruled_out, span=o.span
-        )
+        otherwise = ir.Fallback(name=o.name.value, title=o.title, only_if_ruled_out=o.only_if_ruled_out, span=o.span)
         return level_, [g for g in guards if g], tiers, otherwise, [e for e in examples if e]
 
 
