@@ -54,8 +54,14 @@ KEYWORDS = {
     "points": "`N points`: an absolute difference of N/100 between proportions, for margins only.",
     "point": "`1 point`: an absolute difference of 0.01 between proportions, for margins only.",
     "and": "`A and B`: both hold; binds tighter than `or`.",
-    "or": "`A or B`: either holds.",
-    "not": "`not A`: A fails (an undefined A stays undefined).",
+    "or": "`A or B`: either holds; at a confidence level each of k alternatives is judged at the error "
+    "rate / k (Bonferroni), so the `or` keeps the stated level.",
+    "not": "`not A`: the reverse of A holds; at a confidence level, confidently (`not precision >= 0.9`: "
+    "the upper bound of precision is below 0.9). An undefined A stays undefined.",
+    "only": '`otherwise NAME "action" only if ruled out`: fall back only when every tier is ruled out; a '
+    "tier the data cannot tell about (not shown) makes the outcome inconclusive instead.",
+    "ruled": '`otherwise NAME "action" only if ruled out`: fall back only when every tier is ruled out '
+    "(the data show it fails), else wait: inconclusive.",
     "from": "`METRIC = value from N rows`: the sample size a reported figure came from, for its own interval.",
     "slice": "`slice COLUMN, ...`: columns whose values the hurdles can be judged on one by one (`in every`).",
     "predict": "`predict COLUMN [>= threshold]`: the 0/1 decisions, a class or a value, or a rule over a score.",
