@@ -48,8 +48,8 @@ EVIDENCE = {"ruled_out": "ruled out", "not_shown": "not shown: these rows cannot
 
 def _slice(r: Reading, c: ConditionEntry, s) -> str:
     text = f"{s.value} {MARK[s.state]} {_stat(r, s.observed)}"
-    if s.state == "failed" and s.bound is not None and c.confidence is not None:
-        text += f" ({numbers.level(c.judged_at or c.confidence)} {r.side} bound {_stat(r, s.bound)})"  # the bound that failed it
+    if s.state == "failed" and s.bound is not None and c.confidence is not None:  # the bound that failed it
+        text += f" ({numbers.level(c.judged_at or c.confidence)} {r.side} bound {_stat(r, s.bound)})"
     elif s.state == "undefined" and s.reason:
         text += f" ({s.reason})"
     return text
