@@ -7,12 +7,13 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from hurdlelang.core.atomic_write import write_atomically
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.render_diagnostics import render_text
 from hurdlelang.core.source import Source
 from hurdlelang.lang import ir
 from hurdlelang.lang.compiler import compile_path, compile_source
-from hurdlelang.record.model import DataFile, DecisionRecord, Override, write_atomically
+from hurdlelang.record.model import DataFile, DecisionRecord, Override
 
 
 class HurdleError(Exception):

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import difflib
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
+from hurdlelang.core import codes
+from hurdlelang.core.atomic_write import write_atomically
 from hurdlelang.core.exit_codes import Exit
 from hurdlelang.core.render_diagnostics import render_text
 from hurdlelang.core.source import Source
 from hurdlelang.lang.compiler import compile_path
 from hurdlelang.lang.fmt.verify import Formatted, format_source
+
+SYNTAX_CODES = (codes.UNEXPECTED_CHARACTER, codes.UNEXPECTED_TOKEN, codes.UNEXPECTED_END)
 
 
 def _files(paths: tuple[str, ...]) -> list[Path]:
@@ -43,22 +45,6 @@ def _diff(result: Formatted) -> str:
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in diff)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace a file's content in one step: a temporary file beside it, then os.replace."""
-    mode = path.stat().st_mode & 0o7777
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def _format(path: Path) -> Formatted | None:
     """The formatted file, or None after reporting why it cannot be formatted."""
     try:
@@ -72,7 +58,9 @@ def _format(path: Path) -> Formatted | None:
     if result.diagnostics:
         for d in result.diagnostics:
             click.echo(render_text(d, source), err=True)
-        click.echo(f"{path}: not formatted: the file has syntax errors", err=True)
+        syntax = any(d.code in SYNTAX_CODES for d in result.diagnostics)
+        why = "the file has syntax errors" if syntax else "the file goes over a limit (docs/security.md)"
+        click.echo(f"{path}: not formatted: {why}", err=True)
         return None
     if result.problem:
         click.echo(f"{path}: refusing to format: {result.problem}; the file is left as it is", err=True)
@@ -113,7 +101,7 @@ def fmt(paths: tuple[str, ...], write: bool, check: bool, show_diff: bool) -> No
             click.echo(result.text, nl=False)
         if write and result.changed:
             try:
-                write_atomically(path, result.text)
+                write_atomically(path, result.text, keep_mode=True)
             except OSError as error:
                 click.echo(f"{path}: cannot write: {error.strerror or error}", err=True)
                 failed = True

@@ -34,6 +34,14 @@ def _print_diagnostics(results: list[CompileResult], fmt: str, stream=None, colo
             click.echo(text, file=stream, color=paint)
 
 
+ROOT_OPTION = click.option(
+    "--root",
+    type=click.Path(file_okay=False),
+    help="The project root record baselines must stay inside [default: the nearest folder with .git or "
+    "pyproject.toml above the spec].",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hurdlec")
 def cli() -> None:
@@ -59,12 +67,13 @@ def cli() -> None:
     show_default=True,
     help="Colour and highlight diagnostics (auto: on a terminal, unless NO_COLOR is set).",
 )
-def check(paths: tuple[str, ...], fmt: str, strict: bool, verbose: bool, color: str) -> None:
+@ROOT_OPTION
+def check(paths: tuple[str, ...], fmt: str, strict: bool, verbose: bool, color: str, root: str | None) -> None:
     """Compile spec files (or every *.hurdle under a folder) and report problems."""
     files = _spec_files(paths)
     if not files:
         raise click.UsageError(f"no .hurdle files under {', '.join(paths)}")
-    results = [compile_path(f) for f in files]
+    results = [compile_path(f, root) for f in files]
     if fmt == "junit":
         from hurdlelang.cli.ci_output import junit_check
 
@@ -81,9 +90,10 @@ def check(paths: tuple[str, ...], fmt: str, strict: bool, verbose: bool, color: 
 
 @cli.command(name="compile")
 @click.argument("path", type=click.Path())
-def compile_cmd(path: str) -> None:
+@ROOT_OPTION
+def compile_cmd(path: str, root: str | None) -> None:
     """Print the checked spec (the IR) as JSON."""
-    result = compile_path(path)
+    result = compile_path(path, root)
     if not result.ok:
         _print_diagnostics([result], "text", sys.stderr)
         sys.exit(Exit.BLOCKING)
@@ -106,7 +116,8 @@ def compile_cmd(path: str) -> None:
 @click.option(
     "--run", "pattern", metavar="PATTERN", help="Only examples whose 'spec: example' name matches this regex."
 )
-def test_cmd(paths: tuple[str, ...], fmt: str, pattern: str | None) -> None:
+@ROOT_OPTION
+def test_cmd(paths: tuple[str, ...], fmt: str, pattern: str | None, root: str | None) -> None:
     """Run the examples of specs: given metric values, is the expected tier reached?"""
     import json
     import re
@@ -122,7 +133,7 @@ def test_cmd(paths: tuple[str, ...], fmt: str, pattern: str | None) -> None:
     files = _spec_files(paths)
     if not files:
         raise click.UsageError(f"no .hurdle files under {', '.join(paths)}")
-    compiled = [compile_path(f) for f in files]
+    compiled = [compile_path(f, root) for f in files]
     broken = [r for r in compiled if not r.ok]
     if broken:
         _print_diagnostics(broken, "text", sys.stderr)
@@ -165,9 +176,9 @@ def init(data_path: str, out_path: str | None, force: bool) -> None:
     """Write a starting spec guessed from a predictions file."""
     _need_run_stack("init")
     from hurdlelang.cli.init_spec import init_spec
+    from hurdlelang.core.atomic_write import WRITE_HINT, write_atomically
     from hurdlelang.core.diagnostics import DiagnosticError
     from hurdlelang.data.read import read_table
-    from hurdlelang.record.model import write_atomically
 
     if out_path and Path(out_path).exists() and not force:
         raise click.UsageError(f"{out_path} exists; pass --force to overwrite it")
@@ -176,7 +187,12 @@ def init(data_path: str, out_path: str | None, force: bool) -> None:
     except DiagnosticError as error:
         _fail(error.diagnostics, None, Exit.BLOCKING)
     if out_path:
-        write_atomically(out_path, text)
+        try:
+            write_atomically(out_path, text)
+        except OSError as error:
+            click.echo(f"{out_path}: O001 cannot write the spec: {error.strerror or error}", err=True)
+            click.echo(f"  hint: {getattr(error, 'hint', WRITE_HINT)}", err=True)
+            sys.exit(Exit.OUTPUT_ERROR)
         click.echo(f"wrote {out_path}: check it with `hurdlec check {out_path}`, then agree the hurdles")
     else:
         click.echo(text, nl=False)
@@ -278,6 +294,7 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
     metavar="TIER",
     help="Treat reaching this tier as blocking (exit 1), e.g. a pilot tier in a release gate.",
 )
+@ROOT_OPTION
 def run(
     spec_path,
     data_path,
@@ -294,6 +311,7 @@ def run(
     reason,
     by,
     fail_on,
+    root,
 ) -> None:
     """Evaluate predictions against a spec and write the decision record."""
     _need_run_stack("run")
@@ -306,7 +324,7 @@ def run(
         if not (override_tier and reason and by):
             raise click.UsageError("an override needs all three: --override TIER --reason TEXT --by NAME")
         override = Override(tier=override_tier, reason=reason, by=by)
-    result = compile_path(spec_path)
+    result = compile_path(spec_path, root)
     if not result.ok:
         _fail(result.diagnostics, result, Exit.SPEC_ERROR)
     options = RunOptions(
@@ -320,6 +338,7 @@ def run(
         auc_method=auc_method,
         override=override,
         fail_on=tuple(fail_on),
+        root=root,
     )
     try:
         outcome = execute(result, options)

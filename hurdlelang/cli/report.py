@@ -32,8 +32,8 @@ def _format_for(fmt: str | None, out: str | None) -> str:
 def report(record_path: str, fmt: str | None, out_path: str | None) -> None:
     """Turn a decision record into a report a product owner can read: the decision first, then each
     tier's conditions with charts, the guards, the metrics per slice and the provenance."""
+    from hurdlelang.core.atomic_write import WRITE_HINT, write_atomically
     from hurdlelang.record.load import RecordError, load_record
-    from hurdlelang.record.model import write_atomically
     from hurdlelang.report.render import render
 
     try:
@@ -50,7 +50,7 @@ def report(record_path: str, fmt: str | None, out_path: str | None) -> None:
         write_atomically(out_path, text)
     except OSError as error:
         click.echo(f"{out_path}: O001 cannot write the report: {error.strerror or error}", err=True)
-        click.echo("  hint: check that the folder exists and is writable", err=True)
+        click.echo(f"  hint: {getattr(error, 'hint', WRITE_HINT)}", err=True)
         sys.exit(Exit.OUTPUT_ERROR)
 
 

@@ -23,6 +23,12 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E002": (Severity.ERROR, "unexpected token"),
     "E003": (Severity.ERROR, "unexpected end of file"),
     "E004": (Severity.ERROR, "spec file cannot be read"),
+    # limits (hurdlelang/core/limits.py, docs/security.md)
+    "E005": (Severity.ERROR, "spec file too large"),
+    "E006": (Severity.ERROR, "name too long"),
+    "E007": (Severity.ERROR, "string too long"),
+    "E008": (Severity.ERROR, "nesting too deep"),
+    "E009": (Severity.ERROR, "too many tiers"),
     # names and structure
     "E101": (Severity.ERROR, "unknown metric"),
     "E102": (Severity.ERROR, "unknown baseline"),
@@ -45,6 +51,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E119": (Severity.ERROR, "metric parameter missing or invalid"),
     "E120": (Severity.ERROR, "binding does not fit the task"),
     "E121": (Severity.ERROR, "example has no single expected tier"),
+    "E122": (Severity.ERROR, "record path outside the project"),
     # types, units, ranges
     "E201": (Severity.ERROR, "metric not defined for this task"),
     "E202": (Severity.ERROR, "threshold outside the metric's range"),

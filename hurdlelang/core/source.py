@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from hurdlelang.core.limits import MAX_SPEC_BYTES
+from hurdlelang.core.regular_files import read_regular
+
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -28,15 +31,19 @@ class Span:
 
 @dataclass(frozen=True)
 class Source:
-    """One spec file as read: its display path and its text."""
+    """One spec file as read: its display path and its text; `root`, when given (--root), is the
+    project root its record baselines must stay inside."""
 
     path: str
     text: str
+    root: str | None = None
 
     @classmethod
-    def read(cls, path: str | Path) -> Source:
-        raw = Path(path).read_bytes()
-        return cls(str(path), raw.decode("utf-8"))
+    def read(cls, path: str | Path, root: str | None = None) -> Source:
+        """Raises OSError (NotARegularFile for a FIFO or device, TooLarge over MAX_SPEC_BYTES) or
+        UnicodeDecodeError."""
+        raw = read_regular(path, MAX_SPEC_BYTES)
+        return cls(str(path), raw.decode("utf-8"), root)
 
     @property
     def sha256(self) -> str:

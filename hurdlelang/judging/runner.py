@@ -7,6 +7,7 @@ import platform
 from dataclasses import dataclass, field
 
 from hurdlelang.core import codes
+from hurdlelang.core.atomic_write import WRITE_HINT, write_atomically
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.exit_codes import Exit
 from hurdlelang.core.suggest import did_you_mean
@@ -22,7 +23,7 @@ from hurdlelang.judging.record_baselines import load_records
 from hurdlelang.judging.uncertainty import Uncertainty, requested
 from hurdlelang.lang import ir
 from hurdlelang.lang.compiler import CompileResult
-from hurdlelang.record.model import DataFile, DecisionRecord, Override, RunInfo, Warning_, file_sha256, write_atomically
+from hurdlelang.record.model import DataFile, DecisionRecord, Override, RunInfo, Warning_, file_sha256
 from hurdlelang.report.summary import render_summary
 
 
@@ -39,6 +40,7 @@ class RunOptions:
     override: Override | None = None
     fail_on: tuple[str, ...] = ()
     command: str = "hurdlec run"
+    root: str | None = None  # the project root record baselines must stay inside (--root)
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def judge_tables(
 ) -> Judgement:
     """Evaluate tables already read: the part of a run shared by the command line and the API."""
     try:
-        records, warnings = load_records(spec)
+        records, warnings = load_records(spec, options.root)
 
         prepared = prepare(spec, main, extra)
     except DiagnosticError as error:
@@ -187,7 +189,7 @@ def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
             codes.CANNOT_WRITE,
             f"cannot write the record: {error.strerror or error}",
             target,
-            hint="check that the folder exists and is writable",
+            hint=getattr(error, "hint", WRITE_HINT),
         )
         raise OutputFailure([problem]) from None
     summary = render_summary(judged.record, target, spec.tier_titles())

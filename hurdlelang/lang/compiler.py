@@ -7,10 +7,13 @@ from pathlib import Path
 
 from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
+from hurdlelang.core.regular_files import TooLarge
 from hurdlelang.core.source import Source, Span
+from hurdlelang.core.suggest import suggestion_budget
 from hurdlelang.lang import ast_nodes, ir
 from hurdlelang.lang.ast_builder import build
 from hurdlelang.lang.check.checker import check
+from hurdlelang.lang.input_limits import lexical_problems, tree_problems
 from hurdlelang.lang.parser import parse
 from hurdlelang.lang.recovery import LOCAL_CODES, MAX_ERRORS, blank, defined_in
 
@@ -31,6 +34,14 @@ class CompileResult:
 
 
 def compile_source(source: Source) -> CompileResult:
+    over_limits = lexical_problems(source)
+    if over_limits:  # nothing else is looked at: the limits keep every later stage bounded
+        return CompileResult(source.path, source, [], over_limits)
+    with suggestion_budget(len(source.text)):
+        return _compile(source)
+
+
+def _compile(source: Source) -> CompileResult:
     syntax: list[Diagnostic] = []
     text, tree, blanked = source.text, None, ""
     while tree is None and len(syntax) < MAX_ERRORS:
@@ -45,6 +56,9 @@ def compile_source(source: Source) -> CompileResult:
             if recovered == text:
                 break
             text, blanked = recovered, blanked + removed
+    too_deep = tree_problems(tree, source) if tree is not None else []
+    if too_deep:
+        return CompileResult(source.path, source, [], sorted(syntax + too_deep, key=Diagnostic.sort_key))
     if not syntax:
         file = build(tree, source.path)
         specs, diagnostics = check(file, source)
@@ -52,17 +66,32 @@ def compile_source(source: Source) -> CompileResult:
     found, file = list(syntax), None
     if tree is not None:
         file = build(tree, source.path)
-        _, rest = check(file, Source(source.path, text))
+        _, rest = check(file, Source(source.path, text, source.root))
         found += [d for d in rest if d.code in LOCAL_CODES and not defined_in(d, blanked)]
     return CompileResult(source.path, source, [], sorted(found, key=Diagnostic.sort_key), file)
 
 
-def compile_path(path: str | Path) -> CompileResult:
+def compile_path(path: str | Path, root: str | None = None) -> CompileResult:
+    """Compile a spec file; `root` is the project root its record baselines must stay inside
+    (default: the nearest folder above it with .git or pyproject.toml)."""
     try:
-        source = Source.read(path)
+        source = Source.read(path, root)
+    except TooLarge as error:
+        problem = Diagnostic(
+            codes.SPEC_TOO_LARGE,
+            f"the spec file is larger than the limit of {error.limit:,} bytes",
+            str(path),
+            None,
+            "a spec holds the hurdles of one decision; split unrelated specs into files of their own",
+        )
+        return CompileResult(str(path), None, diagnostics=[problem])
     except OSError as error:
         problem = Diagnostic(
-            codes.UNREADABLE_SPEC, f"cannot read the spec: {error.strerror or error}", str(path), None, "check the path"
+            codes.UNREADABLE_SPEC,
+            f"cannot read the spec: {error.strerror or error}",
+            str(path),
+            None,
+            getattr(error, "hint", "check the path"),
         )
         return CompileResult(str(path), None, diagnostics=[problem])
     except UnicodeDecodeError as error:

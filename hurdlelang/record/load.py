@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from hurdlelang.core.limits import MAX_RECORD_BYTES
+from hurdlelang.core.regular_files import TooLarge, read_regular
 from hurdlelang.record.model import DecisionRecord
 
 
@@ -20,14 +22,23 @@ class RecordError(Exception):
 
 def load_record(path: str | Path) -> DecisionRecord:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_regular(path, MAX_RECORD_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise RecordError("record file not found", "give the JSON file that `hurdlec run` wrote (--out)") from None
+    except TooLarge as error:
+        raise RecordError(
+            f"record cannot be read: {error.strerror}", "give the JSON file that `hurdlec run` wrote"
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        raise RecordError(f"record cannot be read: {reason}", "check the path and its permissions") from None
+        hint = getattr(error, "hint", "check the path and its permissions")
+        raise RecordError(f"record cannot be read: {reason}", hint) from None
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise RecordError(
+            "record cannot be read: its JSON nests too deeply", "give the JSON file that `hurdlec run` wrote"
+        ) from None
     except json.JSONDecodeError as error:
         raise RecordError(
             f"record is not JSON: {error.msg} at line {error.lineno}, column {error.colno}",

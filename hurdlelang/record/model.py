@@ -1,7 +1,7 @@
 """Stage 6: the decision record, enough to re-derive a decision a year later without its author.
 
 A pydantic model whose JSON Schema ships with the package (`hurdlec schema record`), written
-atomically: a temp file in the target folder, then a rename, so a reader never sees half a record.
+atomically by hurdlelang/core/atomic_write.py, so a reader never sees half a record.
 docs/decision-record.md explains every field.
 """
 
@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
-import tempfile
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -247,20 +244,3 @@ def file_sha256(path: str) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def write_atomically(path: str | Path, text: str) -> None:
-    target = Path(path)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(temp, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's private 0600
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

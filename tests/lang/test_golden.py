@@ -34,7 +34,11 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 # run), the data codes (D0xx), the
 # baseline-record warnings (W4xx) and the output error (O001).
 RUN_ONLY = {"E113"}
-CHECKABLE = sorted(code for code in CATALOGUE if code[:2] in ("E0", "E1", "E2", "W3") and code not in RUN_ONLY)
+# a spec over the size limit (1 MiB) is too big for the corpus: tests/cli/test_hostile_outputs.py makes one
+NOT_IN_CORPUS = {"E005"}
+CHECKABLE = sorted(
+    code for code in CATALOGUE if code[:2] in ("E0", "E1", "E2", "W3") and code not in RUN_ONLY | NOT_IN_CORPUS
+)
 
 # Golden files whose expected text is what the checker should print but does not yet (see the report
 # of each bug in the reason). Remove an entry when its bug is fixed.

@@ -9,6 +9,7 @@ conditions (or / not) are compared only by their text.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from hurdlelang.core import codes
@@ -75,7 +76,9 @@ def _implies(bounds: Bounds, opaque: set[str], target: ir.Condition) -> bool:
     wanted = _bound(target)
     if wanted is None:
         return target.text in opaque
-    return any(b.at_least_as_strict(wanted) for b in bounds.get((wanted.key, wanted.lower), ()))
+    # strictness is a total order: the strictest bound of the group decides, found in O(1)
+    strictest = bounds.get((wanted.key, wanted.lower), _NO_BOUNDS)[0]
+    return strictest is not None and strictest.at_least_as_strict(wanted)
 
 
 def _split(tier: ir.Tier) -> tuple[Bounds, set[str]]:
@@ -90,26 +93,70 @@ def _split(tier: ir.Tier) -> tuple[Bounds, set[str]]:
     return bounds, opaque
 
 
+_NO_BOUNDS: list = [None]
+
+
+def _strictest_first(bounds: Bounds) -> Bounds:
+    """The same groups, each with its strictest bound moved to the front (the rest in order)."""
+    ordered = {}
+    for key, group in bounds.items():
+        top = min(range(len(group)), key=lambda i: (_strictness(group[i]), i))
+        ordered[key] = [group[top], *group[:top], *group[top + 1 :]]
+    return ordered
+
+
+def _strictness(b: Bound) -> tuple:
+    """Smallest for the strictest bound: the highest lower bound or the lowest upper one, strict first."""
+    return (-b.value if b.lower else b.value, b.inclusive)
+
+
 def _all(bounds: Bounds) -> list[Bound]:
     return [b for group in bounds.values() for b in group]
 
 
+MAX_CONTRADICTIONS = 20  # per tier: enough to see the pattern in a generated spec
+
+
+def _contradicting(low: Bound, highs: list[Bound], values: list[float], order: list[int]) -> list[int]:
+    """Positions (in source order) of the upper bounds that `low` contradicts, found by bisection:
+    every upper bound below it, and those equal to it unless both are inclusive."""
+    below = bisect.bisect_left(values, low.value)
+    equal_end = bisect.bisect_right(values, low.value)
+    hits = order[:below] + [i for i in order[below:equal_end] if not (low.inclusive and highs[i].inclusive)]
+    return sorted(hits)
+
+
 def _contradictions(tier: ir.Tier, bounds: list[Bound], path: str) -> list[Diagnostic]:
+    """Pairs of a lower and an upper bound on one quantity that cannot both hold. Each lower bound
+    is checked against the sorted upper bounds, so a tier of thousands of conditions stays fast."""
+    highs_by_key: dict[tuple, list[Bound]] = {}
+    for b in bounds:
+        if not b.lower:
+            highs_by_key.setdefault(b.key, []).append(b)
+    sorted_by_key = {}
+    for key, highs in highs_by_key.items():
+        order = sorted(range(len(highs)), key=lambda i: highs[i].value)
+        sorted_by_key[key] = (highs, [highs[i].value for i in order], order)
     found = []
     for low in (b for b in bounds if b.lower):
-        for high in (b for b in bounds if not b.lower and b.key == low.key):
-            if low.value > high.value or (low.value == high.value and not (low.inclusive and high.inclusive)):
-                later = max(low, high, key=lambda b: (b.condition.span.line, b.condition.span.column))
-                found.append(
-                    Diagnostic(
-                        codes.CONTRADICTORY_TIER,
-                        f"tier '{tier.name}' can never be reached: "
-                        f"'{low.describe()}' and '{high.describe()}' cannot both hold",
-                        path,
-                        later.condition.span,
-                        "one of the two bounds is probably mistyped",
-                    )
+        if low.key not in sorted_by_key:
+            continue
+        highs, values, order = sorted_by_key[low.key]
+        for i in _contradicting(low, highs, values, order):
+            high = highs[i]
+            later = max(low, high, key=lambda b: (b.condition.span.line, b.condition.span.column))
+            found.append(
+                Diagnostic(
+                    codes.CONTRADICTORY_TIER,
+                    f"tier '{tier.name}' can never be reached: "
+                    f"'{low.describe()}' and '{high.describe()}' cannot both hold",
+                    path,
+                    later.condition.span,
+                    "one of the two bounds is probably mistyped",
                 )
+            )
+            if len(found) == MAX_CONTRADICTIONS:
+                return found
     return found
 
 
@@ -139,6 +186,7 @@ def _unreachable(spec: ir.Spec, split, path: str) -> list[Diagnostic]:
     found = []
     for j, lower_tier in enumerate(spec.tiers):
         bounds_j, opaque_j = split[j]
+        bounds_j = _strictest_first(bounds_j)
         for better in spec.tiers[:j]:
             if better.conditions and all(_implies(bounds_j, opaque_j, c) for c in better.conditions):
                 found.append(

@@ -18,6 +18,7 @@ from hurdlelang.lang.check.context import Context, Party
 from hurdlelang.lang.check.hurdles import condition as check_condition
 from hurdlelang.lang.check.hurdles import confidence, example, guard
 from hurdlelang.lang.check.metrics import check_derived, level, resolve
+from hurdlelang.lang.check.record_paths import record_path_problem
 
 REQUIRED_FIELDS = {"owner": 'owner "team-name"', "task": "task binary"}
 STRATEGIES = {
@@ -379,7 +380,12 @@ class Checker:
             return ir.ColumnBaseline(predict=predict, scores=scores, **common)
         ctx.parties[name] = Party(name, kind)
         if kind == "record":
-            return ir.RecordBaseline(path=by_kind["record"].value.value, **common)
+            path = by_kind["record"].value
+            problem = record_path_problem(path.value, self.source.path, self.source.root)
+            if problem:
+                ctx.report(codes.RECORD_PATH_OUTSIDE, f"baseline '{name}': {problem[0]}", path.span, problem[1])
+                return None
+            return ir.RecordBaseline(path=path.value, **common)
         if kind == "dummy":
             strategy = by_kind["strategy"].value
             allowed = STRATEGIES.get(ctx.task or "", ())

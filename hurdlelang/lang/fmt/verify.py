@@ -30,6 +30,7 @@ from hurdlelang.core.source import Source, Span
 from hurdlelang.lang.ast_builder import build
 from hurdlelang.lang.compiler import compile_source
 from hurdlelang.lang.fmt.printer import comment_text, parse_with_comments, render
+from hurdlelang.lang.input_limits import lexical_problems, tree_problems
 from hurdlelang.lang.parser import parse
 
 __all__ = ["Formatted", "format_source", "format_text", "verify"]
@@ -54,10 +55,16 @@ class Formatted:
 
 
 def format_source(source: Source) -> Formatted:
+    over_limits = lexical_problems(source)
+    if over_limits:  # the printer recurses over the tree: nothing deeper than the limit reaches it
+        return Formatted(source, diagnostics=over_limits)
     try:
         tree, comments = parse_with_comments(source.text)
     except UnexpectedInput as error:
         return Formatted(source, diagnostics=_syntax_errors(source, error))
+    too_deep = tree_problems(tree, source)
+    if too_deep:
+        return Formatted(source, diagnostics=too_deep)
     text = render(tree, comments, source.text)
     problem = verify(source, comments, text)
     if problem is not None:
@@ -99,10 +106,9 @@ def verify(source: Source, comments: list[Token], text: str) -> str | None:
         if len(before) != len(after):
             return f"{len(before)} comment(s) in the file, {len(after)} in the formatted text"
         return "a comment differs in the formatted text"
-    try:
-        return _same_meaning(source, Source(source.path, text))
-    except Exception as error:  # the compiler itself fails on this file: nothing can be proved
-        return f"the compiler fails on this file ({type(error).__name__}), so the formatting cannot be checked"
+    # an exception of the compiler here is a bug of hurdlec, not a reason to refuse the file: it
+    # propagates, and the command line reports it as an internal error (exit 70)
+    return _same_meaning(source, Source(source.path, text))
 
 
 def _same_meaning(source: Source, output: Source) -> str | None:
