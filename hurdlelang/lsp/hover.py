@@ -43,7 +43,9 @@ KEYWORDS = {
     "than": "`METRIC no worse than BASELINE [by MARGIN]`: non-inferiority: worse by at most the margin.",
     "by": "`by MARGIN`: `5 points` is 0.05 absolute (proportions only), `20%` is relative to the baseline's "
     "value, `2 GBP` is absolute in the metric's unit.",
-    "between": "`require METRIC between a and b`: the guard holds when a <= value <= b.",
+    "between": "`METRIC between a and b` (a guard or a condition): holds when a <= value <= b, both ends included.",
+    "strictly": "`in every SLICE strictly`: every value of the slice must be judged and hold; one a guard leaves "
+    "out fails it.",
     "every": "`in every SLICE`: each value of the slice column with enough rows must pass on its own rows.",
     "in": '`in every SLICE` or `in SLICE = "value"`: judge the condition per slice, or on one slice\'s rows.',
     "at": "`at N% confidence`: a condition holds only when its whole one-sided interval clears the hurdle.",
