@@ -63,6 +63,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E208": (Severity.ERROR, "empty range in between"),
     "E209": (Severity.ERROR, "quantities of different units"),
     "E210": (Severity.ERROR, "confidence level out of range"),
+    "E211": (Severity.ERROR, "sample size given for a figure that is not a share"),
+    "E212": (Severity.ERROR, "figure does not fit the interval reported with it"),
     # static analysis of the hurdles
     "W301": (Severity.WARNING, "comparison runs against the metric's direction"),
     "W302": (Severity.WARNING, "tier can never be reached: a better tier is implied"),

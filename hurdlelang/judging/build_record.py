@@ -63,6 +63,7 @@ def _baseline_detail(b) -> str:
             f"{f.metric.key} = {f.value:g}"
             + (f" {f.unit}" if f.unit else "")
             + (f" from {f.rows} rows" if f.rows else "")
+            + (f" between {f.low:g} and {f.high:g} at {f.level:.0%} confidence" if f.low is not None else "")
             for f in b.figures
         )
     if isinstance(b, ir.RecordBaseline):

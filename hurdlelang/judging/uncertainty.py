@@ -27,7 +27,8 @@ from hurdlelang.metrics.registry import COUNT_METRIC_NAMES, vectorised_count_met
 from hurdlelang.stats.bootstrap_auc import resample_auc
 from hurdlelang.stats.bootstrap_counts import ALL, JointCells, resample_counts
 from hurdlelang.stats.bootstrap_means import query_units, sum_form
-from hurdlelang.stats.intervals import figure_samples, make_rng
+from hurdlelang.stats.figures import figure_draws
+from hurdlelang.stats.intervals import make_rng
 
 Request = tuple[str, ir.MetricKey, Scope]
 
@@ -234,12 +235,14 @@ class Uncertainty:
             figure = None
             if isinstance(baseline, ir.FigureBaseline):
                 figure = next((f for f in baseline.figures if f.metric.key == metric.key), None)
-            if figure is not None and figure.rows and 0.0 <= figure.value <= 1.0:
-                drawn = figure_samples(
-                    figure.value, figure.rows, self.resamples, self.seed, f"figure:{party}.{metric.key}"
-                )
+            drawn = None
+            if figure is not None:  # its own uncertainty, independent of the data (stats/figures.py)
+                f = figure
+                stream = f"figure:{party}.{metric.key}"
+                drawn = figure_draws(f.value, f.rows, f.low, f.high, f.level, self.resamples, self.seed, stream)
+            if drawn is not None:
                 samples = drawn.samples
-                self.methods[f"{party}.{metric.key}"] = f"{drawn.method} (n = {figure.rows})"
+                self.methods[f"{party}.{metric.key}"] = drawn.method
             else:
                 samples = np.full(self.resamples, np.nan if value is None else value)
                 self.methods[f"{party}.{metric.key}"] = "a reported value, treated as exact"

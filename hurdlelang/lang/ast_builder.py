@@ -150,6 +150,16 @@ class AstBuilder(Transformer):
         metric, value, rows = children
         return ast.Binding("figure", ast.Figure(metric, value, rows, _span(meta)), _span(meta))
 
+    def figure_plus_minus(self, meta, children):
+        metric, value, _, half, confidence = children
+        figure = ast.Figure(metric, value, None, _span(meta), plus_minus=half, confidence=confidence)
+        return ast.Binding("figure", figure, _span(meta))
+
+    def figure_between(self, meta, children):
+        metric, value, low, high, confidence = children
+        figure = ast.Figure(metric, value, None, _span(meta), low=low, high=high, confidence=confidence)
+        return ast.Binding("figure", figure, _span(meta))
+
     # ---- derived metrics ----
 
     def metric_def(self, meta, children):

@@ -90,12 +90,17 @@ class MetricRef:
 
 @dataclass(frozen=True)
 class Figure:
-    """`precision = 0.41 [from 12_000 rows]` in a figure baseline."""
+    """`precision = 0.41 [from 12_000 rows]`, `mae = 1.9 +- 0.2 [at 90% confidence]` or
+    `mae = 1.9 between 1.7 and 2.1 [at 90% confidence]` in a figure baseline."""
 
     metric: MetricRef
     value: Quantity
     rows: Quantity | None
     span: Span
+    plus_minus: Quantity | None = None
+    low: Quantity | None = None  # `between low and high`
+    high: Quantity | None = None
+    confidence: Confidence | None = None  # the level of the reported interval (95% when absent)
 
 
 @dataclass(frozen=True)

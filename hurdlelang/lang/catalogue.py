@@ -43,6 +43,12 @@ class MetricInfo:
     needs: Needs = Needs.DECISIONS
     param: str | None = None  # "k" or "beta": written as name@value
     unit: UnitKind = UnitKind.NONE
+    share_of: str | None = None  # a share of counted units (a binomial proportion): of what
+
+    @property
+    def is_share(self) -> bool:
+        """A share of counted units, so a figure of it `from N rows` has a binomial uncertainty."""
+        return self.share_of is not None
 
     @property
     def is_proportion(self) -> bool:
@@ -78,17 +84,17 @@ _AVERAGED = [
 
 _ALL = [
     # binary and multiclass, from decisions
-    _m("accuracy", "share of rows decided correctly", BM, 0.0, 1.0, H),
+    _m("accuracy", "share of rows decided correctly", BM, 0.0, 1.0, H, share_of="rows"),
     _m("balanced_accuracy", "mean recall over the classes", BM, 0.0, 1.0, H),
     _m("mcc", "Matthews correlation between decisions and labels", BM, -1.0, 1.0, H),
     # binary, from decisions (confusion counts)
-    _m("precision", "share of predicted positives that are positive", B, 0.0, 1.0, H),
-    _m("recall", "share of positives predicted positive", B, 0.0, 1.0, H),
-    _m("specificity", "share of negatives predicted negative", B, 0.0, 1.0, H),
+    _m("precision", "share of predicted positives that are positive", B, 0.0, 1.0, H, share_of="predicted positives"),
+    _m("recall", "share of positives predicted positive", B, 0.0, 1.0, H, share_of="positives"),
+    _m("specificity", "share of negatives predicted negative", B, 0.0, 1.0, H, share_of="negatives"),
     _m("f1", "harmonic mean of precision and recall", B, 0.0, 1.0, H),
     _m("fbeta", "F-beta: recall weighted beta times as much as precision", B, 0.0, 1.0, H, param="beta"),
-    _m("predicted_positive_rate", "share of rows predicted positive", B, 0.0, 1.0, N),
-    _m("positive_rate", "share of rows whose label is positive", B, 0.0, 1.0, N, needs=Needs.LABELS),
+    _m("predicted_positive_rate", "share of rows predicted positive", B, 0.0, 1.0, N, share_of="rows"),
+    _m("positive_rate", "share of rows whose label is positive", B, 0.0, 1.0, N, needs=Needs.LABELS, share_of="rows"),
     _m("tp", "true positives", B, 0.0, INF, N),
     _m("fp", "false positives", B, 0.0, INF, N),
     _m("tn", "true negatives", B, 0.0, INF, N),
@@ -109,6 +115,7 @@ _ALL = [
         H,
         needs=Needs.SCORES,
         param="k",
+        share_of="rows",
     ),
     # regression, in the label's unit
     _m("mae", "mean absolute error", R, 0.0, INF, L, unit=UnitKind.LABEL),
@@ -120,7 +127,17 @@ _ALL = [
     _m("mape", "mean absolute percentage error, as a fraction", R, 0.0, INF, L),
     _m("r2", "share of the label's variance explained", R, -INF, 1.0, H),
     # ranking, per query
-    _m("hit_rate", "share of queries with a relevant item in the top k", K, 0.0, 1.0, H, needs=Needs.SCORES, param="k"),
+    _m(
+        "hit_rate",
+        "share of queries with a relevant item in the top k",
+        K,
+        0.0,
+        1.0,
+        H,
+        needs=Needs.SCORES,
+        param="k",
+        share_of="queries",
+    ),
     _m("precision", "share of the top k that is relevant, per query", K, 0.0, 1.0, H, needs=Needs.SCORES, param="k"),
     _m(
         "recall",

@@ -78,8 +78,11 @@ class ColumnBaseline(Model):
 class Figure(Model):
     metric: MetricKey
     value: float
-    rows: int | None = None  # the sample size the figure came from, for its own interval
+    rows: int | None = None  # the sample size the figure came from (a share's denominator), for its own interval
     unit: str | None = None
+    low: float | None = None  # the interval it was reported with (`+- h` or `between low and high`)
+    high: float | None = None
+    level: float | None = None  # that interval's confidence (0.95 unless the spec says otherwise)
 
 
 class FigureBaseline(Model):

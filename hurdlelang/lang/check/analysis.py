@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic
 from hurdlelang.lang import ir
+from hurdlelang.lang.catalogue import lookup
 
 
 @dataclass(frozen=True)
@@ -168,18 +169,30 @@ def _figure_without_rows(spec: ir.Spec, path: str) -> list[Diagnostic]:
         baseline = getattr(c, "baseline", None) or getattr(c, "against", None)
         metric = c.against_metric if isinstance(c, ir.CompareCondition) and c.against else c.metric
         figure = figures.get(baseline, {}).get(metric.key) if baseline else None
-        if figure is not None and figure.rows is None and c.confidence is not None:
+        if figure is not None and figure.rows is None and figure.low is None and c.confidence is not None:
             found.append(
                 Diagnostic(
                     codes.FIGURE_WITHOUT_SIZE,
-                    f"{baseline}'s {metric.key} has no sample size, "
+                    f"{baseline}'s {metric.key} has no sample size or interval, "
                     f"so it is treated as exact at {c.confidence:.0%} confidence",
                     path,
                     c.span,
-                    f"say how many rows it came from: {metric.key} = {figure.value:g} from N rows",
+                    _uncertainty_hint(spec.task, metric, figure),
                 )
             )
     return found
+
+
+def _uncertainty_hint(task: str, metric: ir.MetricKey, figure: ir.Figure) -> str:
+    """What to write so that the figure gets an uncertainty of its own (each form has an effect)."""
+    info = lookup(metric.name, task)
+    value = f"{figure.value:g}" + (f" {figure.unit}" if figure.unit else "")
+    if info is not None and info.share_of is not None:
+        return f"say how many {info.share_of} it was computed from: {metric.key} = {value} from N rows"
+    return (
+        f"give the interval it was reported with: {metric.key} = {value} +- HALF_WIDTH, "
+        f"or {metric.key} = {value} between LOW and HIGH"
+    )
 
 
 def _unreachable(spec: ir.Spec, split, path: str) -> list[Diagnostic]:

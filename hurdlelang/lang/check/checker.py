@@ -4,8 +4,6 @@ problem of a file in one pass rather than stopping at the first. Static analysis
 
 from __future__ import annotations
 
-import math
-
 from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic
 from hurdlelang.core.source import Source, Span
@@ -13,6 +11,7 @@ from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.lang import ast_nodes as ast
 from hurdlelang.lang import ir
 from hurdlelang.lang.catalogue import TASKS, lookup
+from hurdlelang.lang.check import figures as check_figures
 from hurdlelang.lang.check.analysis import analyse
 from hurdlelang.lang.check.context import Context, Party
 from hurdlelang.lang.check.hurdles import condition as check_condition
@@ -158,7 +157,6 @@ class Checker:
         fields = self._fields(ctx, spec)
         ctx.task = self._task(ctx, fields.get("task"))
         ctx.data = self._data(ctx, spec)
-        baselines = self._baselines(ctx, spec)
         unique(ctx, [m.name for m in spec.metrics], "metric")
         for m in spec.metrics:
             if lookup(m.name.value, ctx.task) is not None:
@@ -169,6 +167,7 @@ class Checker:
                     "name the derived metric differently",
                 )
         derived = check_derived(ctx, spec.metrics)
+        baselines = self._baselines(ctx, spec)  # after the derived metrics: a figure may report one
         hurdles = self._hurdles(ctx, spec)
         failed = sum(d.is_error for d in self.diagnostics) > errors_before
         if failed or hurdles is None or ctx.data is None or ctx.task is None:
@@ -415,17 +414,9 @@ class Checker:
         for item in items:
             metric = resolve(ctx, item.metric)
             value = level(ctx, item.value, metric, "figure")
-            rows = None
-            if item.rows is not None:
-                rows = item.rows.value
-                if not math.isfinite(rows) or rows < 1 or rows != int(rows):
-                    ctx.report(
-                        codes.OUT_OF_RANGE,
-                        f"'{item.rows.text}' is not a number of rows",
-                        item.rows.span,
-                        "write a whole number, e.g. 12_000",
-                    )
-                    ok, rows = False, None
+            rows, rows_ok = check_figures.rows(ctx, item, metric)
+            low, high, level_, interval_ok = check_figures.interval(ctx, item, metric, value)
+            ok = ok and rows_ok and interval_ok
             if metric is None or value is None:
                 ok = False
                 continue
@@ -440,7 +431,9 @@ class Checker:
                 continue
             seen.add(metric.key.key)
             unit = None if item.value.unit in (None, "%") else item.value.unit
-            figures.append(ir.Figure(metric=metric.key, value=value, rows=int(rows) if rows else None, unit=unit))
+            figures.append(
+                ir.Figure(metric=metric.key, value=value, rows=rows, unit=unit, low=low, high=high, level=level_)
+            )
         return figures, ok
 
     # ---- hurdles and examples ----

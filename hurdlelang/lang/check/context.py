@@ -22,6 +22,7 @@ class MetricType:
     high: float
     needs: frozenset[Needs]
     derived: bool = False
+    share_of: str | None = None  # a share of counted units (a binomial proportion): of what
 
     @property
     def is_proportion(self) -> bool:

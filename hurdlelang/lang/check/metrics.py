@@ -80,6 +80,7 @@ def resolve(ctx: Context, ref: ast.MetricRef) -> MetricType | None:
         low=info.low,
         high=info.high,
         needs=frozenset({info.needs}),
+        share_of=info.share_of,
     )
 
 
