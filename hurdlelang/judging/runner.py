@@ -24,6 +24,7 @@ from hurdlelang.judging.uncertainty import Uncertainty, requested
 from hurdlelang.lang import ir
 from hurdlelang.lang.compiler import CompileResult
 from hurdlelang.record.model import DataFile, DecisionRecord, Override, RunInfo, Warning_, file_sha256
+from hurdlelang.record.provenance import ci_info, git_info
 from hurdlelang.report.summary import render_summary
 
 
@@ -148,6 +149,8 @@ def judge_tables(
         fail_on=list(options.fail_on),
         exit_code=int(exit_code(final)),
         versions=versions(),
+        git=git_info(spec.source.path),
+        ci=ci_info(),
     )
     record = build_record(spec, ev, unc, guards, tiers, final, files, options.model_id, notes, run)
     return Judgement(record, guards, tiers, prepared.rows, warnings)

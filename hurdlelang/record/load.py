@@ -9,7 +9,8 @@ from pydantic import ValidationError
 
 from hurdlelang.core.limits import MAX_RECORD_BYTES
 from hurdlelang.core.regular_files import TooLarge, read_regular
-from hurdlelang.record.model import DecisionRecord
+from hurdlelang.core.version import __version__
+from hurdlelang.record.model import READABLE_VERSIONS, DecisionRecord
 
 
 class RecordError(Exception):
@@ -44,6 +45,13 @@ def load_record(path: str | Path) -> DecisionRecord:
             f"record is not JSON: {error.msg} at line {error.lineno}, column {error.colno}",
             "give the JSON file that `hurdlec run` wrote, not the spec or the data",
         ) from None
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if isinstance(version, str) and version not in READABLE_VERSIONS:
+        raise RecordError(
+            f"record has schema_version {version!r}, which this hurdlec ({__version__}) cannot read: "
+            f"it reads versions {', '.join(READABLE_VERSIONS)}",
+            "a newer hurdlec wrote it: upgrade with `pip install -U hurdlelang`",
+        )
     try:
         return DecisionRecord.model_validate(data)
     except ValidationError as error:
@@ -53,5 +61,5 @@ def load_record(path: str | Path) -> DecisionRecord:
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
         raise RecordError(
             f"not a valid decision record: {where}: {first['msg']}{more}",
-            'give a record written by `hurdlec run` of a compatible version (schema_version "1")',
+            f"give a record written by `hurdlec run` (schema_version {' or '.join(READABLE_VERSIONS)})",
         ) from None

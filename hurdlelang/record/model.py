@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import math
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, WithJsonSchema
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# every version this hurdlec can read: docs/decision-record.md#schema-and-versions says what changed
+READABLE_VERSIONS = ("1", "2")
 StateLiteral = Literal["held", "failed", "undefined"]
 # held; ruled_out: the reverse holds at the same level (the data show it fails); not_shown: the data
 # cannot tell yet; failed: failed on point estimates, no confidence level; undefined
@@ -74,6 +76,23 @@ class ConfidenceInfo(RecordModel):
     notes: list[str] = []  # e.g. the error bound of binned AUCs, measured on the data
 
 
+class GitInfo(RecordModel):
+    """The git checkout that holds the spec file, when the run was made."""
+
+    commit: str  # the full SHA-1 (or SHA-256) of HEAD
+    branch: str | None  # None: a detached HEAD outside CI
+    dirty: bool  # tracked files had uncommitted changes: the commit alone does not give the spec
+
+
+class CiInfo(RecordModel):
+    """The CI run that made the record, from the variables the CI system sets."""
+
+    system: Literal["github-actions", "gitlab-ci", "jenkins", "ci"]  # "ci": only CI=true was set
+    run_id: str | None
+    run_url: str | None
+    job: str | None
+
+
 class RunInfo(RecordModel):
     """How the run was made: what a re-run needs besides the spec and the data."""
 
@@ -84,6 +103,8 @@ class RunInfo(RecordModel):
     fail_on: list[str]
     exit_code: int  # what `hurdlec run` exited with (the API gives the same code)
     versions: dict[str, str]  # python, hurdlelang and the numerical libraries
+    git: GitInfo | None = None  # the repository holding the spec, when it is in one (version 2)
+    ci: CiInfo | None = None  # the CI run that made the record, when one did (version 2)
 
 
 class MetricEntry(RecordModel):
@@ -213,8 +234,30 @@ class MetricInfo(RecordModel):
     high: float | None
 
 
+class AliasInfo(RecordModel):
+    """A registered model's alias that the run was asked to set (--mlflow-alias)."""
+
+    model: str  # the registered model's name
+    version: str
+    name: str  # the alias
+    set: bool  # True only when a tier that does not block was reached
+    reason: str
+
+
+class MlflowInfo(RecordModel):
+    """The MLflow run the record was logged to (hurdlec run --mlflow-run / --mlflow-experiment)."""
+
+    tracking_uri: str
+    experiment_id: str
+    run_id: str
+    alias: AliasInfo | None = None
+
+
 class DecisionRecord(RecordModel):
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    # reads every version (fields a version lacks stay at their defaults); the schema says what is written
+    schema_version: Annotated[Literal["1", "2"], WithJsonSchema({"const": SCHEMA_VERSION, "type": "string"})] = (
+        SCHEMA_VERSION
+    )
     tool: ToolInfo
     run: RunInfo
     created_at: str
@@ -231,6 +274,7 @@ class DecisionRecord(RecordModel):
     fallback: Fallback
     outcome: OutcomeEntry
     warnings: list[Warning_] = []
+    mlflow: MlflowInfo | None = None  # version 2
 
 
 def finite(value: float | None) -> float | None:

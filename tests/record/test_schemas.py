@@ -9,6 +9,7 @@ consider whether the record change needs a new SCHEMA_VERSION: see docs/decision
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import jsonschema
 import pytest
 
 from hurdlelang.record import schemas
-from tests.conftest import EXAMPLES, invoke
+from tests.conftest import EXAMPLES, ROOT, invoke
 
 NAMES = ["repeat_purchase", "fraud_blocking", "ticket_routing", "demand_forecast", "basket_recommendation"]
 REGENERATE = "regenerate them with `.venv/bin/python -m hurdlelang.record.schemas`"
@@ -64,12 +65,88 @@ def test_schemas_are_valid_json_schemas(name):
     jsonschema.Draft202012Validator.check_schema(schemas.shipped(name))
 
 
-def test_the_functions_return_the_models_schemas():
+def test_the_functions_return_the_models_schemas_with_their_dialect_and_id():
     from hurdlelang.lang import ir
-    from hurdlelang.record.model import DecisionRecord
+    from hurdlelang.record.model import SCHEMA_VERSION, DecisionRecord
 
-    assert schemas.record_schema() == DecisionRecord.model_json_schema(mode="serialization")
-    assert schemas.ir_schema() == ir.Spec.model_json_schema(mode="serialization")
+    record, spec = schemas.record_schema(), schemas.ir_schema()
+    assert record.pop("$schema") == spec.pop("$schema") == "https://json-schema.org/draft/2020-12/schema"
+    assert record.pop("$id") == f"urn:hurdlelang:record:{SCHEMA_VERSION}"
+    assert spec.pop("$id") == "urn:hurdlelang:ir"
+    assert record == DecisionRecord.model_json_schema(mode="serialization")
+    assert spec == ir.Spec.model_json_schema(mode="serialization")
+
+
+# ---- versions: a record of any version is checked against its own version's schema ----
+
+# The fields of each record version, as a digest of its schema without titles and descriptions.
+# A change to the record's fields (one added, removed, renamed, retyped, made optional) changes the
+# digest: that needs a new SCHEMA_VERSION in hurdlelang/record/model.py (the old version's schema
+# file stays as it is), a line here, and a paragraph in docs/decision-record.md. Never edit a line.
+FIELDS_DIGEST = {
+    "1": "204c32ffa226ee38d0c748f7cf0838bfaa7ff3f88ac3aa84f8ad106d3c16b8c5",
+    "2": "799f1fdb734b039975f861cb5cafcd3a79c62033de646281c57888460a7edf64",
+}
+
+
+def _fields_digest(schema: dict) -> str:
+    def strip(node):
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k not in ("title", "description", "$id")}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    return hashlib.sha256(json.dumps(strip(schema), sort_keys=True).encode()).hexdigest()
+
+
+def test_every_readable_version_ships_its_schema_unchanged():
+    from hurdlelang.record.model import READABLE_VERSIONS, SCHEMA_VERSION
+
+    assert list(FIELDS_DIGEST) == list(READABLE_VERSIONS) and READABLE_VERSIONS[-1] == SCHEMA_VERSION
+    for version in READABLE_VERSIONS:
+        schema = schemas.shipped_version(version)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        assert schema["$id"] == f"urn:hurdlelang:record:{version}"
+        assert schema["properties"]["schema_version"]["const"] == version
+        assert _fields_digest(schema) == FIELDS_DIGEST[version], f"record-{version}.schema.json changed"
+
+
+def test_a_change_to_the_records_fields_needs_a_new_schema_version():
+    from hurdlelang.record.model import SCHEMA_VERSION
+
+    assert _fields_digest(schemas.record_schema()) == FIELDS_DIGEST[SCHEMA_VERSION], (
+        f"the record's fields changed under schema_version {SCHEMA_VERSION!r}: bump SCHEMA_VERSION "
+        "(hurdlelang/record/model.py), regenerate the schemas, and add the new version's digest here"
+    )
+    assert schemas.shipped_version(SCHEMA_VERSION) == schemas.record_schema()
+
+
+def _repository_records() -> list:
+    found = []
+    for path in sorted(ROOT.rglob("*.json")):
+        if ".venv" in path.parts or "node_modules" in path.parts or path.name.endswith(".schema.json"):
+            continue
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if isinstance(document, dict) and "schema_version" in document and "outcome" in document:
+            found.append(path)
+    return found
+
+
+def test_the_repository_holds_records_of_both_versions():
+    versions = {json.loads(p.read_text())["schema_version"] for p in _repository_records()}
+    assert versions == {"1", "2"}
+
+
+@pytest.mark.parametrize("path", _repository_records(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_record_in_the_repository_validates_against_its_versions_schema(path):
+    document = json.loads(path.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schemas.shipped_version(document["schema_version"]))
+    problems = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(document)]
+    assert problems == []
 
 
 def test_regenerating_writes_the_files_and_then_changes_nothing(tmp_path, monkeypatch, capsys):
@@ -77,8 +154,9 @@ def test_regenerating_writes_the_files_and_then_changes_nothing(tmp_path, monkey
 
     for name in schemas.FILES:
         monkeypatch.setitem(schemas.FILES, name, tmp_path / f"{name}.schema.json")
+    monkeypatch.setattr(schemas, "HERE", tmp_path)
     main()
-    assert capsys.readouterr().out.count("rewrote") == 2
+    assert capsys.readouterr().out.count("rewrote") == 3
     for name, path in schemas.FILES.items():
         text = path.read_text(encoding="utf-8")
         assert text.endswith("}\n") and json.loads(text) == schemas.GENERATORS[name]()
@@ -143,7 +221,7 @@ BROKEN_RECORDS = {
     "a metric value as a string": _set(["metrics", "candidate", "all", "precision", "value"], "high"),
     "an unknown status": _set(["outcome", "status"], "approved"),
     "an unknown condition state": _set(["tiers", 0, "conditions", 0, "state"], "passed"),
-    "another schema version": _set(["schema_version"], "2"),
+    "another schema version": _set(["schema_version"], "1"),
     "an unknown field": _set(["outcome", "approved_by"], "someone"),
     "tiers not a list": _set(["tiers"], {}),
 }

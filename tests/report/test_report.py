@@ -312,14 +312,23 @@ def test_an_unreadable_or_invalid_record_is_one_line_and_exit_1(tmp_path, conten
     assert "Traceback" not in err
 
 
-def test_a_record_of_another_schema_version_is_refused(tmp_path):
+def test_a_record_of_a_version_this_hurdlec_does_not_know_is_refused_with_why(tmp_path):
     data = _data("fraud_blocking")
-    data["schema_version"] = "2"
+    data["schema_version"] = "9"
     path = tmp_path / "record.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     code, _, err = _invoke(path)
     assert code == 1
-    assert "R001 not a valid decision record: schema_version" in err
+    assert "R001 record has schema_version '9', which this hurdlec (0.1.0) cannot read: it reads versions 1, 2" in err
+    assert "upgrade" in err
+
+
+def test_a_version_1_record_is_still_read(tmp_path):
+    old = CORPUS / "record" / "fraud_blocking.v1.record.json"
+    assert json.loads(old.read_text())["schema_version"] == "1"
+    code, out, err = _invoke(old)
+    assert code == 0, err
+    assert "record schema 1" in out and "`review`" in out
 
 
 def test_a_folder_is_not_a_record(tmp_path):

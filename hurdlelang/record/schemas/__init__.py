@@ -2,8 +2,12 @@
 
 `record_schema()` and `ir_schema()` generate them from the pydantic models; the checked-in copies
 `record.schema.json` and `ir.schema.json` beside this file let tools without Python validate a
-record or a compiled spec. Regenerate the copies after changing hurdlelang/record/model.py or
-hurdlelang/lang/ir.py with `python -m hurdlelang.record.schemas`; tests/test_schemas.py fails until they match.
+record or a compiled spec. `record-N.schema.json` is the schema of record version N: the current
+one is regenerated with the others, older ones are kept as they were released, so a record of
+any version can be checked against its own. Regenerate the copies after changing
+hurdlelang/record/model.py or hurdlelang/lang/ir.py with `python -m hurdlelang.record.schemas`;
+tests/record/test_schemas.py fails until they match, and fails on any change to the record's fields
+that does not come with a new SCHEMA_VERSION.
 
 Only pydantic models are imported here (no pandas, numpy or scikit-learn), so this stays fast.
 """
@@ -14,20 +18,32 @@ import json
 from pathlib import Path
 
 from hurdlelang.lang import ir
-from hurdlelang.record.model import DecisionRecord
+from hurdlelang.record.model import READABLE_VERSIONS, SCHEMA_VERSION, DecisionRecord
 
 HERE = Path(__file__).resolve().parent
 FILES = {"record": HERE / "record.schema.json", "ir": HERE / "ir.schema.json"}
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def record_id(version: str = SCHEMA_VERSION) -> str:
+    """The $id of the record schema of one version (a URN: the schemas are shipped, not served)."""
+    return f"urn:hurdlelang:record:{version}"
+
+
+def versioned(version: str) -> Path:
+    """The shipped schema of one record version; older versions' files are kept, never changed."""
+    return HERE / f"record-{version}.schema.json"
 
 
 def record_schema() -> dict:
-    """The JSON Schema of a decision record (the file `hurdlec run` writes)."""
-    return DecisionRecord.model_json_schema(mode="serialization")
+    """The JSON Schema of a decision record (the file `hurdlec run` writes), current version."""
+    schema = DecisionRecord.model_json_schema(mode="serialization")
+    return {"$schema": DRAFT, "$id": record_id(), **schema}
 
 
 def ir_schema() -> dict:
     """The JSON Schema of one checked spec (what `hurdlec compile` prints for a one-spec file)."""
-    return ir.Spec.model_json_schema(mode="serialization")
+    return {"$schema": DRAFT, "$id": "urn:hurdlelang:ir", **ir.Spec.model_json_schema(mode="serialization")}
 
 
 GENERATORS = {"record": record_schema, "ir": ir_schema}
@@ -43,11 +59,21 @@ def shipped(name: str) -> dict:
     return json.loads(FILES[name].read_text(encoding="utf-8"))
 
 
+def shipped_version(version: str) -> dict:
+    """The shipped record schema of `version` (one of READABLE_VERSIONS)."""
+    if version not in READABLE_VERSIONS:
+        raise KeyError(f"no record schema of version {version!r}: this hurdlec knows {', '.join(READABLE_VERSIONS)}")
+    return json.loads(versioned(version).read_text(encoding="utf-8"))
+
+
 def write_all() -> list[Path]:
-    """Rewrite the checked-in copies from the models; returns the files that changed."""
+    """Rewrite the checked-in copies from the models (and the current version's file); returns
+    the files that changed. Older versions' files are never rewritten."""
     changed = []
-    for name, path in FILES.items():
-        text = render(GENERATORS[name]())
+    targets = [(path, GENERATORS[name]) for name, path in FILES.items()]
+    targets.append((versioned(SCHEMA_VERSION), record_schema))
+    for path, generate in targets:
+        text = render(generate())
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
             changed.append(path)

@@ -1,13 +1,13 @@
-"""`python -m hurdlelang.record.schemas`: regenerate record.schema.json and ir.schema.json from the models."""
+"""`python -m hurdlelang.record.schemas`: regenerate the shipped schemas from the models."""
 
 from __future__ import annotations
 
-from hurdlelang.record.schemas import FILES, write_all
+from hurdlelang.record.schemas import FILES, SCHEMA_VERSION, versioned, write_all
 
 
 def main() -> None:
     changed = write_all()
-    for path in FILES.values():
+    for path in [*FILES.values(), versioned(SCHEMA_VERSION)]:
         print(f"{'rewrote' if path in changed else 'unchanged'}: {path}")
 
 
