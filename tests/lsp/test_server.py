@@ -285,3 +285,19 @@ def test_hurdlec_check_does_not_import_the_language_server():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == ""
+
+
+def test_without_the_lsp_extra_hurdlec_lsp_says_what_to_install():
+    code = (
+        "import sys\n"
+        "sys.modules['pygls'] = None  # as if pygls were not installed: find_spec gives None\n"
+        "from hurdlelang.cli.main import main\n"
+        "sys.argv = ['hurdlec', 'lsp']\n"
+        "main()\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, stdin=subprocess.DEVNULL
+    )
+    assert out.returncode == 2
+    assert "P001 hurdlec lsp needs pygls, which is not installed" in out.stderr
+    assert "pip install 'hurdlelang[lsp]'" in out.stderr
