@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import threading
 
 from lsprotocol import types as lsp
@@ -214,17 +215,22 @@ def hover(ls: HurdleServer, params: lsp.HoverParams) -> lsp.Hover | None:
 
 
 def _word_at(source: Source, line: int, column: int) -> tuple[str | None, Span | None]:
-    text = source.line_text(line)
-    code = text.split("#", 1)[0] if '"' not in text else text
-    start = column - 1
-    while start > 0 and (code[start - 1 : start].isalnum() or code[start - 1 : start] == "_"):
+    """The word under the cursor, outside strings and comments (where a keyword means nothing)."""
+    code = source.line_text(line)
+    for match in _STRING_OR_COMMENT.finditer(code):
+        if match.start() < column and (match.group().startswith("#") or column - 1 < match.end()):
+            return None, None
+    start = end = column - 1
+    while start > 0 and (code[start - 1].isalnum() or code[start - 1] == "_"):
         start -= 1
-    end = column - 1
     while end < len(code) and (code[end].isalnum() or code[end] == "_"):
         end += 1
     if start == end:
         return None, None
     return code[start:end], Span(line, start + 1, line, end + 1)
+
+
+_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*"|#.*')
 
 
 @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["."]))

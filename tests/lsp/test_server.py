@@ -113,6 +113,8 @@ def test_hover_on_baseline_tier_number_and_keyword(server, tmp_path):
     assert hover("1_200 rows", 1).startswith("`1_200`: 1200, a pure number")
     assert hover("tp * 38 GBP", 5).startswith("`38 GBP`: 38 in GBP")
     assert "non-inferiority" in hover("beats as_is by", 1) or "strictly better" in hover("beats as_is by", 1)
+    assert hover("# report, and gate", 10) is None  # a keyword in a comment means nothing
+    assert hover('"Q3 business review"', 1) is None  # nor in a string
     assert hover("net_value beats as_is by", 3).startswith("**net_value** (derived metric)")
     assert "- unit: GBP" in hover("net_value beats as_is by", 3)
 
