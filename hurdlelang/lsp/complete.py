@@ -20,12 +20,12 @@ from lark.exceptions import UnexpectedInput
 
 from hurdlelang.lang.catalogue import TASKS, lookup, names_for
 from hurdlelang.lang.check.checker import POLICIES, STRATEGIES
-from hurdlelang.lang.parser import _parser
+from hurdlelang.lang.parser import UnitPostLexer, _parser
 from hurdlelang.lang.recovery import blank
 from hurdlelang.lsp.hover import task_of
 from hurdlelang.lsp.symbols import SymbolIndex
 
-_WORD_BEFORE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
+_WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*$")  # not the `_000` of `2_000`
 _MEMBER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*$")
 _BLOCKS = ("SPEC", "DATA", "BASELINE", "HURDLES", "TIER", "EXAMPLE")
 MAX_RETRIES = 10
@@ -94,10 +94,16 @@ def complete(text: str, offset: int, index: SymbolIndex, line: int) -> list[Cand
     prefix = _feed(text[:start])
     if prefix is None:
         return []
-    found = [Candidate(w, "keyword") for w in sorted(filter(None, map(_keyword, prefix.accepts)))]
-    if "NAME" in prefix.accepts:
+    accepts = set(prefix.accepts)
+    last = prefix.tokens[-1] if prefix.tokens else None
+    if last is not None and last.type == "NUMBER" and last.end_line < line:
+        # a unit, `points` or `rows` belongs to a number on its own line; on a later line the unit
+        # post-lexer reads such a word as a name (the next statement's metric)
+        accepts -= {"UNIT", *UnitPostLexer.AFTER_NUMBER}
+    found = [Candidate(w, "keyword") for w in sorted(filter(None, map(_keyword, accepts)))]
+    if "NAME" in accepts:
         found += _names(prefix, spec, task, index)
-    if "UNIT" in prefix.accepts:
+    if "UNIT" in accepts:
         units = sorted({n.quantity.unit for n in index.numbers if n.quantity.unit not in (None, "%", "points")})
         found += [Candidate(u, "unit") for u in units]
     return list(dict.fromkeys(found))

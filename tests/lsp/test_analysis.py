@@ -4,9 +4,11 @@ parser state, example outcomes against `hurdlec test`, and W501 as docs/diagnost
 from __future__ import annotations
 
 import pytest
+from lark.exceptions import UnexpectedInput
 
 from hurdlelang.judging.examples import run_examples
 from hurdlelang.lang.compiler import compile_path
+from hurdlelang.lang.parser import _parser
 from hurdlelang.lsp.analysis import analyse
 from hurdlelang.lsp.complete import complete
 from tests.conftest import EXAMPLE_SPEC, EXAMPLES, ROOT, TEST_SPECS
@@ -77,10 +79,43 @@ def test_completion_after_a_syntax_error_earlier_in_the_file():
     assert labels(broken, "net_value beats ") == ["as_is", "q3_report"]
 
 
-def test_keywords_come_from_the_parser_state():
-    # after a metric in a tier, only what the grammar allows next: a comparison or a keyword
-    text = TEXT.replace("      precision >= 0.33\n", "      precision \n")
-    assert labels(text, "      precision ", after=len("      precision ")) == ["beats", "between", "no"]
+KEYWORDS = sorted(
+    {t.pattern.value for t in _parser().terminals if t.pattern.type == "str" and t.pattern.value.isalpha()}
+)
+
+
+def _accepted(prefix: str, word: str) -> bool:
+    """Does the parser take `word` right after `prefix` as a keyword (no error up to it, and not read as
+    a name or a unit, as a word is where the grammar expects no keyword)?"""
+    try:
+        tokens = list(_parser().parse_interactive(prefix + word + " ").iter_parse())
+    except UnexpectedInput:
+        return False
+    return tokens[-1].type not in ("NAME", "UNIT")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    ["      precision ", "    tier pilot ", "    require rows >= 2_000\n    ", "  data {\n    label "],
+    ids=["after a metric", "after a tier name", "after a guard", "in the data block"],
+)
+def test_the_keywords_offered_are_exactly_those_the_parser_takes_next(cursor):
+    text = TEXT.replace("      precision >= 0.33\n", "      precision \n") if cursor == "      precision " else TEXT
+    offset = text.index(cursor) + len(cursor)
+    made = analyse("t.hurdle", text, run_examples=False)
+    found = complete(text, offset, made.index, text.count("\n", 0, offset) + 1)
+    offered = sorted(c.label for c in found if c.kind == "keyword")
+    assert offered == [w for w in KEYWORDS if _accepted(text[:offset], w)]
+    assert offered or cursor.endswith("label ")  # a column name comes after `label`, no keyword
+
+
+def test_a_number_before_the_cursor_is_no_word_being_typed():
+    # `2_000` ends in `_000`, which looks like a name: the cursor after it starts no word
+    text = TEXT.replace("    require rows >= 2_000\n", "    require rows >= 2_000 \n")
+    offset = text.index("require rows >= 2_000") + len("require rows >= 2_000")
+    made = analyse("t.hurdle", text, run_examples=False)
+    found = {c.label for c in complete(text, offset, made.index, text.count("\n", 0, offset) + 1)}
+    assert {"in", "points"} <= found
 
 
 def test_w501_is_documented_as_the_server_reports_it():
