@@ -59,6 +59,7 @@ class HurdleServer(LanguageServer):
 
     def forget(self, uri: str) -> None:
         self._analyses.pop(uri, None)
+        _lines_of.pop(uri, None)
         task = self._pending.pop(uri, None)
         if task is not None:
             task.cancel()
@@ -85,19 +86,40 @@ class HurdleServer(LanguageServer):
 # ---- positions ----
 
 
+_lines_of: dict[str, tuple[str, list[str]]] = {}
+
+
+def lines(doc: TextDocument) -> list[str]:
+    """The document's lines split at "\\n" only, as the compiler counts them (pygls' own split also
+    breaks at form feeds and U+2028), made once per text: a file's hundreds of diagnostics all
+    convert their positions with the same list."""
+    source = doc.source
+    cached = _lines_of.get(doc.uri)
+    if cached is None or cached[0] is not source:
+        cached = (source, source.split("\n"))
+        _lines_of[doc.uri] = cached
+    return cached[1]
+
+
 def to_range(doc: TextDocument, span: Span | None) -> lsp.Range:
     if span is None:
         return lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0))
     server = lsp.Range(
         lsp.Position(span.line - 1, span.column - 1), lsp.Position(span.end_line - 1, span.end_column - 1)
     )
-    return doc.range_to_client_units(server)
+    return doc.position_codec.range_to_client_units(lines(doc), server)
 
 
 def from_position(doc: TextDocument, position: lsp.Position) -> tuple[int, int]:
     """A client position as the 1-based line and column of spans."""
-    server = doc.position_from_client_units(position)
+    server = doc.position_codec.position_from_client_units(lines(doc), position)
     return server.line + 1, server.character + 1
+
+
+def offset_of(doc: TextDocument, position: lsp.Position) -> int:
+    """A client position as an offset into the document's text."""
+    line, column = from_position(doc, position)
+    return sum(len(text) + 1 for text in lines(doc)[: line - 1]) + column - 1
 
 
 def to_lsp_diagnostic(doc: TextDocument, d: Diagnostic) -> lsp.Diagnostic:
@@ -121,9 +143,9 @@ def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
 
 
 def _whole(doc: TextDocument) -> lsp.Range:
-    lines = doc.source.split("\n")
-    end = doc.range_to_client_units(lsp.Range(lsp.Position(0, 0), lsp.Position(len(lines) - 1, len(lines[-1]))))
-    return end
+    every = lines(doc)
+    whole = lsp.Range(lsp.Position(0, 0), lsp.Position(len(every) - 1, len(every[-1])))
+    return doc.position_codec.range_to_client_units(every, whole)
 
 
 # ---- the features ----
@@ -237,7 +259,7 @@ _STRING_OR_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*"|#.*')
 def completion(ls: HurdleServer, params: lsp.CompletionParams) -> lsp.CompletionList:
     doc, made = ls.analysis(params.text_document.uri)
     line, _ = from_position(doc, params.position)
-    offset = doc.offset_at_position(params.position)
+    offset = offset_of(doc, params.position)
     items = [
         lsp.CompletionItem(label=c.label, kind=_KINDS.get(c.kind), detail=c.detail or c.kind)
         for c in complete(doc.source, offset, made.index, line)

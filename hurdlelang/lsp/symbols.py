@@ -190,6 +190,12 @@ class _Walker:
                 self.number(condition.operand, "threshold")
             self.scope(condition.scope)
             self.confidence(condition.confidence)
+        elif isinstance(condition, ast.Between):
+            self.metric(condition.metric)
+            self.number(condition.low, "bound")
+            self.number(condition.high, "bound")
+            self.scope(condition.scope)
+            self.confidence(condition.confidence)
         elif isinstance(condition, ast.Beats):
             self.metric(condition.metric)
             self.name("baseline", condition.baseline)

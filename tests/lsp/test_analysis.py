@@ -3,11 +3,14 @@ parser state, example outcomes against `hurdlec test`, and W501 as docs/diagnost
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lark.exceptions import UnexpectedInput
 
 from hurdlelang.judging.examples import run_examples
 from hurdlelang.lang.compiler import compile_path
+from hurdlelang.lang.fmt.verify import code_only
 from hurdlelang.lang.parser import _parser
 from hurdlelang.lsp.analysis import analyse
 from hurdlelang.lsp.complete import complete
@@ -124,3 +127,21 @@ def test_w501_is_documented_as_the_server_reports_it():
     docs = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
     assert f"{d.code} {d.message}\n  hint: {d.hint}\n" in docs
     assert "given precision 0.25, recall 0.70, net_value 7.0 GBP" in docs
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
+def test_references_of_a_built_in_metric_are_its_words_in_the_code(path):
+    text = path.read_text(encoding="utf-8")
+    made = analyse(str(path), text, run_examples=False)
+    code = re.sub(r'"(?:[^"\\]|\\.)*"', lambda m: " " * len(m.group()), code_only(text))  # no strings either
+    for name in ("precision", "recall", "rows", "mae", "hit_rate"):
+        uses = [o for o in made.index.occurrences if o.kind == "metric" and o.name == name]
+        if not uses:
+            continue
+        found = made.index.references(uses[0])
+        words = [
+            m.start()
+            for m in re.finditer(rf"(?<!\w){name}\b", code)
+            if not re.search(r"[0-9][ \t]+$", code[: m.start()])  # `from 1_200 rows` is the keyword
+        ]
+        assert len(found) == len(words), (name, found)
