@@ -183,6 +183,7 @@ _ROLES = {
     "given": "a value an example gives",
     "figure": "a figure a baseline reports",
     "rows": "the sample size of a figure",
+    "figure interval": "the interval a figure was reported with",
     "term": "a term of the derived metric's arithmetic",
     "bound": "a bound of a guard",
     "decision threshold": "the score above which a row is decided positive",

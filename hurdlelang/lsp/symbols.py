@@ -149,6 +149,10 @@ class _Walker:
             self.metric(figure.metric)
             self.number(figure.value, "figure")
             self.number(figure.rows, "rows")
+            self.number(figure.plus_minus, "figure interval")
+            self.number(figure.low, "figure interval")
+            self.number(figure.high, "figure interval")
+            self.confidence(figure.confidence)
         elif isinstance(binding.value, ast.Rule):
             self.number(binding.value.threshold, "decision threshold")
 

@@ -145,3 +145,24 @@ def test_references_of_a_built_in_metric_are_its_words_in_the_code(path):
             if not re.search(r"[0-9][ \t]+$", code[: m.start()])  # `from 1_200 rows` is the keyword
         ]
         assert len(found) == len(words), (name, found)
+
+
+def test_figures_with_their_reported_interval_are_indexed_and_scoped():
+    from tests.lsp.test_textmate import expected_scope, lexed, scopes_at, tokenize
+
+    text = TEXT.replace(
+        "    precision = 0.30 from 1_200 rows\n",
+        "    precision = 0.30 from 1_200 rows\n"
+        "    recall = 0.5 +- 0.05 at 90% confidence\n"
+        "    f1 = 0.4 between 0.35 and 0.45\n",
+    )
+    made = analyse("t.hurdle", text, run_examples=False)
+    assert made.result.ok, made.result.diagnostics
+    roles = [(n.quantity.text, n.role) for n in made.index.numbers]
+    for expected in [("0.05", "figure interval"), ("0.35", "figure interval"), ("0.45", "figure interval")]:
+        assert expected in roles
+    scoped = tokenize(text)
+    for token in lexed(text):
+        if token.type in ("PLUS_MINUS", "NUMBER"):
+            want = expected_scope(token, None)
+            assert any(s.startswith(want) for s in scopes_at(scoped, token.line, token.column - 1)), token

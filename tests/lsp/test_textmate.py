@@ -105,7 +105,7 @@ def expected_scope(token: Token, previous: Token | None) -> str:
         return "keyword"  # keyword.control, keyword.other, or storage.type for the blocks
     if token.type == "NAME":
         return "name"
-    if token.type == "CMP" or token.value in ("=", "+", "-", "*", "/", "@"):
+    if token.type in ("CMP", "PLUS_MINUS") or token.value in ("=", "+", "-", "*", "/", "@"):
         return "keyword.operator"
     return "punctuation"
 
@@ -181,3 +181,5 @@ def test_scopes_of_a_few_lines():
     ]
     assert ("rows", "support.function.metric.hurdle") in scopes("  require rows >= 2_000")
     assert ("rows", "keyword.other.rows.hurdle") in scopes("  precision = 0.30 from 1_200 rows")
+    assert ("+-", "keyword.operator.hurdle") in scopes("  mae = 1.9 +- 0.2 at 90% confidence")
+    assert ("±", "keyword.operator.hurdle") in scopes("  mae = 1.9 ± 0.2")
