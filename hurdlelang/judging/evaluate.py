@@ -18,19 +18,13 @@ import numpy as np
 
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.data.prepared import Prepared
+from hurdlelang.engine.plan import reported_metrics
 from hurdlelang.lang import ir
 from hurdlelang.metrics.registry import COUNT_METRIC_NAMES, MetricInputs, compute, metric_def, metric_from_counts
 from hurdlelang.metrics.values import Counts, MetricValue
 from hurdlelang.stats.bootstrap_counts import ALL, JointCells, Slices
 
 Scope = tuple[str, str] | None  # (slice column, value), or None for the whole data
-
-REPORTED = {
-    "binary": ["rows", "positive_rate", "predicted_positive_rate", "accuracy", "precision", "recall", "f1", "roc_auc"],
-    "multiclass": ["rows", "accuracy", "balanced_accuracy", "f1_macro"],
-    "regression": ["rows", "mae", "rmse", "bias", "r2"],
-    "ranking": ["rows", "queries", "mrr"],
-}
 
 
 def scope_key(scope: Scope) -> str:
@@ -206,19 +200,6 @@ class Evaluation:
         return self.reported_metrics()
 
     def reported_metrics(self) -> list[ir.MetricKey]:
-        """What the record lists for every party: the task's usual metrics and all the spec uses."""
-        keys = {name: ir.MetricKey(name=name) for name in REPORTED[self.spec.task]}
-        for m in self.spec.metrics:
-            keys[m.name] = ir.MetricKey(name=m.name)
-        for key in _used_metrics(self.spec):
-            keys.setdefault(key.key, key)
-        return list(keys.values())
-
-
-def _used_metrics(spec: ir.Spec) -> list[ir.MetricKey]:
-    found = [g.metric for g in spec.guards]
-    for c in spec.comparisons():
-        found.append(c.metric)
-        if isinstance(c, ir.CompareCondition) and c.against_metric is not None:
-            found.append(c.against_metric)
-    return found
+        """What the record lists for every party: the task's usual metrics and all the spec uses
+        (one definition, shared with the statistics plan)."""
+        return reported_metrics(self.spec)
