@@ -55,6 +55,10 @@ def _frame_sha256(frame) -> str:
     return hashlib.sha256(hashed.tobytes() + ",".join(map(str, frame.columns)).encode()).hexdigest()
 
 
+def _label_of(data) -> str:
+    return "<Arrow table>" if type(data).__module__.startswith("pyarrow") else "<DataFrame>"
+
+
 @dataclass(frozen=True)
 class Decision:
     """The outcome of judging a model: the record, and a few shortcuts into it."""
@@ -97,14 +101,17 @@ def judge(
     resamples: int = 1000,
     auc_method: str = "binned",
     override: tuple[str, str, str] | None = None,
+    engine: str = "pandas",
 ) -> Decision:
     """Judge predictions (a pandas DataFrame, or a path to a CSV/Parquet file) against a spec.
 
     `baseline_data` maps a baseline's name to its own DataFrame (or path), joined on the spec's id.
-    `override` is (tier, reason, by). Raises DataError when the data does not fit the spec."""
+    `override` is (tier, reason, by). Raises DataError when the data does not fit the spec.
+    `engine="duckdb"` reads and checks the data with DuckDB: then `data` may also be an Arrow table,
+    a glob of files or a folder of Parquet files, and a DataFrame is queried in place (not copied)."""
     from hurdlelang.data.read import Table, read_table
     from hurdlelang.judging.failures import RunFailure, SpecFailure
-    from hurdlelang.judging.runner import RunOptions, check_tier_options, data_file, judge_tables
+    from hurdlelang.judging.runner import RunOptions, check_tier_options, data_file, judge_source, judge_tables
     from hurdlelang.report.summary import render_summary
 
     def table(value, role: str) -> tuple[Table, DataFile]:
@@ -126,7 +133,24 @@ def judge(
         auc_method=auc_method,
         override=chosen,
         command="hurdlelang.judge",
+        engine=engine,
     )
+    if engine not in ("pandas", "duckdb"):
+        raise TypeError(f"engine must be 'pandas' or 'duckdb', got {engine!r}")
+    if engine == "duckdb" and not baseline_data:
+        from hurdlelang.engine.source import frame_source, open_source
+
+        try:
+            check_tier_options(spec, chosen, (), spec.source.path)
+            source = open_source(str(data)) if isinstance(data, str | Path) else frame_source(data, _label_of(data))
+            judged = judge_source(spec, source, "predictions", options)
+        except RunFailure as failure:
+            raise (SpecError if isinstance(failure, SpecFailure) else DataError)(failure.diagnostics) from None
+        except DiagnosticError as error:
+            raise DataError(error.diagnostics) from None
+        return Decision(judged.record, render_summary(judged.record, None, spec.tier_titles()))
+    if not isinstance(data, str | Path) and type(data).__module__.startswith("pyarrow"):
+        data = data.to_pandas()
     try:
         check_tier_options(spec, chosen, (), spec.source.path)
         main, main_file = table(data, "predictions")

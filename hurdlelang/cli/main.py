@@ -248,6 +248,13 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
     help="Where to write the decision record [default: SPEC_NAME.decision.json].",
 )
 @click.option("--model-id", help="Identifier of the candidate model, kept in the record.")
+@click.option(
+    "--engine",
+    type=click.Choice(["pandas", "duckdb"]),
+    default="pandas",
+    show_default=True,
+    help="What reads and checks the data: duckdb also reads globs, Parquet folders and .csv.gz.",
+)
 @click.option("--spec", "spec_name", help="Which spec, when the file holds several.")
 @click.option(
     "--format",
@@ -301,6 +308,7 @@ def run(
     baseline_data,
     out_path,
     model_id,
+    engine,
     spec_name,
     fmt,
     as_json,
@@ -339,6 +347,7 @@ def run(
         override=override,
         fail_on=tuple(fail_on),
         root=root,
+        engine=engine,
     )
     try:
         outcome = execute(result, options)

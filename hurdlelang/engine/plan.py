@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hurdlelang.core import codes
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.lang import ir
 from hurdlelang.metrics.binary import COUNT_LIBRARY
 from hurdlelang.metrics.multiclass import CONFUSION_LIBRARY
-
 
 REPORTED = {
     "binary": ["rows", "positive_rate", "predicted_positive_rate", "accuracy", "precision", "recall", "f1", "roc_auc"],
@@ -183,38 +183,39 @@ def _checks(spec: ir.Spec) -> list[Check]:
     task, d = spec.task, spec.data
     missing = "empty cells dropped (missing drop)" if d.missing == "drop" else "no empty cell"
     label_rule = {
-        "binary": ("0/1", "D005"),
-        "multiclass": ("a scored class" if d.scores else "a class", "D009"),
-        "regression": ("a finite number", "D010"),
+        "binary": ("0/1", codes.LABEL_NOT_BINARY),
+        "multiclass": ("a scored class" if d.scores else "a class", codes.UNSCORED_CLASS),
+        "regression": ("a finite number", codes.NOT_NUMERIC),
         "ranking": ("a finite number >= 0", "D010, D011"),
     }[task]
     checks = [Check(d.label, "label", f"{label_rule[0]}; {missing}", label_rule[1])]
 
     def scores(scores: list[ir.ClassScore], role: str) -> list[Check]:
         if task == "ranking":
-            return [Check(s.column, role, "a finite number", "D010") for s in scores]
+            return [Check(s.column, role, "a finite number", codes.NOT_NUMERIC) for s in scores]
         return [
-            Check(s.column, f"{role} of {s.class_name}" if s.class_name else role, "in [0, 1]", "D007") for s in scores
+            Check(s.column, f"{role} of {s.class_name}" if s.class_name else role, "in [0, 1]", codes.NOT_A_PROBABILITY)
+            for s in scores
         ]
 
     def decisions(rule: ir.PredictRule | None, role: str) -> list[Check]:
         if rule is None:
             return []
         if task == "regression":
-            return [Check(rule.column, role, "a finite number", "D010")]
+            return [Check(rule.column, role, "a finite number", codes.NOT_NUMERIC)]
         if task == "multiclass":
-            return [Check(rule.column, role, "a scored class" if d.scores else "a class", "D009")]
+            return [Check(rule.column, role, "a scored class" if d.scores else "a class", codes.UNSCORED_CLASS)]
         if rule.op is None:
-            return [Check(rule.column, role, "0/1", "D008")]
-        return [Check(rule.column, role, f"a finite number (decides {rule.op} {rule.threshold:g})", "D010")]
+            return [Check(rule.column, role, "0/1", codes.DECISION_NOT_BINARY)]
+        return [Check(rule.column, role, f"a finite number (decides {rule.op} {rule.threshold:g})", codes.NOT_NUMERIC)]
 
     checks += scores(d.scores, "score") + decisions(d.predict, "decisions of the candidate")
     if d.weight:
         checks.append(Check(d.weight, "weight", "a finite number >= 0", "D010, D012"))
     if d.group:
-        checks.append(Check(d.group, "query id", "any value", "D006"))
+        checks.append(Check(d.group, "query id", "any value", codes.MISSING_VALUES))
     if d.id:
-        checks.append(Check(d.id, "id", "unique", "D014"))
+        checks.append(Check(d.id, "id", "unique", codes.DUPLICATE_IDS))
     checks += [
         Check(s, "slice", "any value but 'all'; every value a hurdle names present", "D019, D013") for s in d.slices
     ]

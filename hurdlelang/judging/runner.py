@@ -13,6 +13,7 @@ from hurdlelang.core.exit_codes import Exit
 from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.core.version import __version__
 from hurdlelang.data.prepare import prepare
+from hurdlelang.data.prepared import Prepared
 from hurdlelang.data.read import Table, read_table
 from hurdlelang.judging.build_record import build_record
 from hurdlelang.judging.decide import decide
@@ -42,6 +43,7 @@ class RunOptions:
     fail_on: tuple[str, ...] = ()
     command: str = "hurdlec run"
     root: str | None = None  # the project root record baselines must stay inside (--root)
+    engine: str = "pandas"  # "pandas" (hurdlelang/data/) or "duckdb" (hurdlelang/engine/duck.py)
 
 
 @dataclass(frozen=True)
@@ -125,12 +127,41 @@ def judge_tables(
     options: RunOptions,
 ) -> Judgement:
     """Evaluate tables already read: the part of a run shared by the command line and the API."""
+    return _judge(spec, lambda: prepare(spec, main, extra), lambda _prepared: files, options)
+
+
+def judge_source(spec: ir.Spec, source, role: str, options: RunOptions) -> Judgement:
+    """Evaluate a source read by the DuckDB engine (a file, a glob, a folder, a DataFrame)."""
+    from hurdlelang.engine.duck import prepare_duckdb
+
+    def files(prepared: Prepared) -> list[DataFile]:
+        digest = source.sha256() if source.files else _frame_digest(source.frame)
+        return [DataFile(role=role, path=source.label, sha256=digest, rows=prepared.rows_read)]
+
+    return _judge(spec, lambda: prepare_duckdb(spec, source), files, options)
+
+
+def _frame_digest(frame) -> str:
+    """The SHA-256 of a DataFrame or Arrow table in its Arrow IPC form (columns, types, values)."""
+    import hashlib
+
+    import pyarrow as pa
+
+    table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
+
+
+def _judge(spec: ir.Spec, prepare_data, files_of, options: RunOptions) -> Judgement:
     try:
         records, warnings = load_records(spec, options.root)
 
-        prepared = prepare(spec, main, extra)
+        prepared = prepare_data()
     except DiagnosticError as error:
         raise DataFailure(error.diagnostics) from None
+    files = files_of(prepared)
     if any(isinstance(b, ir.DummyBaseline) for b in spec.baselines):
         from hurdlelang.judging.dummies import with_dummies  # scikit-learn, only when a dummy is used
 
@@ -160,7 +191,7 @@ def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     found = {"python": platform.python_version(), "hurdlelang": __version__}
-    for package in ("numpy", "pandas", "scikit-learn", "pyarrow"):
+    for package in ("numpy", "pandas", "scikit-learn", "pyarrow", "duckdb"):
         try:
             found[package] = version(package)
         except PackageNotFoundError:
@@ -176,13 +207,24 @@ def data_file(table: Table, role: str) -> DataFile:
 def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
     spec = _pick_spec(result, options.spec_name)
     check_tier_options(spec, options.override, options.fail_on, result.path)
-    try:
-        main = read_table(options.data_path)
-        extra = {name: read_table(path, f"--baseline-data {name}=FILE") for name, path in options.baseline_data.items()}
-    except DiagnosticError as error:
-        raise DataFailure(error.diagnostics) from None
-    files = [data_file(main, "predictions")] + [data_file(t, f"baseline {name}") for name, t in extra.items()]
-    judged = judge_tables(spec, main, extra, files, options)
+    if options.engine == "duckdb" and not options.baseline_data:
+        from hurdlelang.engine.source import open_source
+
+        try:
+            source = open_source(options.data_path)
+        except DiagnosticError as error:
+            raise DataFailure(error.diagnostics) from None
+        judged = judge_source(spec, source, "predictions", options)
+    else:
+        try:
+            main = read_table(options.data_path)
+            extra = {
+                name: read_table(path, f"--baseline-data {name}=FILE") for name, path in options.baseline_data.items()
+            }
+        except DiagnosticError as error:
+            raise DataFailure(error.diagnostics) from None
+        files = [data_file(main, "predictions")] + [data_file(t, f"baseline {name}") for name, t in extra.items()]
+        judged = judge_tables(spec, main, extra, files, options)
     record_json = judged.record.model_dump_json(indent=2)
     target = options.out_path or f"{spec.name}.decision.json"
     try:

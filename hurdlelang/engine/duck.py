@@ -1,0 +1,542 @@
+"""The DuckDB engine: read the predictions where they are, check them against the spec in SQL, and
+hand the evaluator typed columns.
+
+1. The bound columns (and only those) are scanned once into a DuckDB temporary table with their
+   row number in file order (`row_number() OVER ()` keeps the scan's order); DuckDB spills it to
+   disk when it does not fit in memory.
+2. Every check of the plan (hurdlelang/engine/plan.py) is one filtered aggregate of one query:
+   how many rows fail it and the first five of them (`min(row, 5)`). The first failing check, in
+   the order the pandas reader checks them, becomes its diagnostic, with the same code, message,
+   column and rows; only then is a second, small query run for the example values it shows.
+3. The typed columns come back as arrays, so the evaluator computes exactly the numbers the
+   pandas reader's arrays give (tests/engine/test_duck.py checks every example and the bad-data
+   corpus on both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hurdlelang.core import codes
+from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
+from hurdlelang.core.names import CANDIDATE
+from hurdlelang.core.suggest import did_you_mean
+from hurdlelang.data.errors import MAX_ROWS_SHOWN
+from hurdlelang.data.prepared import PartyData, Prepared
+from hurdlelang.engine.columns import (
+    Kind,
+    ident,
+    missing,
+    native_kind,
+    native_profile_sql,
+    number,
+    profile_sql,
+    quote,
+    shown,
+    text,
+    text_kind,
+)
+from hurdlelang.engine.source import Source, header_fields, suffix_of
+from hurdlelang.lang import ir
+
+ROW = "__row"
+
+
+def _fail(code: str, message: str, path: str, hint: str | None = None, column=None, rows=()):
+    raise DiagnosticError([Diagnostic(code, message, path, hint=hint, column=column, rows=tuple(rows))])
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def connect(source: Source):
+    import duckdb
+
+    con = duckdb.connect()
+    if source.frame is not None:
+        con.register("__frame", source.frame)
+    return con
+
+
+def _parse_error(error: Exception, source: Source) -> None:
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    kind = "Parquet" if source.kind == "parquet" else "CSV"
+    hint = (
+        "the file is not Parquet: check how it was written"
+        if kind == "Parquet"
+        else "check the delimiter, the quoting and that every row has the header's fields; CSV must be UTF-8"
+    )
+    _fail(codes.DATA_UNPARSABLE, f"data file cannot be parsed as {kind}: {first_line}", source.label, hint)
+
+
+@dataclass(frozen=True)
+class Bound:
+    column: str
+    role: str
+
+
+def _bindings(spec: ir.Spec) -> list[Bound]:
+    d = spec.data
+    bound = [Bound(d.label, "label")]
+    bound += [Bound(s.column, f"score of {s.class_name}" if s.class_name else "score") for s in d.scores]
+    if d.predict:
+        bound.append(Bound(d.predict.column, "decisions of the candidate"))
+    for column, role in ((d.weight, "weight"), (d.group, "query id"), (d.id, "id")):
+        if column:
+            bound.append(Bound(column, role))
+    bound += [Bound(s, "slice") for s in d.slices]
+    for b in spec.baselines:
+        if isinstance(b, ir.ColumnBaseline):
+            if b.predict:
+                bound.append(Bound(b.predict.column, f"decisions of baseline {b.name}"))
+            bound += [Bound(s.column, f"score of baseline {b.name}") for s in b.scores]
+    return bound
+
+
+@dataclass(frozen=True)
+class Check:
+    """A condition that must hold on every kept row; `bad` is the SQL of a failing row."""
+
+    code: str
+    column: str
+    bad: str
+    message: str  # with {examples} where the bad values go
+    hint: str
+    examples: str | None = None  # SQL of the value shown; None: the message shows none
+
+
+class DuckData:
+    """One source loaded into DuckDB, typed and checked for one spec."""
+
+    def __init__(self, spec: ir.Spec, source: Source):
+        self.spec, self.source = spec, source
+        self.con = connect(source)
+        self.bound = _bindings(spec)
+        self.columns = self._describe()
+        self._require_columns()
+        self.kinds = self._load()
+
+    # ---- reading ----
+
+    def _describe(self) -> dict[str, str]:
+        import duckdb
+
+        try:
+            rows = self.con.execute(f"DESCRIBE SELECT * FROM {self.source.scan}").fetchall()
+        except duckdb.Error as error:
+            _parse_error(error, self.source)
+        columns = {str(name): str(kind) for name, kind, *_ in rows}
+        if self.source.kind == "csv":
+            delimiter = "\t" if suffix_of(self.source.files[0]).startswith(".tsv") else ","
+            header = header_fields(self.source.files[0], delimiter)
+            if header is not None and len(columns) > header:
+                _fail(
+                    codes.DATA_UNPARSABLE,
+                    f"data file cannot be parsed as CSV: rows have more fields than the header ({header} fields)",
+                    self.source.label,
+                    "check the delimiter, the quoting and that every row has the header's fields; CSV must be UTF-8",
+                )
+        return columns
+
+    def _require_columns(self) -> None:
+        present = list(self.columns)
+        problems: dict[str, Diagnostic] = {}
+        for b in self.bound:
+            if b.column not in present and b.column not in problems:
+                hint = did_you_mean(b.column, present) or f"columns in the file: {', '.join(present[:12])}"
+                problems[b.column] = Diagnostic(
+                    codes.MISSING_COLUMN,
+                    f"column '{b.column}' ({b.role}) is not in the data",
+                    self.source.label,
+                    hint=hint,
+                    column=b.column,
+                )
+        if problems:
+            raise DiagnosticError(list(problems.values()))
+
+    def _load(self) -> dict[str, Kind]:
+        import duckdb
+
+        names = list(dict.fromkeys(b.column for b in self.bound))
+        select = ", ".join(ident(c) for c in names)
+        try:
+            self.con.execute(
+                f"CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS {ROW}, {select} FROM {self.source.scan}"
+            )
+            self.n = self.con.execute("SELECT count(*) FROM raw").fetchone()[0]
+        except duckdb.Error as error:
+            _parse_error(error, self.source)
+        if self.n == 0:
+            _fail(
+                codes.DATA_EMPTY,
+                "data file has a header but no rows",
+                self.source.label,
+                "the predictions file must hold at least one row",
+            )
+        kinds: dict[str, Kind] = {}
+        parts, owners = [], []
+        for c in names:
+            native = self.source.kind != "csv" or self.columns[c].upper() != "VARCHAR"
+            if native:
+                kind = native_kind(self.columns[c])
+                kinds[c] = Kind(kind, True)
+                sql = native_profile_sql(c, kind)
+            else:
+                sql = profile_sql(c)
+            parts += sql
+            owners.append((c, len(sql), native))
+        values = self.con.execute(f"SELECT {', '.join(parts)} FROM raw").fetchone() if parts else ()
+        at = 0
+        for c, size, native in owners:
+            got = values[at : at + size]
+            at += size
+            if native:
+                if kinds[c].name == "float":
+                    kinds[c] = Kind("float", True, bool(got[0]))
+                elif kinds[c].name == "int":
+                    kinds[c] = Kind("int", True, True)
+            else:
+                kinds[c] = text_kind(*got)
+        return kinds
+
+    # ---- checks ----
+
+    def _first_rows(self, conditions: list[str], where: str = "TRUE") -> list[tuple[int, list[int]]]:
+        """For each condition: how many rows meet it, and the first five of them, in one pass."""
+        if not conditions:
+            return []
+        parts = []
+        for c in conditions:
+            parts += [f"count(*) FILTER (WHERE {c})", f"min({ROW}, {MAX_ROWS_SHOWN}) FILTER (WHERE {c})"]
+        got = self.con.execute(f"SELECT {', '.join(parts)} FROM raw WHERE {where}").fetchone()
+        return [(int(got[2 * i]), sorted(got[2 * i + 1] or [])) for i in range(len(conditions))]
+
+    def _missing(self) -> tuple[str, dict[str, int]]:
+        """The SQL of a kept row, and how many rows were dropped for each column (policy drop)."""
+        gaps = [missing(b.column, self.kinds[b.column]) for b in self.bound]
+        if self.spec.data.missing == "error":
+            for b, (count, rows) in zip(self.bound, self._first_rows(gaps), strict=True):
+                if count:
+                    _fail(
+                        codes.MISSING_VALUES,
+                        f"{count} empty or NaN cell(s) in column '{b.column}' ({b.role})",
+                        self.source.label,
+                        "fill or drop those rows, or add `missing drop` to the data block; a missing value is never "
+                        "silently skipped",
+                        b.column,
+                        rows,
+                    )
+            return "TRUE", {}
+        newly = [f"{gap} AND NOT ({' OR '.join(['FALSE', *gaps[:i]])})" for i, gap in enumerate(gaps)]
+        dropped = {}
+        for b, (count, _) in zip(self.bound, self._first_rows(newly), strict=True):
+            if count:
+                dropped[f"empty {b.column} ({b.role})"] = count
+        return "NOT (" + " OR ".join(gaps) + ")", dropped
+
+    def _checks(self, classes: tuple[str, ...] | None) -> list[Check]:
+        """Every value check, in the order the pandas reader makes them."""
+        task, d, k = self.spec.task, self.spec.data, self.kinds
+        checks: list[Check] = []
+
+        def raw(column: str) -> str:
+            return ident(column)
+
+        def numeric(column: str, role: str) -> Check:
+            v = number(column, k[column])
+            return Check(
+                codes.NOT_NUMERIC,
+                column,
+                f"({v} IS NULL OR isnan({v}) OR isinf({v}))",
+                f"column '{column}' ({role}) must be numeric, but it has {{examples}}",
+                "remove text and infinities from the column",
+                raw(column),
+            )
+
+        def binary(column: str, role: str, code: str) -> Check:
+            v = number(column, k[column])
+            bad = "FALSE" if k[column].name == "bool" else f"({v} IS NULL OR {v} NOT IN (0, 1))"
+            return Check(
+                code,
+                column,
+                bad,
+                f"column '{column}' ({role}) must hold 0/1, but it has {{examples}}",
+                "encode the positive class as 1 and the negative as 0",
+                raw(column),
+            )
+
+        def probability(column: str, role: str) -> Check:
+            v = number(column, k[column])
+            return Check(
+                codes.NOT_A_PROBABILITY,
+                column,
+                f"({v} IS NULL OR isnan({v}) OR {v} < 0 OR {v} > 1)",
+                f"column '{column}' ({role}) must hold probabilities in [0, 1], but it has {{examples}}",
+                "bind the model's probability, not a raw score or a class label",
+                raw(column),
+            )
+
+        def known_class(column: str, role: str) -> list[Check]:
+            if classes is None:
+                return []
+            t = text(column, k[column])
+            return [
+                Check(
+                    codes.UNSCORED_CLASS,
+                    column,
+                    f"({t} NOT IN ({', '.join(quote(c) for c in classes)}))",
+                    f"column '{column}' ({role}) holds {{examples}}, "
+                    f"not among the scored classes ({', '.join(classes)})",
+                    "add a score column for that class, or fix the label",
+                    t,
+                )
+            ]
+
+        def decisions(rule: ir.PredictRule, role: str) -> list[Check]:
+            if task == "regression":
+                return [numeric(rule.column, role)]
+            if task == "multiclass":
+                return known_class(rule.column, role)
+            if rule.op is None:
+                return [binary(rule.column, role, codes.DECISION_NOT_BINARY)]
+            return [numeric(rule.column, role)]
+
+        def scores(scores: list[ir.ClassScore], role: str) -> list[Check]:
+            if not scores:
+                return []
+            if task == "ranking":
+                return [numeric(scores[0].column, role)]
+            if task == "multiclass":
+                return [probability(s.column, f"{role} of {s.class_name}") for s in scores]
+            return [probability(scores[0].column, role)]
+
+        if task == "binary":
+            checks.append(binary(d.label, "label", codes.LABEL_NOT_BINARY))
+        elif task == "multiclass":
+            checks += known_class(d.label, "label")
+        else:
+            checks.append(numeric(d.label, "label"))
+            if task == "ranking":
+                v = number(d.label, k[d.label])
+                checks.append(
+                    Check(
+                        codes.NEGATIVE_RELEVANCE,
+                        d.label,
+                        f"({v} < 0)",
+                        f"column '{d.label}' (relevance label) must be 0 or more",
+                        "use 0 for irrelevant items",
+                    )
+                )
+        checks += scores(d.scores, "score")
+        if d.predict:
+            checks += decisions(d.predict, "decisions of the candidate")
+        if d.weight:
+            w = number(d.weight, k[d.weight])
+            checks.append(
+                Check(
+                    codes.NOT_NUMERIC,
+                    d.weight,
+                    f"({w} IS NULL OR isnan({w}))",
+                    f"column '{d.weight}' (weight) must be numeric, but it has {{examples}}",
+                    "remove text from the column",
+                    raw(d.weight),
+                )
+            )
+            checks.append(
+                Check(
+                    codes.BAD_WEIGHTS,
+                    d.weight,
+                    f"(NOT isfinite({w}) OR {w} < 0)",
+                    f"column '{d.weight}' (weight) must hold finite weights of 0 or more, but it has {{examples}}",
+                    "a weight counts a row that many times",
+                    raw(d.weight),
+                )
+            )
+        if d.id:
+            checks.append(
+                Check(
+                    codes.DUPLICATE_IDS,
+                    d.id,
+                    "(__dup_id > 1)",
+                    "{count} rows share an id in column '" + d.id + "'",
+                    "each row must be one case: remove the duplicates",
+                )
+            )
+        for s in d.slices:
+            checks.append(
+                Check(
+                    codes.RESERVED_SLICE_VALUE,
+                    s,
+                    f"({text(s, k[s])} = 'all')",
+                    f"column '{s}' (slice) has the value 'all', which names the whole data in records",
+                    "rename that value in the data, e.g. to 'all_regions'",
+                )
+            )
+        self._scope_checks_at = len(checks)
+        for b in self.spec.baselines:
+            if isinstance(b, ir.ColumnBaseline):
+                role = f"decisions of baseline {b.name}"
+                if b.predict:
+                    checks += decisions(b.predict, role)
+                checks += scores(b.scores, f"score of baseline {b.name}")
+        return checks
+
+    def _examples(self, check: Check, keep: str) -> str:
+        rows = self.con.execute(
+            f"SELECT v FROM (SELECT {check.examples} AS v, min({ROW}) AS first FROM kept WHERE {check.bad} GROUP BY 1) "
+            f"ORDER BY first LIMIT {MAX_ROWS_SHOWN}"
+        ).fetchall()
+        kind = self.kinds[check.column]
+        if check.code == codes.UNSCORED_CLASS:
+            return ", ".join(repr(r[0]) for r in rows)
+        return ", ".join(shown(r[0], kind) for r in rows)
+
+    def _scope_values(self) -> None:
+        scopes = [c.scope for c in self.spec.comparisons()] + [g.scope for g in self.spec.guards]
+        wanted = sorted({(s.slice, s.value) for s in scopes if s is not None and s.value is not None})
+        for column, value in wanted:
+            t = text(column, self.kinds[column])
+            present = [r[0] for r in self.con.execute(f"SELECT DISTINCT {t} FROM kept ORDER BY 1").fetchall()]
+            if value not in present:
+                _fail(
+                    codes.SLICE_VALUE_ABSENT,
+                    f'slice {column} = "{value}" has no rows in the data',
+                    self.source.label,
+                    did_you_mean(value, present) or f"values present: {', '.join(present[:12])}",
+                    column,
+                )
+
+    def validate(self) -> dict[str, int]:
+        """Raise the first problem the pandas reader would raise; return the dropped-row counts."""
+        keep, dropped = self._missing()
+        d = self.spec.data
+        dup = f", count(*) OVER (PARTITION BY {ident(d.id)}) AS __dup_id" if d.id else ""
+        self.con.execute(f"CREATE TEMP TABLE kept AS SELECT *{dup} FROM raw WHERE {keep} ORDER BY {ROW}")
+        self.rows = self.con.execute("SELECT count(*) FROM kept").fetchone()[0]
+        if self.rows == 0:
+            _fail(
+                codes.NO_ROWS_LEFT,
+                f"no rows left: all {self.n} rows had an empty bound cell",
+                self.source.label,
+                "fill the empty cells",
+            )
+        self.classes = tuple(s.class_name for s in d.scores) if self.spec.task == "multiclass" and d.scores else None
+        checks = self._checks(self.classes)
+        results = self._first_rows_kept([c.bad for c in checks])
+        for i, (check, (count, rows)) in enumerate(zip(checks, results, strict=True)):
+            if i == self._scope_checks_at:
+                self._scope_values()
+            if count:
+                message = check.message.replace("{count}", str(count))
+                if check.examples is not None:
+                    message = message.replace("{examples}", self._examples(check, keep))
+                _fail(check.code, message, self.source.label, check.hint, check.column, rows)
+        if self._scope_checks_at == len(checks):
+            self._scope_values()
+        return dropped
+
+    def _first_rows_kept(self, conditions: list[str]) -> list[tuple[int, list[int]]]:
+        if not conditions:
+            return []
+        parts = []
+        for c in conditions:
+            parts += [f"count(*) FILTER (WHERE {c})", f"min({ROW}, {MAX_ROWS_SHOWN}) FILTER (WHERE {c})"]
+        got = self.con.execute(f"SELECT {', '.join(parts)} FROM kept").fetchone()
+        return [(int(got[2 * i]), sorted(got[2 * i + 1] or [])) for i in range(len(conditions))]
+
+    # ---- typed columns ----
+
+    def _fetch(self, expressions: dict[str, str]) -> dict[str, np.ndarray]:
+        select = ", ".join(f"{sql} AS {ident(name)}" for name, sql in expressions.items())
+        got = self.con.execute(f"SELECT {select} FROM kept ORDER BY {ROW}").fetchnumpy()
+        return {name: np.asarray(got[name]) for name in expressions}
+
+    def prepared(self) -> Prepared:
+        """The typed columns of every data party; dummy baselines are the caller's to add."""
+        dropped = self.validate()
+        task, d, k = self.spec.task, self.spec.data, self.kinds
+        classes = self.classes
+        want: dict[str, str] = {}
+
+        def label_sql() -> str:
+            return text(d.label, k[d.label]) if task == "multiclass" else number(d.label, k[d.label])
+
+        def decision_sql(rule: ir.PredictRule) -> str:
+            if task == "multiclass":
+                return text(rule.column, k[rule.column])
+            v = number(rule.column, k[rule.column])
+            if task == "binary" and rule.op is not None:
+                return f"CAST(({v} {rule.op} CAST({float(rule.threshold)!r} AS DOUBLE)) AS TINYINT)"
+            return v
+
+        want["label"] = label_sql()
+        parties: list[tuple[str, ir.PredictRule | None, list[ir.ClassScore]]] = [(CANDIDATE, d.predict, d.scores)]
+        parties += [(b.name, b.predict, b.scores) for b in self.spec.baselines if isinstance(b, ir.ColumnBaseline)]
+        for name, rule, scores in parties:
+            if rule is not None:
+                want[f"decided:{name}"] = decision_sql(rule)
+            used = scores[:1] if task != "multiclass" else scores
+            for i, s in enumerate(used):
+                want[f"score:{name}:{i}"] = number(s.column, k[s.column])
+        if d.weight:
+            want["weight"] = number(d.weight, k[d.weight])
+        if d.group:
+            want["group"] = text(d.group, k[d.group])
+        for s in d.slices:
+            want[f"slice:{s}"] = text(s, k[s])
+        got = self._fetch(want)
+
+        def as_str(a: np.ndarray) -> np.ndarray:
+            return a.astype(str)
+
+        label = got["label"]
+        label = as_str(label) if task == "multiclass" else label.astype(float)
+        if task == "binary":
+            label = label.astype(np.int8)
+        built: dict[str, PartyData] = {}
+        for name, rule, scores in parties:
+            score = None
+            if scores:
+                if task == "multiclass":
+                    score = np.column_stack([got[f"score:{name}:{i}"].astype(float) for i in range(len(scores))])
+                else:
+                    score = got[f"score:{name}:0"].astype(float)
+            decided = None
+            if rule is not None:
+                decided = got[f"decided:{name}"]
+                if task == "multiclass":
+                    decided = as_str(decided)
+                elif task == "binary":
+                    decided = decided.astype(np.int8)
+                else:
+                    decided = decided.astype(float)
+            elif name == CANDIDATE and task == "multiclass" and score is not None:
+                decided = np.asarray(classes)[np.argmax(score, axis=1)]
+            built[name] = PartyData(decided, score)
+        prepared = Prepared(
+            task,
+            label,
+            {CANDIDATE: built[CANDIDATE]},
+            classes,
+            got["weight"].astype(float) if d.weight else None,
+            as_str(got["group"]) if d.group else None,
+            {s: as_str(got[f"slice:{s}"]) for s in d.slices},
+            self.n,
+            dropped,
+        )
+        for b in self.spec.baselines:
+            if isinstance(b, ir.ColumnBaseline):
+                prepared.parties[b.name] = built[b.name]
+        return prepared
+
+
+def prepare_duckdb(spec: ir.Spec, source: Source) -> Prepared:
+    """Check the source against the spec and return the typed columns (without dummy baselines)."""
+    data = DuckData(spec, source)
+    try:
+        return data.prepared()
+    finally:
+        data.con.close()
