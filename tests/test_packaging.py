@@ -41,6 +41,7 @@ def test_the_core_needs_only_the_light_libraries():
         "pandas",
         "scikit-learn",
         "pyarrow",
+        "duckdb",
     ]
 
 
