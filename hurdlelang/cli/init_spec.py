@@ -1,129 +1,35 @@
 """`hurdlec init --data FILE`: a starting spec guessed from a predictions file.
 
-The guesses go by column names and contents: the label (a 0/1 or few-valued column named like a
-target), the candidate's score or prediction, an as-is rule to beat (a column named like a rule or
-baseline), slices (text columns with a few values), an id. Today's baseline is measured on the data
-and written into the spec's comments, and the starting hurdles are set from it, so the team starts
-the discussion from numbers rather than from a blank page. The result always checks clean: a test
-runs `hurdlec check` on what it writes for every bundled data set.
+Which column is which is found from the contents (hurdlelang/cli/init_detect.py) and can be said
+outright (`--label/--score/--baseline/--slice/--id`). Today's baseline is measured on the data and
+written into the spec's comments, the decision threshold is proposed from the baseline's volume
+(or the positive rate), and no level is set below what the baseline already achieves, so the team
+starts the discussion from numbers rather than from a blank page. What it writes is in canonical
+layout and checks clean with --strict: it is compiled and formatted before it is written, and a
+test runs it on every bundled data set and on data sets it has never seen.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from hurdlelang.cli.init_detect import Guess, Overrides, guess
 from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
+from hurdlelang.core.source import Source
 from hurdlelang.data.read import Table
+from hurdlelang.lang.compiler import compile_source
+from hurdlelang.lang.fmt.verify import format_text
 
-LABEL_WORDS = re.compile(
-    r"(^y$|label|target|actual|truth|outcome|^is_|bought|churn|convert|click|fraud|sold|team)", re.I
-)
-SCORE_WORDS = re.compile(r"(^p_|^p$|prob|score|proba|pred|forecast|estimate)", re.I)
-BASELINE_WORDS = re.compile(r"(rule|baseline|as_is|asis|current|heuristic|legacy|naive|last_year|manual)", re.I)
-ID_WORDS = re.compile(r"(^id$|_id$|^id_|uuid|key$)", re.I)
-GROUP_WORDS = re.compile(r"(session|query|group|basket|search)", re.I)
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-@dataclass
-class Guess:
-    task: str
-    label: str
-    score: list[str] = field(default_factory=list)
-    classes: list[str] = field(default_factory=list)
-    predict: str | None = None
-    baseline: str | None = None
-    baseline_is_score: bool = False
-    slices: list[str] = field(default_factory=list)
-    id: str | None = None
-    group: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def _col(name: str) -> str:
     return name if NAME.match(name) else '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _is01(s: pd.Series) -> bool:
-    values = pd.to_numeric(s, errors="coerce")
-    return bool(values.notna().all() and values.isin([0, 1]).all())
-
-
-def _is_probability(s: pd.Series) -> bool:
-    values = pd.to_numeric(s, errors="coerce")
-    return bool(values.notna().all() and values.between(0, 1).all() and not values.isin([0, 1]).all())
-
-
-def _numeric(s: pd.Series) -> bool:
-    return bool(pd.to_numeric(s, errors="coerce").notna().all())
-
-
-def _pick(columns: list[str], words: re.Pattern, test) -> str | None:
-    named = [c for c in columns if words.search(c) and test(c)]
-    return named[0] if named else None
-
-
-def guess(table: Table) -> Guess:
-    frame = table.frame
-    cols = list(frame.columns)
-    n = len(frame)
-    label = _pick(cols, LABEL_WORDS, lambda c: True)
-    if label is None:
-        raise DiagnosticError(
-            [
-                Diagnostic(
-                    codes.MISSING_COLUMN,
-                    "no column looks like the label",
-                    table.path,
-                    hint="name the ground-truth column e.g. 'label' or 'target', or write the spec by hand",
-                )
-            ]
-        )
-    rest = [c for c in cols if c != label]
-    ident = _pick(rest, ID_WORDS, lambda c: frame[c].is_unique)
-    group = _pick(rest, GROUP_WORDS, lambda c: not frame[c].is_unique and frame[c].nunique() < n)
-    rest = [c for c in rest if c not in (ident, group)]
-    y = frame[label]
-    text_label = not _numeric(y)
-    if group is not None and _numeric(y):
-        g = Guess("ranking", label, group=group, id=ident)
-        scores = [c for c in rest if SCORE_WORDS.search(c) and _numeric(frame[c])]
-        g.score = scores[:1]
-        g.baseline = next(
-            (c for c in rest if BASELINE_WORDS.search(c) and _numeric(frame[c]) and c not in g.score), None
-        )
-        g.baseline_is_score = True
-    elif _is01(y):
-        g = Guess("binary", label, id=ident)
-        g.score = [c for c in rest if SCORE_WORDS.search(c) and _is_probability(frame[c])][:1]
-        if not g.score:
-            g.score = [c for c in rest if _is_probability(frame[c])][:1]
-        g.baseline = next((c for c in rest if BASELINE_WORDS.search(c) and _is01(frame[c])), None)
-    elif text_label or y.nunique() <= 20:
-        g = Guess("multiclass", label, id=ident)
-        g.classes = sorted(str(v) for v in y.dropna().unique())
-        for cls in g.classes:
-            match = next((c for c in rest if c.lower().endswith(cls.lower()) and _numeric(frame[c])), None)
-            if match:
-                g.score.append(match)
-        if len(g.score) != len(g.classes):
-            g.score, g.notes = [], ["no probability column per class found: decisions come from the predict column"]
-            g.predict = _pick(rest, SCORE_WORDS, lambda c: set(frame[c].astype(str)) <= set(g.classes))
-        g.baseline = next(
-            (c for c in rest if BASELINE_WORDS.search(c) and set(frame[c].astype(str)) <= set(g.classes)), None
-        )
-    else:
-        g = Guess("regression", label, id=ident)
-        g.predict = _pick(rest, SCORE_WORDS, lambda c: _numeric(frame[c]))
-        g.baseline = next((c for c in rest if BASELINE_WORDS.search(c) and _numeric(frame[c]) and c != g.predict), None)
-    used = {label, ident, group, g.predict, g.baseline, *g.score}
-    g.slices = [c for c in rest if c not in used and not _numeric(frame[c]) and 2 <= frame[c].nunique() <= 20]
-    return g
 
 
 def _missing_piece(g: Guess, path: str) -> None:
@@ -142,23 +48,88 @@ def _missing_piece(g: Guess, path: str) -> None:
         )
 
 
-def _round_down(value: float, step: float = 0.05) -> float:
-    return max(step, np.floor(value / step) * step)
+def _up(value: float, step: float = 0.01) -> float:
+    """A level rounded up to the step: a hurdle is never below what the baseline achieves."""
+    return min(1.0, math.ceil(round(value / step, 9)) * step)
 
 
-def _binary_today(frame: pd.DataFrame, g: Guess) -> dict[str, float]:
+def _counts(y: np.ndarray, d: np.ndarray) -> dict[str, float]:
+    tp, fp, fn = int(((d == 1) & (y == 1)).sum()), int(((d == 1) & (y == 0)).sum()), int(((d == 0) & (y == 1)).sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+    return {"flagged": int(d.sum()), "precision": precision, "recall": recall, "f1": f1}
+
+
+def _binary(frame: pd.DataFrame, g: Guess, base: str, comments: list[str]) -> tuple[list[str], list]:
     y = pd.to_numeric(frame[g.label]).to_numpy()
-    today = {"positive_rate": float(y.mean())}
+    rate = float(y.mean())
+    guards = [f"require positive_rate between {max(rate / 2, 0.0001):.2%} and {min(rate * 2, 1):.2%}"]
+    comments.append(f"On this data {rate:.1%} of the rows are positive.")
+    candidate = _counts(y, (pd.to_numeric(frame[g.score[0]]).to_numpy() >= g.threshold).astype(int))
+    comments.append(
+        f"At the proposed threshold the model flags {candidate['flagged']:,} rows: precision "
+        f"{candidate['precision']:.3f}, recall {candidate['recall']:.3f}."
+    )
     if g.baseline:
-        d = pd.to_numeric(frame[g.baseline]).to_numpy()
-        tp, fp, fn = (
-            int(((d == 1) & (y == 1)).sum()),
-            int(((d == 1) & (y == 0)).sum()),
-            int(((d == 0) & (y == 1)).sum()),
+        today = _counts(y, pd.to_numeric(frame[g.baseline]).to_numpy())
+        comments.append(
+            f"Today's rule ({g.baseline}) flags {today['flagged']:,} rows: precision {today['precision']:.3f}, "
+            f"recall {today['recall']:.3f}, f1 {today['f1']:.3f}."
         )
-        today["precision"] = tp / (tp + fp) if tp + fp else 0.0
-        today["recall"] = tp / (tp + fn) if tp + fn else 0.0
-    return today
+        floor = _up(today["precision"])
+        comments.append(f"The precision hurdle ({floor:.2f}) is at least what today's rule achieves.")
+    else:
+        floor = _up(rate)
+        comments.append(f"The precision hurdle ({floor:.2f}) is the positive rate: what flagging at random achieves.")
+    tiers = [
+        ("rollout", "Use the model everywhere", [f"f1 beats {base} by 2 points", f"precision >= {floor:.2f}"]),
+        ("pilot", "Pilot the model on a part of the traffic", [f"f1 beats {base}"]),
+    ]
+    return guards, tiers
+
+
+def _multiclass(frame: pd.DataFrame, g: Guess, base: str, comments: list[str]) -> tuple[list[str], list]:
+    if g.baseline:
+        agree = (frame[g.baseline].astype(str) == frame[g.label].astype(str)).mean()
+        comments.append(f"Today's routing ({g.baseline}) is right for {agree:.1%} of the rows.")
+    tiers = [
+        ("rollout", "Use the model for every case", [f"accuracy beats {base} by 2 points", f"f1_macro beats {base}"]),
+        ("pilot", "Suggest the model's answer to people", [f"accuracy beats {base}"]),
+    ]
+    return [], tiers
+
+
+def _regression(frame: pd.DataFrame, g: Guess, base: str, comments: list[str]) -> tuple[list[str], list]:
+    y = pd.to_numeric(frame[g.label])
+    mae = (pd.to_numeric(frame[g.predict]) - y).abs().mean()
+    comments.append(f"The model's mean absolute error here is {mae:.4g} (in the label's unit).")
+    if g.baseline:
+        naive = (pd.to_numeric(frame[g.baseline]) - y).abs().mean()
+        comments.append(f"The naive forecast ({g.baseline}) has a mean absolute error of {naive:.4g}.")
+    comments.append('Name the label\'s unit to see it in reports: label COLUMN in "UNIT".')
+    tiers = [
+        ("rollout", "Use the forecast everywhere", [f"mae beats {base} by 10%", f"rmse no worse than {base}"]),
+        ("pilot", "Show the forecast beside today's", [f"mae beats {base}"]),
+    ]
+    return [], tiers
+
+
+def _ranking(frame: pd.DataFrame, g: Guess, base: str | None, comments: list[str]) -> tuple[list[str], list]:
+    queries = max(1, int(float(f"{frame[g.group].nunique() / 2:.2g}")))
+    ranked = [f"ndcg@5 beats {base} by 3 points"] if base else ["ndcg@5 >= 0.2"]
+    tiers = [
+        ("rollout", "Rank with the model everywhere", [*ranked, "hit_rate@5 >= 0.3"]),
+        ("pilot", "Rank with the model for part of the traffic", ["hit_rate@5 >= 0.2"]),
+    ]
+    return [f"require queries >= {queries:_}"], tiers
+
+
+_DUMMY = {
+    "binary": ("chance", "Flag rows at random, at the positive rate", "stratified"),
+    "multiclass": ("majority", "Always choose the most frequent class", "most_frequent"),
+    "regression": ("history_mean", "The mean of the history", "mean"),
+}
 
 
 def render(table: Table, g: Guess, name: str) -> str:
@@ -166,91 +137,48 @@ def render(table: Table, g: Guess, name: str) -> str:
     n = len(frame)
     lines = [
         f"# A starting spec written by `hurdlec init` from {table.path} ({n:,} rows).",
-        "# Every choice below is a guess from column names and contents: read it, fix what is wrong,",
-        "# and agree the hurdles with the people who own the decision before anyone runs a model.",
+        "# Every choice below is a guess from the columns' contents and names: read it, fix what is",
+        "# wrong, and agree the hurdles with the people who own the decision before anyone runs a model.",
     ]
-    lines += [f"# Note: {note}" for note in g.notes]
-    body: list[str] = []
-    data = [f"    label {_col(g.label)}"]
+    lines += [f"# Note: {note}." for note in g.notes]
+    data = [f"label {_col(g.label)}"]
     if g.task == "multiclass" and g.score:
-        data.append(
-            "    score " + ", ".join(f'{_col(c)} for "{cls}"' for c, cls in zip(g.score, g.classes, strict=True))
-        )
+        data.append("score " + ", ".join(f'{_col(c)} for "{cls}"' for c, cls in zip(g.score, g.classes, strict=True)))
     elif g.score:
-        data.append(f"    score {_col(g.score[0])}")
+        data.append(f"score {_col(g.score[0])}")
     if g.task == "binary":
-        data.append(
-            f"    predict {_col(g.score[0])} >= 0.5          # the decision threshold: set it to the one you deploy"
-        )
+        data.append(f"predict {_col(g.score[0])} >= {g.threshold:g}  # {g.threshold_why}")
     elif g.predict:
-        data.append(f"    predict {_col(g.predict)}")
+        data.append(f"predict {_col(g.predict)}")
     if g.group:
-        data.append(f"    group {_col(g.group)}")
+        data.append(f"group {_col(g.group)}")
     if g.slices:
-        data.append("    slice " + ", ".join(_col(s) for s in g.slices))
+        data.append("slice " + ", ".join(_col(s) for s in g.slices))
     if g.id:
-        data.append(f"    id {_col(g.id)}")
-    body += ["  data {", *data, "  }", ""]
+        data.append(f"id {_col(g.id)}")
+    body = ["data {", *data, "}", ""]
     if g.baseline:
         item = "score" if g.baseline_is_score else "predict"
-        body += [
-            f'  baseline as_is "The process running today ({g.baseline})" {{',
-            f"    {item} {_col(g.baseline)}",
-            "  }",
-        ]
-    elif g.task == "regression":
-        body += ['  baseline history_mean "The mean of the history"  {', "    strategy mean", "  }"]
-    elif g.task != "ranking":
-        body += ['  baseline majority "Always decide the most frequent class" {', "    strategy most_frequent", "  }"]
-    base = "as_is" if g.baseline else ("history_mean" if g.task == "regression" else "majority")
-    guard = max(1, int(float(f"{n / 2:.2g}")))
-    hurdles = ["", "  hurdles at 95% confidence {", f"    require rows >= {guard:_}"]
-    comments: list[str] = []
-    if g.task == "binary":
-        today = _binary_today(frame, g)
-        rate = today["positive_rate"]
-        comments.append(f"  # On this data {rate:.1%} of rows are positive.")
-        hurdles.append(f"    require positive_rate between {max(rate / 2, 0.0001):.2%} and {min(rate * 2, 1):.2%}")
-        if "precision" in today:
-            comments.append(
-                f"  # Today's rule has precision {today['precision']:.3f} and recall {today['recall']:.3f} here."
-            )
-        floor = _round_down(today.get("precision", rate))
-        tiers = [
-            ("rollout", "Use the model everywhere", [f"f1 beats {base} by 5 points", f"precision >= {floor:.2f}"]),
-            ("pilot", "Pilot the model on a part of the traffic", [f"f1 beats {base}"]),
-        ]
-    elif g.task == "multiclass":
-        tiers = [
-            (
-                "rollout",
-                "Use the model for every case",
-                [f"f1_macro beats {base} by 5 points", f"accuracy beats {base}"],
-            ),
-            ("pilot", "Suggest the model's answer to people", [f"accuracy beats {base}"]),
-        ]
-    elif g.task == "regression":
-        tiers = [
-            ("rollout", "Use the forecast everywhere", [f"mae beats {base} by 15%"]),
-            ("pilot", "Show the forecast beside today's", [f"mae beats {base} by 5%"]),
-        ]
+        body += [f'baseline as_is "The process running today ({g.baseline})" {{', f"{item} {_col(g.baseline)}", "}"]
+        base: str | None = "as_is"
+    elif g.task in _DUMMY:
+        base, title, strategy = _DUMMY[g.task]
+        body += [f'baseline {base} "{title}" {{', f"strategy {strategy}", "}"]
     else:
-        ranked = [f"ndcg@5 beats {base} by 3 points"] if g.baseline else ["ndcg@5 >= 0.2"]
-        tiers = [
-            ("rollout", "Rank with the model everywhere", [*ranked, "hit_rate@5 >= 0.3"]),
-            ("pilot", "Rank with the model for part of the traffic", ["hit_rate@5 >= 0.2"]),
-        ]
-        hurdles[2] = f"    require queries >= {max(1, int(float(f'{frame[g.group].nunique() / 2:.2g}'))):_}"
+        base = None
+    comments: list[str] = []
+    make = {"binary": _binary, "multiclass": _multiclass, "regression": _regression, "ranking": _ranking}[g.task]
+    guards, tiers = make(frame, g, base, comments)
+    rows = max(1, int(float(f"{n / 2:.2g}")))
+    hurdles = ["", *[f"# {c}" for c in comments], "hurdles at 95% confidence {"]
+    hurdles += [f"require rows >= {rows:_}"] if g.task != "ranking" else []
+    hurdles += guards
     for tier, action, conditions in tiers:
-        hurdles += [f'    tier {tier} "{action}" {{', *[f"      {c}" for c in conditions], "    }"]
-    hurdles += ['    otherwise keep_as_is "Keep the process running today"', "  }"]
-    spec = [
-        f'spec {name} "TODO: the decision this spec is about" {{',
-        '  owner "TODO: the team that owns it"',
-        f"  task {g.task}",
-        "",
-    ]
-    return "\n".join(lines + ["", *spec, *body, *comments, *hurdles, "}"]) + "\n"
+        hurdles += [f'tier {tier} "{action}" {{', *conditions, "}"]
+    hurdles += ['otherwise keep_as_is "Keep the process running today"', "}"]
+    spec = [f'spec {name} "TODO: the decision this spec is about" {{', 'owner "TODO: the team that owns it"']
+    spec += [f"task {g.task}", ""]
+    return "\n".join(lines + ["", *spec, *body, *hurdles, "}"]) + "\n"
 
 
 def spec_name(path: str) -> str:
@@ -258,7 +186,22 @@ def spec_name(path: str) -> str:
     return stem if re.match(r"[A-Za-z_]", stem) else f"spec_{stem}"
 
 
-def init_spec(table: Table) -> str:
-    g = guess(table)
+def init_spec(table: Table, over: Overrides | None = None) -> str:
+    """The starting spec, in canonical layout; it compiles without a warning, or nothing is written."""
+    g = guess(table, over)
     _missing_piece(g, table.path)
-    return render(table, g, spec_name(table.path))
+    text = format_text(render(table, g, spec_name(table.path)), "init.hurdle")
+    compiled = compile_source(Source("init.hurdle", text))
+    if compiled.diagnostics:
+        first = compiled.diagnostics[0]
+        raise DiagnosticError(
+            [
+                Diagnostic(
+                    codes.MISSING_COLUMN,
+                    f"the spec guessed from this data does not check ({first.code} {first.message})",
+                    table.path,
+                    hint="say which column is which with --label, --score, --baseline, --slice and --id",
+                )
+            ]
+        )
+    return text

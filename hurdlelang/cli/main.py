@@ -172,9 +172,24 @@ def test_cmd(paths: tuple[str, ...], fmt: str, pattern: str | None, root: str | 
 @click.option("--data", "data_path", required=True, type=click.Path(), help="A predictions file (CSV or Parquet).")
 @click.option("--out", "out_path", type=click.Path(), help="Write the spec here instead of printing it.")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
-def init(data_path: str, out_path: str | None, force: bool) -> None:
+@click.option("--label", help="The ground-truth column (found from the contents when not given).")
+@click.option("--score", help="The candidate's score column; multiclass: one per class, comma-separated.")
+@click.option("--baseline", help="The column of today's process: its decisions, classes, forecast or score.")
+@click.option("--slice", "slices", multiple=True, help="A column to report and gate per value (repeatable).")
+@click.option("--id", "id_column", help="The row id column.")
+def init(
+    data_path: str,
+    out_path: str | None,
+    force: bool,
+    label: str | None,
+    score: str | None,
+    baseline: str | None,
+    slices: tuple[str, ...],
+    id_column: str | None,
+) -> None:
     """Write a starting spec guessed from a predictions file."""
     _need_run_stack("init")
+    from hurdlelang.cli.init_detect import Overrides
     from hurdlelang.cli.init_spec import init_spec
     from hurdlelang.core.atomic_write import WRITE_HINT, write_atomically
     from hurdlelang.core.diagnostics import DiagnosticError
@@ -183,7 +198,14 @@ def init(data_path: str, out_path: str | None, force: bool) -> None:
     if out_path and Path(out_path).exists() and not force:
         raise click.UsageError(f"{out_path} exists; pass --force to overwrite it")
     try:
-        text = init_spec(read_table(data_path))
+        over = Overrides(
+            label=label,
+            score=[c.strip() for c in (score or "").split(",") if c.strip()],
+            baseline=baseline,
+            slices=[c.strip() for s in slices for c in s.split(",") if c.strip()],
+            id=id_column,
+        )
+        text = init_spec(read_table(data_path), over)
     except DiagnosticError as error:
         _fail(error.diagnostics, None, Exit.BLOCKING)
     if out_path:
