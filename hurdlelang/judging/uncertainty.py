@@ -6,7 +6,9 @@ Which method serves a metric (each exactly a row bootstrap; see the modules name
   of all parties (hurdlelang/stats/bootstrap_counts.py), cost independent of the number of rows;
 - binary roc_auc and pr_auc: the binned (default) or exact paired AUC bootstrap
   (hurdlelang/stats/bootstrap_auc.py);
-- everything else (multiclass, regression, ranking, log_loss, brier): resampling rows, or whole
+- multiclass confusion metrics (accuracy, f1_macro, balanced_accuracy ...): a multinomial over the
+  joint (slice, actual class, each party's class) cells (hurdlelang/stats/bootstrap_confusion.py);
+- everything else (regression, ranking, log_loss, brier, top_k_accuracy): resampling rows, or whole
   queries for ranking, and computing the metric on each resample;
 - a figure baseline with a sample size: a parametric binomial bootstrap, independent of the data;
   without one, or a record baseline: its value, treated as exact (the record says so).
@@ -23,8 +25,14 @@ from hurdlelang.core.names import CANDIDATE
 from hurdlelang.judging.evaluate import Evaluation, Scope, evaluate_expr, scope_key
 from hurdlelang.lang import ir
 from hurdlelang.lang.catalogue import AUC_METRICS
-from hurdlelang.metrics.registry import COUNT_METRIC_NAMES, vectorised_count_metric
+from hurdlelang.metrics.registry import (
+    CONFUSION_METRIC_NAMES,
+    COUNT_METRIC_NAMES,
+    vectorised_confusion_metric,
+    vectorised_count_metric,
+)
 from hurdlelang.stats.bootstrap_auc import resample_auc
+from hurdlelang.stats.bootstrap_confusion import ConfusionCells, resample_confusion
 from hurdlelang.stats.bootstrap_counts import ALL, JointCells, resample_counts
 from hurdlelang.stats.bootstrap_means import query_units, sum_form
 from hurdlelang.stats.figures import figure_draws
@@ -54,11 +62,19 @@ class Uncertainty:
         leaves: set[Request] = set()
         for party, metric, scope in requests:
             self._leaves(party, metric, scope, leaves)
-        by_method: dict[str, list[Request]] = {"counts": [], "auc": [], "rows": [], "fixed": [], "sizes": []}
+        by_method: dict[str, list[Request]] = {
+            "counts": [],
+            "confusion": [],
+            "auc": [],
+            "rows": [],
+            "fixed": [],
+            "sizes": [],
+        }
         # sorted, so that the record's methods and notes come out in one order on every run
         for request in sorted(leaves, key=_request_order):
             by_method[self._method(*request)].append(request)
         self._counts(by_method["counts"])
+        by_method["rows"] += self._confusion(by_method["confusion"])
         self._auc(by_method["auc"])
         self._rows(by_method["rows"])
         self._fixed(by_method["fixed"])
@@ -89,6 +105,13 @@ class Uncertainty:
                 return "counts"
             if metric.name in AUC_METRICS:
                 return "auc"
+        multiclass = self.evaluation.spec.task == "multiclass"
+        if (
+            multiclass
+            and metric.name in CONFUSION_METRIC_NAMES
+            and self.evaluation.data.parties[party].decided is not None
+        ):
+            return "confusion"
         return "rows"
 
     # ---- methods ----
@@ -116,6 +139,37 @@ class Uncertainty:
                     f"weighted counts on {where}: weights quantised, each resampled count within "
                     f"{drawn.weight_error_bound:.2g} (relative) of its exact value"
                 )
+
+    def _confusion(self, requests: list[Request]) -> list[Request]:
+        """Multiclass confusion metrics by the multinomial over joint cells (exact, O(cells) per
+        resample); returns the requests left to row resampling (too many joint cells to count)."""
+        data = self.evaluation.data
+        parties = {p: d.decided for p, d in data.parties.items() if d.decided is not None}
+        left: list[Request] = []
+        for column, group in self._by_column(requests).items():
+            cells = ConfusionCells.build(
+                data.label, parties, data.classes, self.evaluation.factorised(column), data.weight
+            )
+            if cells is None:
+                left += group
+                continue
+            drawn = resample_confusion(cells, self.resamples, self.seed, f"confusion:{column or ALL}")
+            method = "multinomial over joint cells" + (" (quantised weights)" if cells.groups.notes else "")
+            for party, metric, scope in group:
+                matrices = drawn[(party, scope[1] if scope else ALL)]
+                self._samples[(party, metric.key, scope)] = vectorised_confusion_metric(
+                    metric.name, metric.param, matrices
+                )
+                self.methods[f"{party}.{metric.key}"] = method
+            self.notes += [n for n in cells.groups.notes if n not in self.notes]
+            bound = cells.groups.weight_error_bound
+            if bound > 0:
+                where = f"slices of {column}" if column else "the whole data"
+                self.notes.append(
+                    f"weighted confusion cells on {where}: weights quantised, each resampled cell within "
+                    f"{bound:.2g} (relative) of its exact value"
+                )
+        return left
 
     def _auc(self, requests: list[Request]) -> None:
         if not requests:
