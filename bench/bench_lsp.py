@@ -109,7 +109,7 @@ def main() -> None:
     print(f"| what ({n_lines:,}-line spec, median of {REPEATS}) | seconds | ratio to parsing |")
     print("|---|---:|---:|")
     for what, seconds in rows:
-        print(f"| {what} | {seconds:.3f} | {seconds / parse_s:.2f} |")
+        print(f"| {what} | {seconds:.3g} | {seconds / parse_s:.3g} |")
 
 
 if __name__ == "__main__":
