@@ -93,6 +93,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "D017": (Severity.ERROR, "baseline record cannot be used"),
     "D018": (Severity.ERROR, "data file format not supported"),
     "D019": (Severity.ERROR, "slice value is reserved"),
+    "D020": (Severity.ERROR, "data file is not a regular file"),
+    "D021": (Severity.ERROR, "duplicate column names"),
+    "D022": (Severity.ERROR, "data file too large"),
+    "D023": (Severity.ERROR, "label has a single class"),
+    "D024": (Severity.ERROR, "column holds nested values"),
     "W401": (Severity.WARNING, "baseline record made under another spec"),
     # output
     "O001": (Severity.ERROR, "record cannot be written"),

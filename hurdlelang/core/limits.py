@@ -13,9 +13,10 @@ MAX_NAME_CHARS = 256
 MAX_STRING_CHARS = 10_000
 
 # how deep conditions and derived-metric formulas may nest (E008): each `and`, `or`, `not`, arithmetic
-# sign and pair of parentheses is one level. Every command (check, compile, test, run, fmt) handles
-# three times this depth inside Python's default recursion limit of 1,000.
-MAX_NESTING = 64
+# sign and pair of parentheses is one level. Every command (check, compile, test, run, report, fmt)
+# handles three times this depth inside Python's default recursion limit of 1,000, and the decision
+# record (two JSON levels per condition level) stays inside the 200 levels pydantic's JSON reader takes.
+MAX_NESTING = 32
 
 # tiers in one spec (E009): the static analysis compares each tier with every better one
 MAX_TIERS = 200

@@ -17,6 +17,7 @@ from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.data.errors import MAX_ROWS_SHOWN, count, examples, fail, first_rows, original_rows
 from hurdlelang.data.prepared import PartyData, Prepared
 from hurdlelang.data.read import Table
+from hurdlelang.data.sniff import refuse_nested
 from hurdlelang.lang import ir
 
 
@@ -295,6 +296,8 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None) -
     joined = join_baseline_tables(spec, main, extra or {})
     bound = _bindings(spec, main, joined)
     _require_columns(bound)
+    for path in dict.fromkeys(b.table.path for b in bound):
+        refuse_nested(path, [(b.column, b.role) for b in bound if b.table.path == path])
     n = len(main.frame)
     keep, dropped = _missing(bound, spec.data.missing, n)
     rows = np.flatnonzero(keep)
@@ -305,6 +308,7 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None) -
     task, d = spec.task, spec.data
     classes = tuple(s.class_name for s in d.scores) if task == "multiclass" and d.scores else None
     label = _label(task, main, d.label, rows, classes)
+    _more_than_one_class(task, main, d.label, label)
     parties = {CANDIDATE: _candidate(task, main, d, rows, classes)}
     weight = _weights(main, d.weight, rows) if d.weight else None
     if d.id:
@@ -318,6 +322,19 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None) -
             decisions = _decisions(task, table, b.predict, role, rows, classes) if b.predict else None
             parties[b.name] = PartyData(decisions, _scores(task, table, b.scores, f"score of baseline {b.name}", rows))
     return Prepared(task, label, parties, classes, weight, group, slices, n, dropped)
+
+
+def _more_than_one_class(task: str, main: Table, column: str, label: np.ndarray) -> None:
+    """A binary or multiclass label of one class cannot tell a model from a constant: every
+    comparison would be judged on half a confusion table (docs/diagnostics.md, D023)."""
+    if task in ("binary", "multiclass") and len(np.unique(label)) == 1:
+        fail(
+            codes.SINGLE_CLASS,
+            f"column '{column}' (label) holds only the class {label[0]!s} in the rows evaluated",
+            main.path,
+            "evaluate on data with both outcomes (a longer period, or a sample that includes the rare class)",
+            column,
+        )
 
 
 def _label(task: str, main: Table, column: str, rows: np.ndarray, classes) -> np.ndarray:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from hurdlelang.core import codes
 from hurdlelang.data.errors import fail
+from hurdlelang.data.sniff import sniff
 
 PARQUET = (".parquet", ".pq")
 NA_MARKERS = ["", "nan", "NaN", "NULL", "null"]
@@ -40,6 +41,7 @@ def _read_csv(file: Path) -> pd.DataFrame:
 
 
 def read_table(path: str, option: str = "--data") -> Table:
+    sniff(path, option)  # a regular file of a supported size that looks like what its name says
     file = Path(path)
     if not file.is_file():
         what = "is a directory" if file.is_dir() else "does not exist"
@@ -58,7 +60,7 @@ def read_table(path: str, option: str = "--data") -> Table:
         frame = pd.read_parquet(file) if suffix in PARQUET else _read_csv(file)
     except pd.errors.EmptyDataError:
         fail(codes.DATA_EMPTY, "data file has no header line", path, "expected a CSV with a header line and rows")
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as error:
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError, NotImplementedError, TypeError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         kind = "Parquet" if suffix in PARQUET else "CSV"
         hint = (

@@ -5,12 +5,13 @@ recursion: a condition under 500 `not`s used to end in a RecursionError. So befo
 
 - `lexical_problems` scans the text once (strings and comments skipped) for over-long names and
   numbers (E006), over-long strings (E007) and parentheses nested too deep (E008);
-- `tree_problems` walks a parse tree without recursion for operators nested too deep (E008) and
-  specs with too many tiers (E009).
+- `tree_problems` walks a parse tree without recursion for conditions and formulas nested too deep
+  (E008: operators on the way down, plus the parentheses open where a node starts) and specs with
+  too many tiers (E009).
 
 Both find the same problems in the plain parse tree of `hurdlec check` and in the token-keeping tree
-of `hurdlec fmt`: only operator nodes are counted, and parentheses (which only the second tree has)
-are counted on the text.
+of `hurdlec fmt`: only operator nodes are counted in the tree, and parentheses (which only the second
+tree has as nodes) are counted on the text.
 """
 
 from __future__ import annotations
@@ -84,6 +85,18 @@ def lexical_problems(source: Source) -> list[Diagnostic]:
     return found
 
 
+def _parentheses(text: str) -> tuple[list[int], list[int]]:
+    """The offset of every parenthesis outside strings and comments, and the depth just after it."""
+    positions, depths, depth = [], [], 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in ("(", ")"):
+            depth = depth + 1 if token == "(" else max(0, depth - 1)
+            positions.append(match.start())
+            depths.append(depth)
+    return positions, depths
+
+
 def _meta_span(node: Tree) -> Span:
     meta = node.meta
     if getattr(meta, "empty", True):
@@ -111,12 +124,18 @@ def tree_problems(tree: Tree, source: Source) -> list[Diagnostic]:
                     "a decision has a few outcomes: merge the tiers that lead to the same action",
                 )
             )
+    positions, depths = _parentheses(source.text)
     stack: list[tuple[Tree, int]] = [(tree, 0)]
     while stack and len(found) < MAX_REPORTED:
         node, depth = stack.pop()
         if node.data in OPERATORS:
             depth += 1
-            if depth > MAX_NESTING:
+        meta = node.meta
+        if depth and not getattr(meta, "empty", True):
+            # the parentheses still open where this node starts enclose it: each is a level too
+            opened = bisect.bisect_left(positions, meta.start_pos)
+            levels = depth + (depths[opened - 1] if opened else 0)
+            if levels > MAX_NESTING:
                 found.append(
                     Diagnostic(
                         codes.NESTING_TOO_DEEP,

@@ -144,9 +144,8 @@ CASES = [
         "file-not-utf8",
         "binary.hurdle",
         "binary_latin1.csv",
-        "{data}: D003 data file cannot be parsed as CSV: 'utf-8' codec can't decode byte 0xfc in position 1: invalid "
-        "start byte",
-        hint="UTF-8",
+        "{data}: D003 data file is not UTF-8 text: byte 0xfc on line 2 (counting the header)",
+        hint="save it as UTF-8",
     ),
     Case("file-is-a-directory", "binary.hurdle", "make:directory", "{data}: D001 data file is a directory"),
     Case("file-does-not-exist", "binary.hurdle", "make:nowhere", "{data}: D001 data file does not exist"),
@@ -172,8 +171,8 @@ CASES = [
         "csv-semicolon-separated",
         "binary.hurdle",
         "binary_semicolons.csv",
-        "{data}: D004 column 'y' (label) is not in the data",
-        hint="columns in the file: row_id;region;y;p;w;rule",
+        "{data}: D003 the header line has no ',' but 5 semicolon(s): the file looks semicolon-separated",
+        hint="export with ',' as the separator",
     ),
     Case(
         "csv-extra-field-in-every-row",

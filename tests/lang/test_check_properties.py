@@ -27,6 +27,7 @@ from lark.lexer import PatternStr
 
 from hurdlelang.cli.main import cli
 from hurdlelang.core.diagnostics import CATALOGUE
+from hurdlelang.core.limits import MAX_NAME_CHARS, MAX_NESTING
 from hurdlelang.lang.catalogue import METRICS, TASKS
 from hurdlelang.lang.check.checker import STRATEGIES
 from hurdlelang.lang.parser import make_parser
@@ -533,3 +534,78 @@ def test_numbers_too_large_for_a_float(tmp_dir, number, as_rows):
         text = _FIGURE_SPEC.format(task="ranking", binding="group q", **fields)
     assert hits_overflow_bug(text)
     check(tmp_dir, text, skip_known_bugs=False)
+
+
+# ---- hostile shapes: deep nesting and long names (issue 12) ----
+# Every command walks conditions and formulas by recursion; before the limits, 500 `not`s ended in a
+# RecursionError (exit 70) in check, compile, fmt and test. Whatever the depth and however long the
+# names, `check` and `fmt` must end in diagnostics, with E008 / E006 exactly when a limit is passed.
+
+
+@st.composite
+def _nested_condition(draw) -> tuple[str, int]:
+    """A condition wrapped in random layers of `not`, parentheses, `and` and `or`: (text, levels)."""
+    text, levels = "precision >= 0.5", 0
+    for layer in draw(st.lists(st.sampled_from(["not", "paren", "and", "or", "not-paren"]), max_size=150)):
+        if layer == "not":
+            text = f"not {text}"
+        elif layer == "paren":
+            text = f"({text})"
+        elif layer == "not-paren":
+            text, levels = f"not ({text})", levels + 1
+        else:
+            text = f"recall >= 0.1 {layer} ({text})"
+            levels += 1  # the parentheses of this layer are counted below with the others
+        levels += 1
+    return text, levels
+
+
+@st.composite
+def _nested_formula(draw) -> tuple[str, int]:
+    text, levels = "tp", 0
+    for layer in draw(st.lists(st.sampled_from(["neg", "paren", "add", "mul"]), max_size=150)):
+        text = {"neg": f"-{text}", "paren": f"({text})", "add": f"fp + ({text})", "mul": f"({text}) * 2"}[layer]
+        levels += 2 if layer in ("add", "mul") else 1
+    return text, levels
+
+
+def _deep_spec(condition: str, formula: str, name: str = "as_is") -> str:
+    return (
+        'spec deep "Deeply nested" {\n  owner "o"\n  task binary\n'
+        "  data {\n    label y\n    score p\n    predict p >= 0.5\n  }\n"
+        f'  baseline {name} "today" {{\n    predict rule\n  }}\n'
+        f"  metric gain higher is better = {formula}\n"
+        f'  hurdles {{\n    tier t "t" {{\n      {condition}\n      gain >= 0\n'
+        f"      f1 beats {name}x\n    }}\n    otherwise keep\n  }}\n}}\n"
+    )
+
+
+def _fmt_ends_in_diagnostics(tmp_dir: Path) -> int:
+    result = CliRunner().invoke(cli, ["fmt", str(tmp_dir / "spec.hurdle")])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code
+
+
+@pytest.mark.slow
+@settings(SETTINGS, max_examples=150)
+@given(_nested_condition(), _nested_formula())
+def test_deep_nesting_ends_in_e008_or_checks(tmp_dir, condition, formula):
+    (cond_text, cond_levels), (formula_text, formula_levels) = condition, formula
+    output = check(tmp_dir, _deep_spec(cond_text, formula_text))
+    deepest = max(cond_levels, formula_levels)
+    assert (" E008 " in output) == (deepest > MAX_NESTING), (deepest, output[:300])
+    assert (_fmt_ends_in_diagnostics(tmp_dir) == 0) == (" E008 " not in output)
+
+
+@pytest.mark.slow
+@settings(SETTINGS, max_examples=100)
+@given(st.integers(1, 3000), st.sampled_from(["a", "ab_", "x1"]))
+def test_long_names_end_in_e006_or_check(tmp_dir, length, stem):
+    name = (stem * length)[:length]
+    output = check(tmp_dir, _deep_spec("precision >= 0.5", "tp", name=f"b{name}"))
+    assert (" E006 " in output) == (length + 2 > MAX_NAME_CHARS), output[:300]  # `b` + name + the misspelt `x`
+    if length + 2 <= MAX_NAME_CHARS:
+        assert " E102 " in output  # the misspelt reference is still found, with or without a suggestion
+    _fmt_ends_in_diagnostics(tmp_dir)
