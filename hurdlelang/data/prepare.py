@@ -308,7 +308,7 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None) -
     task, d = spec.task, spec.data
     classes = tuple(s.class_name for s in d.scores) if task == "multiclass" and d.scores else None
     label = _label(task, main, d.label, rows, classes)
-    _more_than_one_class(task, main, d.label, label)
+    more_than_one_class(task, main.path, d.label, label)
     parties = {CANDIDATE: _candidate(task, main, d, rows, classes)}
     weight = _weights(main, d.weight, rows) if d.weight else None
     if d.id:
@@ -324,14 +324,14 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None) -
     return Prepared(task, label, parties, classes, weight, group, slices, n, dropped)
 
 
-def _more_than_one_class(task: str, main: Table, column: str, label: np.ndarray) -> None:
+def more_than_one_class(task: str, path: str, column: str, label: np.ndarray) -> None:
     """A binary or multiclass label of one class cannot tell a model from a constant: every
     comparison would be judged on half a confusion table (docs/diagnostics.md, D023)."""
     if task in ("binary", "multiclass") and len(np.unique(label)) == 1:
         fail(
             codes.SINGLE_CLASS,
             f"column '{column}' (label) holds only the class {label[0]!s} in the rows evaluated",
-            main.path,
+            path,
             "evaluate on data with both outcomes (a longer period, or a sample that includes the rare class)",
             column,
         )

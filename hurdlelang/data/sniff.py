@@ -30,9 +30,9 @@ from collections import Counter
 from pathlib import Path
 
 from hurdlelang.core import codes
+from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.limits import MAX_DATA_BYTES
 from hurdlelang.core.regular_files import describe_kind, open_regular
-from hurdlelang.data.errors import fail
 
 SAMPLE_BYTES = 64 * 1024
 PARQUET = (".parquet", ".pq")
@@ -50,8 +50,17 @@ _MAGIC = (
 )
 
 
-def sniff(path: str, option: str = "--data") -> None:
-    """Raise a data diagnostic when the file cannot be what its name says; return when it may be read."""
+def fail(code: str, message: str, path: str, hint: str, column: str | None = None) -> None:
+    # as data/errors.py says it, without importing pandas: the DuckDB engine calls this module too
+    raise DiagnosticError([Diagnostic(code, message, path, hint=hint, column=column)])
+
+
+def sniff(path: str, option: str = "--data", limited: bool = True) -> None:
+    """Raise a data diagnostic when the file cannot be what its name says; return when it may be read.
+
+    The size limit (`limited`) is for readers that hold the whole table in memory (pandas); the
+    DuckDB engine streams the file and passes False."""
+    max_bytes = MAX_DATA_BYTES if limited else None
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -67,21 +76,21 @@ def sniff(path: str, option: str = "--data") -> None:
             path,
             "write the predictions to a file first; hurdlec does not read from pipes or devices",
         )
-    if info.st_size > MAX_DATA_BYTES:
-        _too_large(path, f"{info.st_size:,} bytes")
+    if max_bytes is not None and info.st_size > max_bytes:
+        _too_large(path, f"{info.st_size:,} bytes", max_bytes)
     suffix = Path(path).suffix.lower()
     if info.st_size == 0 or suffix not in TEXT + PARQUET:
         return  # the reader says D002 (empty) or D018 (unsupported name) as it always did
     if suffix in PARQUET:
-        _sniff_parquet(path)
+        _sniff_parquet(path, max_bytes)
     else:
         _sniff_text(path, _sample(path), "\t" if suffix == ".tsv" else ",")
 
 
-def _too_large(path: str, size: str) -> None:
+def _too_large(path: str, size: str, limit: int) -> None:
     fail(
         codes.DATA_TOO_LARGE,
-        f"data file is too large: {size}, over the limit of {MAX_DATA_BYTES:,} bytes",
+        f"data file is too large: {size}, over the limit of {limit:,} bytes",
         path,
         "evaluate a sample of the rows, or split the file by a slice and judge each part",
     )
@@ -156,13 +165,13 @@ def _parquet_schema(path: str):
     return meta, meta.schema.to_arrow_schema()
 
 
-def _sniff_parquet(path: str) -> None:
+def _sniff_parquet(path: str, max_bytes: int | None) -> None:
     meta, schema = _parquet_schema(path)
     if meta is None:
         return
     declared = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-    if declared > MAX_DATA_BYTES:
-        _too_large(path, f"{declared:,} bytes uncompressed, as its metadata declares")
+    if max_bytes is not None and declared > max_bytes:
+        _too_large(path, f"{declared:,} bytes uncompressed, as its metadata declares", max_bytes)
     _refuse_duplicates(path, list(schema.names))
 
 

@@ -24,7 +24,9 @@ from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.data.errors import MAX_ROWS_SHOWN
+from hurdlelang.data.prepare import more_than_one_class
 from hurdlelang.data.prepared import PartyData, Prepared
+from hurdlelang.data.sniff import refuse_nested
 from hurdlelang.engine.columns import (
     Kind,
     ident,
@@ -117,6 +119,9 @@ class DuckData:
         self.bound = _bindings(spec)
         self.columns = self._describe()
         self._require_columns()
+        if source.kind == "parquet":  # D024 before DuckDB meets a list or struct it cannot compare
+            for f in source.files:
+                refuse_nested(f, [(b.column, b.role) for b in self.bound])
         self.kinds = self._load()
 
     # ---- reading ----
@@ -496,6 +501,7 @@ class DuckData:
         label = as_str(label) if task == "multiclass" else label.astype(float)
         if task == "binary":
             label = label.astype(np.int8)
+        more_than_one_class(task, self.source.label, d.label, label)  # D023, as the pandas reader
         built: dict[str, PartyData] = {}
         for name, rule, scores in parties:
             score = None

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
+from hurdlelang.data.sniff import sniff
 
 NA_MARKERS = ("", "nan", "NaN", "NULL", "null")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".csv.gz", ".txt.gz", ".tsv.gz")
@@ -148,7 +149,13 @@ def _blank(path: str) -> bool:
 
 def open_source(path: str, option: str = "--data") -> Source:
     """A path, a glob or a folder, checked before any cell is read."""
+    # data/sniff.py: a regular file whose content fits its name (no size limit: DuckDB streams)
+    single = not any(c in path for c in GLOB_CHARS) and not os.path.isdir(path)
+    if single:
+        sniff(path, option, limited=False)
     files, partitioned = _files_of(path, option)
+    for f in () if single else files:
+        sniff(f, option, limited=False)
     suffixes = {suffix_of(f) for f in files}
     for suffix in suffixes:
         if suffix not in (*CSV_SUFFIXES, *PARQUET_SUFFIXES):

@@ -172,3 +172,16 @@ def test_boolean_labels_and_decisions_count_as_1_and_0(tmp_path):
     plain, plain_out = _run(tmp_path / "plain", GOOD)
     assert result.exit_code == plain.exit_code, result.stderr
     assert json.loads(out.read_text())["metrics"] == json.loads(plain_out.read_text())["metrics"]
+
+
+@pytest.mark.parametrize(("name", "first", "hint"), CASES, ids=[c[0] for c in CASES])
+def test_the_duckdb_engine_gives_the_same_diagnostics(tmp_path, name, first, hint):
+    data = tmp_path / "in" / name
+    data.parent.mkdir()
+    MAKERS[name](data)
+    (tmp_path / "out").mkdir()
+    before = snapshot(tmp_path)
+    result, _ = _run(tmp_path, data, "--engine", "duckdb")
+    assert result.exit_code == 5, result.stderr
+    assert result.stderr.splitlines()[0] == f"{data}: {first}", result.stderr
+    assert changed(before, snapshot(tmp_path)) == set()
