@@ -12,9 +12,11 @@ from hurdlelang.report.phrasing import (
     STATE_MARKS,
     Reading,
     Style,
+    business_summary,
     cell,
     decide_text,
     guard_slices,
+    interval_text,
     level_note,
     logic_words,
     metric_notes,
@@ -77,6 +79,9 @@ th, td { text-align: left; vertical-align: top; padding: 5px 10px; border-bottom
 th { background: #f3f4f6; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.metrics { width: auto; min-width: 60%; }
+.scroll { overflow-x: auto; }
+table.grid td small { color: var(--muted); white-space: nowrap; }
+.decision .business { font-size: 16px; margin: 0 0 10px; }
 table.facts th { width: 150px; background: transparent; color: var(--muted); font-weight: 500; }
 tr.decided td { background: #f0f7ff; font-weight: 600; }
 .state-held { color: var(--held); font-weight: 600; }
@@ -150,7 +155,8 @@ def _decision(record: DecisionRecord) -> str:
     out = [
         f"<h1>{t(title)}</h1>",
         f'<p class="subtitle">Decision record of spec {c(spec.name)}, owned by {t(spec.owner)}</p>',
-        f'<section class="decision {tag}"><p class="headline">{t(d.headline)} {tags}</p>{lines}</section>',
+        f'<section class="decision {tag}"><p class="headline">{t(d.headline)} {tags}</p>'
+        f'<p class="business">{business_summary(record, STYLE)}</p>{lines}</section>',
     ]
     data = record.data
     dropped = f", {data.rows_dropped:,} dropped" if data.rows_dropped else ""
@@ -330,20 +336,40 @@ def _guards(record: DecisionRecord) -> str:
 
 
 def _metrics(record: DecisionRecord) -> str:
+    """One compact grid: a row per metric, a column per slice (the whole data first); each cell the
+    candidate's value, each baseline's under it, the interval in the cell's tooltip."""
     level = pct(record.confidence.level) if record.confidence and record.confidence.level else None
-    intro = f"Values with their two-sided {level} intervals in brackets." if level else "Values (no confidence level)."
+    intro = "Each cell: the candidate's value, then each baseline's."
+    intro += f" Hover a value for its two-sided {level} interval." if level else " No confidence level: no intervals."
     out = ["<h2>Metrics per slice</h2>", f"<p>{intro} — : the baseline reports no such figure.</p>"]
-    for scope in scopes(record):
-        parties = [p for p in record.metrics if scope in record.metrics[p]]
-        names: list[str] = []
-        for p in parties:
-            names += [m for m in record.metrics[p][scope] if m not in names]
+    all_scopes = scopes(record)
+    names: list[str] = []
+    for per_scope in record.metrics.values():
+        for entries in per_scope.values():
+            names += [m for m in entries if m not in names]
+    head = ["Metric"]
+    for scope in all_scopes:
         n = scope_rows(record, scope)
-        count = f" <small>({n:,} rows)</small>" if n is not None else ""
-        title = t(scope_title(scope)) if scope == WHOLE_DATA else c(scope_title(scope))
-        rows = [[c(m)] + [t(cell(record, p, record.metrics[p][scope].get(m), m)) for p in parties] for m in names]
-        head = ["Metric"] + ["candidate" if p == CANDIDATE else c(p) for p in parties]
-        out.append(f"<h3>{title}{count}</h3>" + _table(head, rows, numeric=set(range(1, len(head))), cls="metrics"))
+        rows_n = f"<br><small>{n:,} rows</small>" if n is not None else ""
+        head.append((t(scope_title(scope)) if scope == WHOLE_DATA else c(scope_title(scope))) + rows_n)
+    parties = list(record.metrics)
+    rows = []
+    for m in names:
+        row = [c(m)]
+        for scope in all_scopes:
+            parts = []
+            for p in parties:
+                entry = record.metrics[p].get(scope, {}).get(m)
+                if entry is None:
+                    continue
+                value = t(cell(record, p, entry, m).split(" (")[0])
+                tip = t(interval_text(entry.interval)) if entry.interval else ""
+                shown = f'<span title="{tip}">{value}</span>' if tip else value
+                parts.append(shown if p == CANDIDATE else f"<small>{t(p)} {shown}</small>")
+            row.append("<br>".join(parts))
+        rows.append(row)
+    grid = _table(head, rows, numeric=set(range(1, len(head))), cls="metrics grid")
+    out.append(f'<div class="scroll">{grid}</div>')
     notes = metric_notes(record)
     if notes:
         items = "".join(f"<li>{c(p)} · {c(m)}{f' in {c(w)}' if w else ''}: {t(note)}</li>" for p, m, w, note in notes)

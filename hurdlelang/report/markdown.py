@@ -11,6 +11,7 @@ from hurdlelang.report.phrasing import (
     STATE_MARKS,
     Reading,
     Style,
+    business_summary,
     cell,
     decide_text,
     guard_slices,
@@ -68,7 +69,7 @@ def _header(record: DecisionRecord) -> list[str]:
     spec = record.spec
     decision = decide_text(record, STYLE)
     title = spec.title or spec.name
-    lines = [f"# {md(title)}", "", f"**{md(decision.headline)}**", ""]
+    lines = [f"# {md(title)}", "", f"**{md(decision.headline)}**", "", business_summary(record, STYLE), ""]
     lines += [line + "  " for line in decision.lines[:-1]] + decision.lines[-1:] + [""]
     version = f" (version {md(spec.version)})" if spec.version else ""
     data = record.data

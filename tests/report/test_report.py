@@ -24,7 +24,7 @@ from click.testing import CliRunner
 
 from hurdlelang.cli.report import report
 from hurdlelang.record.model import ConditionEntry, DecisionRecord
-from hurdlelang.report.phrasing import leaves, read
+from hurdlelang.report.phrasing import leaves, read, scope_title, scopes
 from hurdlelang.report.render import render
 from tests.conftest import CORPUS, ROOT
 
@@ -366,3 +366,16 @@ def test_the_report_modules_import_only_the_standard_library_and_pydantic():
                 if top == "hurdlelang":
                     layer = module.split(".")[1] if "." in module else ""
                     assert layer in {"core", "record", "report"}, f"{file.name} imports {module}"
+
+
+def test_html_opens_with_a_business_summary_and_has_one_metric_grid():
+    page = render(_record("fraud_blocking"), "html")
+    business = re.search(r'<p class="business">(.*?)</p>', page)[1]
+    text = re.sub(r"<[^>]+>", "", business)
+    assert text.startswith("The model earns tier review: Send the model")
+    assert "with 95% confidence at least" in text
+    assert page.index('class="business"') < page.index("Tiers, best first")
+    metrics = page[page.index("<h2>Metrics per slice</h2>") : page.index("<h2>Provenance</h2>")]
+    assert metrics.count("<table") == 1  # one slice x metric grid, not a table per slice
+    record = _record("fraud_blocking")
+    assert all(scope_title(s) in metrics for s in scopes(record))
