@@ -416,10 +416,12 @@ def _register() -> None:
     """Commands that live in modules of their own (each imports only what it needs when run)."""
     from hurdlelang.cli.fmt import fmt
     from hurdlelang.cli.lsp import lsp
+    from hurdlelang.cli.plan import plan
     from hurdlelang.cli.report import report
 
     cli.add_command(fmt)
     cli.add_command(lsp)
+    cli.add_command(plan)
     cli.add_command(report)
 
 

@@ -1,0 +1,268 @@
+"""`hurdlec plan`: how many rows each tier needs, if the effects seen in a pilot are the truth.
+
+The pilot is judged as `hurdlec run` would judge it (the same evaluation, bootstrap and decision,
+so each comparison has its estimate, its corrected level, and the bootstrap's standard error).
+Each comparison becomes a gate whose power grows with the rows (hurdlelang/stats/power.py); the
+gates combine as the tier's logic does; the planned size is the smallest multiple of the pilot's
+rows (same mix of slices) at which the tier is reached with the asked power and every row guard
+holds. A figure or record baseline's own uncertainty does not shrink with more rows of ours, so
+it can make a tier unreachable at any size.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hurdlelang.judging.decide import ConditionResult, Decider
+from hurdlelang.judging.evaluate import Evaluation, Scope, scope_key
+from hurdlelang.judging.uncertainty import Uncertainty
+from hurdlelang.lang import ir
+from hurdlelang.stats import power as pw
+
+
+@dataclass(frozen=True)
+class PlannedGate:
+    gate: pw.Gate
+    condition: str  # as written
+    scope: str  # "all" or "region=EU"
+    fixed_se: float  # the part of the standard error more rows do not shrink (a figure's own)
+
+    def power(self, scale: float) -> float:
+        se = math.sqrt(self.gate.se**2 / scale + self.fixed_se**2)
+        g = self.gate
+        return pw.Gate(g.estimate, se, g.rows, g.op, g.required, g.level).power(1.0)
+
+
+@dataclass
+class Node:
+    kind: str  # "all", "any" or "gate"
+    parts: list[Node] = field(default_factory=list)
+    gate: PlannedGate | None = None
+
+    def power(self, scale: float) -> float:
+        if self.gate is not None:
+            return self.gate.power(scale)
+        powers = [p.power(scale) for p in self.parts]
+        return pw.all_of(powers) if self.kind == "all" else pw.any_of(powers)
+
+    def gates(self) -> list[PlannedGate]:
+        return [self.gate] if self.gate else [g for p in self.parts for g in p.gates()]
+
+
+@dataclass(frozen=True)
+class TierPlan:
+    name: str
+    reachable: bool
+    rows: int | None  # rows needed for the asked power; None when unreachable
+    slice_rows: dict[str, dict[str, int]]  # slice column -> value -> rows, for `in every` conditions
+    power_now: float
+    hardest: str | None  # the condition that needs the most rows on its own
+    conditions: list[dict]
+    why_unreachable: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    spec: str
+    pilot_rows: int
+    power: float
+    tiers: list[TierPlan]
+
+    def to_dict(self) -> dict:
+        return {
+            "spec": self.spec,
+            "pilot_rows": self.pilot_rows,
+            "power": self.power,
+            "tiers": [t.__dict__ for t in self.tiers],
+        }
+
+
+def _se(samples: np.ndarray) -> float:
+    values = samples[np.isfinite(samples)]
+    if values.size < 2:
+        return float("nan")
+    return float(np.std(values, ddof=1))
+
+
+class Planner:
+    def __init__(self, spec: ir.Spec, ev: Evaluation, unc: Uncertainty | None, power: float):
+        self.spec, self.ev, self.unc, self.target = spec, ev, unc, power
+        self.decider = Decider(spec, ev, unc)
+        for g in spec.guards:  # per-slice guards decide which slices are judged
+            self.decider.guard(g)
+
+    def _gate(self, r: ConditionResult, scope: Scope, observed: float | None) -> PlannedGate | None:
+        c = r.condition
+        if observed is None or r.op is None:
+            return None
+        rows = self.ev.subset(scope).rows
+        se, fixed = 0.0, 0.0
+        if r.level is not None and self.unc is not None:
+            se = _se(self.decider._samples(c, scope))
+            baseline = c.baseline if isinstance(c, ir.BeatsCondition) else c.against
+            if baseline is not None and not isinstance(self.ev.baselines.get(baseline), ir.ColumnBaseline):
+                metric = c.metric if isinstance(c, ir.BeatsCondition) else c.against_metric
+                fixed = _se(self.unc.samples(baseline, metric, scope))
+                if isinstance(c, ir.BeatsCondition) and c.margin and c.margin.relative:
+                    base = self.ev.value(baseline, metric, scope).value
+                    fixed = fixed / abs(base) if base else float("inf")
+                se = math.sqrt(max(se**2 - fixed**2, 0.0))
+        gate = pw.Gate(observed, se, rows, r.op, r.required, r.level)
+        return PlannedGate(gate, c.text, scope_key(scope), fixed)
+
+    def _node(self, r: ConditionResult) -> Node | None:
+        if r.parts:
+            parts = [self._node(p) for p in r.parts]
+            if any(p is None for p in parts):
+                return None
+            if r.condition.kind == "not":  # its part was judged as the reverse
+                return parts[0]
+            conjunction = (r.condition.kind == "all") != r.negated  # De Morgan, as the decision judged it
+            return Node("all" if conjunction else "any", parts)
+        if r.judged is not None:
+            gate = self._gate(r, r.judged.scope, r.judged.observed)
+            return None if gate is None else Node("gate", gate=gate)
+        gates = [self._gate(r, s.scope, s.observed) for s in r.slices]
+        if not gates or any(g is None for g in gates):
+            return None
+        return Node("any" if r.negated else "all", [Node("gate", gate=g) for g in gates])
+
+    def _guard_scale(self) -> float:
+        """The smallest multiple of the pilot's rows at which every `require rows >= N` holds."""
+        scale = 0.0
+        for g in self.spec.guards:
+            if g.metric.name != "rows" or g.low is None:
+                continue
+            if g.scope is None:
+                scale = max(scale, g.low / self.ev.data.rows)
+            else:
+                values = [g.scope.value] if g.scope.value else self.ev.slice_values(g.scope.slice)
+                for v in values:
+                    rows = self.ev.subset((g.scope.slice, v)).rows
+                    scale = max(scale, g.low / rows if rows else math.inf)
+        return scale
+
+    def tier(self, tier: ir.Tier) -> TierPlan:
+        pilot = self.ev.data.rows
+        nodes, unjudged = [], []
+        for c in tier.conditions:
+            node = self._node(self.decider.condition(c))
+            (nodes.append(node) if node is not None else unjudged.append(c.text))
+        if unjudged:
+            why = f"cannot be judged on the pilot: {', '.join(repr(t) for t in unjudged)}"
+            return TierPlan(tier.name, False, None, {}, 0.0, unjudged[0], [], why)
+        whole = Node("all", nodes)
+        floor = self._guard_scale()
+        scale = pw.smallest_scale(whole.power, self.target)
+        gates = whole.gates()
+        singles = {(g.condition, g.scope): pw.smallest_scale(g.power, self.target) for g in gates}
+        conditions = [
+            {
+                "condition": g.condition,
+                "scope": g.scope,
+                "estimate": g.gate.estimate,
+                "op": g.gate.op,
+                "required": g.gate.required,
+                "level": g.gate.level,
+                "power_now": round(g.power(1.0), 4),
+                "rows_alone": None
+                if singles[g.condition, g.scope] is None
+                else math.ceil(singles[g.condition, g.scope] * pilot),
+                "detectable_now": _detectable(g, self.target),
+            }
+            for g in gates
+        ]
+        blocked = [key for key, s in singles.items() if s is None]
+        worst = blocked[0] if blocked else max(singles, key=lambda k: singles[k]) if singles else None
+        hardest = None if worst is None else worst[0] + ("" if worst[1] == "all" else f" [{worst[1]}]")
+        if scale is None:
+            why = _why(next(g for g in gates if (g.condition, g.scope) == worst), self.target)
+            return TierPlan(tier.name, False, None, {}, whole.power(1.0), hardest, conditions, why)
+        scale = max(scale, floor)
+        return TierPlan(
+            tier.name,
+            True,
+            math.ceil(scale * pilot),
+            self._slice_rows(tier, scale),
+            whole.power(1.0),
+            hardest,
+            conditions,
+        )
+
+    def _slice_rows(self, tier: ir.Tier, scale: float) -> dict[str, dict[str, int]]:
+        columns = {c.scope.slice for c in _comparisons(tier) if c.scope is not None and c.scope.value is None}
+        return {
+            col: {v: math.ceil(scale * self.ev.subset((col, v)).rows) for v in self.ev.slice_values(col)}
+            for col in sorted(columns)
+        }
+
+    def plan(self) -> Plan:
+        return Plan(self.spec.name, self.ev.data.rows, self.target, [self.tier(t) for t in self.spec.tiers])
+
+
+def _comparisons(tier: ir.Tier):
+    stack = list(tier.conditions)
+    while stack:
+        c = stack.pop()
+        if isinstance(c, ir.AllOf | ir.AnyOf):
+            stack.extend(c.parts)
+        elif isinstance(c, ir.Not):
+            stack.append(c.part)
+        else:
+            yield c
+
+
+def _detectable(g: PlannedGate, power: float) -> float | None:
+    """The value the statistic must truly have to be shown with `power` at the pilot's size."""
+    se = math.sqrt(g.gate.se**2 + g.fixed_se**2)
+    margin = pw.Gate(g.gate.estimate, se, g.gate.rows, g.gate.op, g.gate.required, g.gate.level).detectable_margin(
+        power
+    )
+    if margin is None:
+        return None
+    return g.gate.required + margin if g.gate.op in (">=", ">") else g.gate.required - margin
+
+
+def _why(g: PlannedGate, power: float) -> str:
+    if g.gate.margin <= 0:
+        return (
+            f"'{g.condition}' ({g.scope}): the pilot's estimate {g.gate.estimate:.4g} does not clear the hurdle "
+            f"({g.gate.op} {g.gate.required:g}), so no number of rows reaches it if the pilot is the truth"
+        )
+    return (
+        f"'{g.condition}' ({g.scope}): the baseline's own uncertainty (a figure or an earlier record) does not "
+        f"shrink with more rows, and alone keeps the power below {power:.0%}"
+    )
+
+
+def plan_pilot(spec: ir.Spec, ev: Evaluation, unc: Uncertainty | None, power: float = 0.8) -> Plan:
+    return Planner(spec, ev, unc, power).plan()
+
+
+def plan_data(spec: ir.Spec, data_path: str, power: float, seed: int, resamples: int, root: str | None = None) -> Plan:
+    """Read and judge the pilot as a run would (drawing only what the conditions need), then plan."""
+    from hurdlelang.core.diagnostics import DiagnosticError
+    from hurdlelang.data.prepare import prepare
+    from hurdlelang.data.read import read_table
+    from hurdlelang.judging.failures import DataFailure
+    from hurdlelang.judging.record_baselines import load_records
+    from hurdlelang.judging.uncertainty import requested
+
+    try:
+        records, _ = load_records(spec, root)
+        prepared = prepare(spec, read_table(data_path), {})
+    except DiagnosticError as error:
+        raise DataFailure(error.diagnostics) from None
+    if any(isinstance(b, ir.DummyBaseline) for b in spec.baselines):
+        from hurdlelang.judging.dummies import with_dummies
+
+        prepared = with_dummies(spec, prepared, seed)
+    ev = Evaluation(spec, prepared, records)
+    unc = None
+    if any(c.confidence is not None for c in spec.comparisons()):
+        unc = Uncertainty(ev, resamples, seed)
+        unc.prepare(requested(ev))
+    return plan_pilot(spec, ev, unc, power)
