@@ -24,6 +24,16 @@ def _power(value: str) -> float:
     return number
 
 
+def _fail(diagnostics, result, code: Exit) -> None:
+    from hurdlelang.core.render_diagnostics import render_text as render_diagnostic
+    from hurdlelang.core.render_diagnostics import use_color
+
+    paint = use_color("auto", sys.stderr)
+    for d in diagnostics:
+        click.echo(render_diagnostic(d, result.source if result else None, paint), err=True, color=paint)
+    sys.exit(code)
+
+
 def render_text(plan) -> str:
     lines = [
         f"{plan.spec}: rows needed for each tier at {plan.power:.0%} power, if the pilot's effects are the truth",
@@ -65,12 +75,14 @@ def plan(spec_path: str, data_path: str, power_text: str, spec_name: str | None,
     """How many rows each tier needs to be reached with the given power, all its conditions together,
     if the effects seen in the pilot are the truth; the condition that needs the most data; what
     each condition could detect at the pilot's size; and which tiers no size can reach."""
-    from hurdlelang.cli.main import _fail, _need_run_stack, failure_exit
+    from hurdlelang.cli.needs import run_stack_problem
     from hurdlelang.lang.compiler import compile_path
 
     power = _power(power_text)
-    _need_run_stack("plan")
-    from hurdlelang.judging.failures import RunFailure
+    problem = run_stack_problem("plan")
+    if problem is not None:
+        _fail([problem], None, Exit.USAGE)
+    from hurdlelang.judging.failures import DataFailure, RunFailure
     from hurdlelang.judging.plan import plan_data
     from hurdlelang.judging.runner import _pick_spec as pick_spec
 
@@ -81,7 +93,7 @@ def plan(spec_path: str, data_path: str, power_text: str, spec_name: str | None,
         spec = pick_spec(result, spec_name)
         planned = plan_data(spec, data_path, power, seed, resamples)
     except RunFailure as failure:
-        _fail(failure.diagnostics, result, failure_exit(failure))
+        _fail(failure.diagnostics, result, Exit.DATA_ERROR if isinstance(failure, DataFailure) else Exit.SPEC_ERROR)
     if fmt == "json":
         click.echo(json.dumps(planned.to_dict(), indent=2))
     else:
