@@ -46,6 +46,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_check_hostile.py
 	$(BIN)/python bench/bench_bootstrap.py
 	$(BIN)/python bench/bench_run.py
 

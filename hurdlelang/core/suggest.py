@@ -16,8 +16,8 @@ from contextvars import ContextVar
 
 MAX_EDITS = 8
 CALL_BUDGET = 2_000_000  # cells for one suggestion outside a compile (e.g. a missing data column)
-BASE_BUDGET = 1_000_000  # cells for a whole compile, plus CELLS_PER_CHAR for each character of the spec
-CELLS_PER_CHAR = 20
+BASE_BUDGET = 200_000  # cells for a whole compile, plus CELLS_PER_CHAR for each character of the spec
+CELLS_PER_CHAR = 2
 
 _budget: ContextVar[list[int] | None] = ContextVar("suggestion_budget", default=None)
 
@@ -32,44 +32,66 @@ def suggestion_budget(chars: int) -> Iterator[None]:
         _budget.reset(token)
 
 
+def _strip_common(a: str, b: str) -> tuple[str, str]:
+    """Both words without their common prefix and suffix, which no optimal alignment edits."""
+    start, short = 0, min(len(a), len(b))
+    while start < short and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < short - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    return a[start : len(a) - end], b[start : len(b) - end]
+
+
 def edit_distance(a: str, b: str, limit: int | None = None, spent: list[int] | None = None) -> int:
     """Damerau-Levenshtein distance (optimal string alignment): a swap of neighbours costs 1.
 
     With `limit`, any distance above it is returned as limit + 1, and only the band of cells within
     `limit` of the diagonal is computed. `spent`, when given, has the number of cells added to it."""
-    n, m = len(a), len(b)
     if limit is None:
-        limit = max(n, m)
+        limit = max(len(a), len(b))
+    elif a[:1] == b[:1] or a[-1:] == b[-1:]:
+        a, b = _strip_common(a, b)  # generated names share long stems: only the rest costs cells
+    n, m = len(a), len(b)
     over = limit + 1
     if abs(n - m) > limit:
         return over
-    before = None
+    before: list[int] = []
     previous = [j if j <= limit else over for j in range(m + 1)]
     cells = 0
     for i in range(1, n + 1):
         low, high = max(1, i - limit), min(m, i + limit)
         row = [over] * (m + 1)
-        row[0] = i if i <= limit else over
-        best = row[0]
+        row[0] = best = i if i <= limit else over
         ca = a[i - 1]
-        for j in range(low, high + 1):
+        swap = a[i - 2] if i > 1 else None
+        for j in range(low, high + 1):  # plain comparisons, not min(): this loop is the whole cost
             cb = b[j - 1]
-            value = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                value = min(value, before[j - 2] + 1)
-            row[j] = value if value < over else over
-            best = min(best, row[j])
+            value = previous[j - 1] + (ca != cb)
+            other = previous[j] + 1
+            if other < value:
+                value = other
+            other = row[j - 1] + 1
+            if other < value:
+                value = other
+            if j > 1 and swap == cb and ca == b[j - 2]:
+                other = before[j - 2] + 1
+                if other < value:
+                    value = other
+            if value > over:
+                value = over
+            row[j] = value
+            if value < best:
+                best = value
         cells += high - low + 1
         if best > limit:  # every path through this row already costs too much
-            break
+            if spent is not None:
+                spent[0] += cells
+            return over
         before, previous = previous, row
-    else:
-        if spent is not None:
-            spent[0] += cells
-        return min(previous[m], over)
     if spent is not None:
         spent[0] += cells
-    return over
+    return min(previous[m], over)
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
@@ -78,6 +100,8 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     limit = min(MAX_EDITS, max(1, len(word) // 3))
     shared = _budget.get()
     budget = shared if shared is not None else [CALL_BUDGET]
+    if budget[0] <= 0:
+        return None
     lowered = word.lower()
     best: tuple[int, str] | None = None
     for candidate in sorted(set(candidates)):
@@ -88,9 +112,22 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
         spent = [0]
         distance = edit_distance(lowered, candidate.lower(), limit, spent)
         budget[0] -= spent[0]
-        if distance <= limit and (best is None or distance < best[0]):
+        if distance <= limit:
             best = (distance, candidate)
+            # candidates come in alphabetical order, so a later one must be strictly nearer to win:
+            # the band narrows, and the many near-identical names of a generated spec cost little
+            limit = distance - 1
+            if limit < 0:
+                break
     return best[1] if best else None
+
+
+def listing(names: Iterable[str], most: int = 12) -> str:
+    """Names for a hint, at most `most` of them: a spec with thousands of baselines must not make
+    every diagnostic list them all."""
+    names = list(names)
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most:,} more" if len(names) > most else "")
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:

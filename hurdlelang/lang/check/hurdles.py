@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hurdlelang.core import codes
 from hurdlelang.core.names import CANDIDATE
-from hurdlelang.core.suggest import did_you_mean
+from hurdlelang.core.suggest import did_you_mean, listing
 from hurdlelang.lang import ast_nodes as ast
 from hurdlelang.lang import ir
 from hurdlelang.lang.catalogue import Direction, Needs
@@ -70,7 +70,7 @@ def scope(ctx: Context, node: ast.Scope | None) -> ir.Scope | None | bool:
     if name not in ctx.slices:
         known = sorted(ctx.slices)
         hint = did_you_mean(name, known) or (
-            f"slices bound: {', '.join(known)}" if known else f"bind it in the data block: slice {name}"
+            f"slices bound: {listing(known)}" if known else f"bind it in the data block: slice {name}"
         )
         ctx.report(codes.UNKNOWN_SLICE, f"unknown slice '{name}'", node.slice.span, hint, subject=name)
         return False
@@ -82,7 +82,7 @@ def baseline_party(ctx: Context, name: ast.Name) -> bool:
         return True
     known = sorted(ctx.parties)
     hint = did_you_mean(name.value, known) or (
-        f"baselines defined: {', '.join(known)}" if known else "define it: baseline NAME { predict COLUMN }"
+        f"baselines defined: {listing(known)}" if known else "define it: baseline NAME { predict COLUMN }"
     )
     ctx.report(codes.UNKNOWN_BASELINE, f"unknown baseline '{name.value}'", name.span, hint, subject=name.value)
     return False
@@ -93,7 +93,7 @@ def provides(ctx: Context, baseline: str, metric: MetricType, span) -> bool:
     if party.kind == "invalid":
         return False
     if party.kind == "figures" and metric.key.key not in party.figures:
-        have = ", ".join(party.figures) or "none"
+        have = listing(party.figures) or "none"
         ctx.report(
             codes.FIGURE_LACKS_METRIC,
             f"baseline '{baseline}' reports no figure for {metric.key.key}",
@@ -401,7 +401,7 @@ def example(ctx: Context, node: ast.Example, tiers: list[str]) -> ir.Example | N
         return None
     expected = node.expects[0].tier
     if expected.value not in tiers:
-        hint = did_you_mean(expected.value, tiers) or f"tiers: {', '.join(tiers)}"
+        hint = did_you_mean(expected.value, tiers) or f"tiers: {listing(tiers)}"
         ctx.report(
             codes.UNKNOWN_EXPECTED_TIER,
             f"example \"{node.name}\" expects tier '{expected.value}', which does not exist",
