@@ -289,6 +289,12 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the record to stdout: the same as --format json.")
 @click.option(
+    "--log",
+    "log_path",
+    type=click.Path(dir_okay=False),
+    help="Append the decision to this hash-chained log (JSON lines); `hurdlec verify --log` checks it.",
+)
+@click.option(
     "--seed",
     type=click.IntRange(min=0),
     default=0,
@@ -334,6 +340,7 @@ def run(
     spec_name,
     fmt,
     as_json,
+    log_path,
     seed,
     resamples,
     auc_method,
@@ -379,8 +386,33 @@ def run(
         click.echo(render_text(w, result.source), err=True)
     for w in outcome.warnings:
         click.echo(render_text(w, None), err=True)
+    if log_path:
+        _append_log(log_path, outcome)
     _print_run(outcome, result, "json" if as_json else fmt)
     sys.exit(outcome.exit_code)
+
+
+def _append_log(log_path: str, outcome) -> None:
+    """One entry per run in the decision log, chained to the one before (record/decision_log.py)."""
+    import hashlib
+
+    from hurdlelang.core import codes
+    from hurdlelang.record.decision_log import append, entry_for
+    from hurdlelang.record.model import DecisionRecord
+
+    record = DecisionRecord.model_validate_json(outcome.record_json)
+    digest = hashlib.sha256((outcome.record_json + "\n").encode()).hexdigest()
+    try:
+        entry = append(log_path, entry_for(record, outcome.record_path, digest))
+    except (OSError, ValueError, KeyError) as error:
+        problem = Diagnostic(
+            codes.CANNOT_WRITE,
+            f"cannot append to the decision log: {getattr(error, 'strerror', None) or error}",
+            log_path,
+            hint="the record was written; check the log file (hurdlec verify --log) and that it is writable",
+        )
+        _fail([problem], None, Exit.OUTPUT_ERROR)
+    click.echo(f"log: {log_path} entry {entry['seq']}, hash {entry['hash']}", err=True)
 
 
 def _print_run(outcome, result: CompileResult, fmt: str) -> None:
@@ -418,11 +450,13 @@ def _register() -> None:
     from hurdlelang.cli.lsp import lsp
     from hurdlelang.cli.plan import plan
     from hurdlelang.cli.report import report
+    from hurdlelang.cli.verify import verify
 
     cli.add_command(fmt)
     cli.add_command(lsp)
     cli.add_command(plan)
     cli.add_command(report)
+    cli.add_command(verify)
 
 
 _register()

@@ -87,5 +87,11 @@ RECORD_OF_OTHER_SPEC = "W401"
 CANNOT_WRITE = "O001"
 CANNOT_READ_RECORD = "R001"
 PACKAGE_MISSING = "P001"
+# hurdlec verify: a record re-derived, a decision log's chain
+SPEC_CHANGED = "V001"
+DATA_CHANGED = "V002"
+VALUE_CHANGED = "V003"
+VERSIONS_DIFFER = "V004"
+LOG_BROKEN = "V005"
 # editors (hurdlec lsp)
 EXAMPLE_FAILS = "W501"

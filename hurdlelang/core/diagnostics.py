@@ -105,6 +105,12 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "R001": (Severity.ERROR, "record cannot be read"),
     # the installation
     "P001": (Severity.ERROR, "a package the command needs is not installed"),
+    # hurdlec verify
+    "V001": (Severity.ERROR, "spec differs from the record's"),
+    "V002": (Severity.ERROR, "data differs from the record's"),
+    "V003": (Severity.ERROR, "re-derived value differs from the record"),
+    "V004": (Severity.WARNING, "record made with other versions"),
+    "V005": (Severity.ERROR, "decision log chain broken"),
     # editors (hurdlec lsp)
     "W501": (Severity.WARNING, "example does not reach its expected tier"),
 }
