@@ -8,6 +8,9 @@ from pathlib import Path
 
 import click
 
+from hurdlelang.cli.stop import fail as _fail
+from hurdlelang.cli.stop import failure_exit
+from hurdlelang.cli.stop import need_run_stack as _need_run_stack
 from hurdlelang.core.diagnostics import Diagnostic
 from hurdlelang.core.exit_codes import Exit
 from hurdlelang.core.render_diagnostics import render_github, render_json, render_text, use_color
@@ -218,30 +221,6 @@ def init(
         click.echo(f"wrote {out_path}: check it with `hurdlec check {out_path}`, then agree the hurdles")
     else:
         click.echo(text, nl=False)
-
-
-def _fail(diagnostics: list[Diagnostic], result: CompileResult | None, code: Exit) -> None:
-    paint = use_color("auto", sys.stderr)
-    for d in diagnostics:
-        click.echo(render_text(d, result.source if result else None, paint), err=True, color=paint)
-    sys.exit(code)
-
-
-def failure_exit(failure) -> Exit:
-    """The exit code of a run that stopped before its record (docs/cli.md): one per kind of failure."""
-    from hurdlelang.judging import failures
-
-    codes = {failures.SpecFailure: Exit.SPEC_ERROR, failures.DataFailure: Exit.DATA_ERROR}
-    return next((code for kind, code in codes.items() if isinstance(failure, kind)), Exit.OUTPUT_ERROR)
-
-
-def _need_run_stack(command: str) -> None:
-    """numpy, pandas, scikit-learn and pyarrow, or a P001 diagnostic (hurdlelang-core alone lacks them)."""
-    from hurdlelang.cli.needs import run_stack_problem
-
-    problem = run_stack_problem(command)
-    if problem is not None:
-        _fail([problem], None, Exit.USAGE)
 
 
 def _pairs(values: tuple[str, ...]) -> dict[str, str]:

@@ -135,7 +135,8 @@ def _check_versions(record, derived: dict, record_path: str) -> list:
 def _rederive(record, spec_path: str, data_path: str, baselines: dict[str, str]):
     """Run the spec on the data again, with every option the record kept; returns the new record
     (as JSON) or stops with the run's own diagnostics and exit code."""
-    from hurdlelang.cli.main import _fail, failure_exit
+    from hurdlelang.cli.stop import fail as _fail
+    from hurdlelang.cli.stop import failure_exit
     from hurdlelang.judging.failures import RunFailure
     from hurdlelang.judging.runner import RunOptions, execute
     from hurdlelang.lang.compiler import compile_path
@@ -268,9 +269,9 @@ def verify(record_path, data_path, spec_path, log_path, log_head, fmt) -> None:
     findings: list[Diagnostic] = []
     checks = []
     if record_path:
-        from hurdlelang.cli.main import _need_run_stack
+        from hurdlelang.cli.stop import need_run_stack
 
-        _need_run_stack("verify")
+        need_run_stack("verify")
         findings += verify_record(record_path, spec_path, data_path)
         checks += [
             ("the record can be read", [codes.CANNOT_READ_RECORD]),
