@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	@# the root was the distribution `hurdlelang` before it became hurdlelang-core: drop an old install
 	$(BIN)/python -m pip uninstall --quiet -y hurdlelang 2>/dev/null || true
-	$(BIN)/python -m pip install --quiet -e '.[run,test,mlflow,lsp]'
+	$(BIN)/python -m pip install --quiet -e '.[run,test,lsp]'
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -28,14 +28,3 @@ def run_stack_problem(command: str) -> Diagnostic | None:
         hint="install the whole of hurdlec with `pip install hurdlelang` (hurdlelang-core alone only checks, "
         "formats and reports)",
     )
-
-
-def mlflow_problem() -> Diagnostic | None:
-    if not missing({"mlflow": "mlflow"}):
-        return None
-    return Diagnostic(
-        codes.PACKAGE_MISSING,
-        "the MLflow options need mlflow, which is not installed",
-        "hurdlec",
-        hint="install it with `pip install 'hurdlelang[mlflow]'`",
-    )

@@ -245,7 +245,7 @@ class AliasInfo(RecordModel):
 
 
 class MlflowInfo(RecordModel):
-    """The MLflow run the record was logged to (hurdlec run --mlflow-run / --mlflow-experiment)."""
+    """The MLflow run the record was logged to: reserved for the MLflow integration, not built yet (null)."""
 
     tracking_uri: str
     experiment_id: str
