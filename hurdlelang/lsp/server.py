@@ -42,7 +42,10 @@ _KINDS = {
 
 class HurdleServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("hurdlec", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        # Full sync: pygls applies incremental edits on str.splitlines() lines, which also break at form
+        # feeds and U+2028, where the protocol (and the compiler) count "\n" only: an edit after such a
+        # character in a comment would land on the wrong line. A whole spec per change is cheap on stdio.
+        super().__init__("hurdlec", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
         self.debounce = DEFAULT_DEBOUNCE
         self._analyses: dict[str, tuple[int | None, str, Analysis]] = {}
         self._pending: dict[str, asyncio.Task] = {}

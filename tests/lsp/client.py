@@ -30,6 +30,8 @@ class Client:
         self.notifications: list[dict] = []
         self.requests_from_server: list[dict] = []
         self._next_id = 0
+        self.texts: dict[str, str] = {}  # each open document's text, as the editor holds it
+        self.sync_kind = 2  # incremental, until the server says otherwise
         threading.Thread(target=self._read, daemon=True).start()
 
     # ---- the wire ----
@@ -117,10 +119,13 @@ class Client:
             },
         )
         self.notify("initialized", {})
+        sync = result["capabilities"].get("textDocumentSync")
+        self.sync_kind = sync["change"] if isinstance(sync, dict) else sync
         return result
 
     def open(self, path: Path, text: str, version: int = 1) -> str:
         uri = path.as_uri()
+        self.texts[uri] = text
         self.notify(
             "textDocument/didOpen",
             {"textDocument": {"uri": uri, "languageId": "hurdle", "version": version, "text": text}},
@@ -128,8 +133,12 @@ class Client:
         return uri
 
     def change(self, uri: str, version: int, edits: list[dict]) -> None:
+        """Apply edits to the document; send them as they are (incremental sync) or the whole new text
+        (full sync), as the server asked in its capabilities."""
+        self.texts[uri] = apply_edits(self.texts[uri], edits)
+        changes = edits if self.sync_kind == 2 else [{"text": self.texts[uri]}]
         self.notify(
-            "textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": edits}
+            "textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}
         )
 
     def diagnostics(self, uri: str, version: int | None = None) -> list[dict]:
@@ -152,7 +161,8 @@ class Client:
 
 
 def apply_edits(text: str, edits: list[dict]) -> str:
-    """Apply LSP text edits (UTF-16 positions; the test texts are ASCII) to a text, last first."""
+    """Apply LSP text edits (UTF-16 positions; the test texts are ASCII) to a text, last first. Lines
+    are counted at "\\n" only, as the protocol counts them."""
     lines = text.split("\n")
 
     def offset(position: dict) -> int:
@@ -160,5 +170,5 @@ def apply_edits(text: str, edits: list[dict]) -> str:
 
     for edit in sorted(edits, key=lambda e: offset(e["range"]["start"]), reverse=True):
         start, end = offset(edit["range"]["start"]), offset(edit["range"]["end"])
-        text = text[:start] + edit["newText"] + text[end:]
+        text = text[:start] + edit.get("newText", edit.get("text")) + text[end:]  # a TextEdit, or a change event
     return text

@@ -48,7 +48,7 @@ def test_initialize_announces_the_features(server):
     ):
         assert caps[feature], feature
     assert "." in caps["completionProvider"]["triggerCharacters"]
-    assert caps["textDocumentSync"]["change"] == 2  # incremental
+    assert caps["textDocumentSync"]["change"] == 1  # full: see test_a_form_feed_in_a_comment_shifts_no_edit
 
 
 def test_typo_gives_E101_on_the_word_and_the_quick_fix_repairs_it(server, tmp_path):
@@ -69,7 +69,7 @@ def test_typo_gives_E101_on_the_word_and_the_quick_fix_repairs_it(server, tmp_pa
     fixed = apply_edits(TYPO, action["edit"]["changes"][uri])
     assert fixed == SPEC_TEXT
 
-    # the editor applies the edit and sends it back as an incremental change
+    # the editor applies the edit and sends the change
     server.change(uri, 2, [{"range": found["range"], "text": "precision"}])
     assert server.diagnostics(uri, version=2) == []
 
@@ -249,6 +249,19 @@ def test_positions_are_in_utf16_units(server, tmp_path):
     line = text.split("\n")[position(text, "precison >= 0.3")["line"]]
     units = len(line[: line.index("precison")].encode("utf-16-le")) // 2
     assert found["range"]["start"]["character"] == units == line.index("precison") + 1
+
+
+def test_a_form_feed_in_a_comment_shifts_no_edit(server, tmp_path):
+    # str.splitlines() breaks at a form feed, the protocol and the compiler do not
+    text = SPEC_TEXT.replace("# ground truth: bought", "# ground truth:\f bought")
+    uri = server.open(tmp_path / "formfeed.hurdle", text)
+    assert server.diagnostics(uri, version=1) == []
+    start = position(text, "precision >= 0.33")
+    server.change(
+        uri, 2, [{"range": {"start": start, "end": {**start, "character": start["character"] + 9}}, "text": "precison"}]
+    )
+    [found] = server.diagnostics(uri, version=2)
+    assert found["code"] == "E101" and found["range"]["start"] == start
 
 
 def test_every_bundled_spec_opens_clean(server):
