@@ -16,7 +16,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	@# the root was the distribution `hurdlelang` before it became hurdlelang-core: drop an old install
 	$(BIN)/python -m pip uninstall --quiet -y hurdlelang 2>/dev/null || true
-	$(BIN)/python -m pip install --quiet -e '.[run,test,lsp]'
+	$(BIN)/python -m pip install --quiet -e '.[run,test,lsp,spark]'
+	@# the Spark engine's tests run a local Spark session, which needs Java 17 (Debian's, if none is here)
+	java -version >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless)
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -31,11 +33,11 @@ test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
-# The inner loop: everything but the long property-based runs (marked slow).
+# The inner loop: everything but the long property-based runs (marked slow) and the Spark tests (a JVM).
 test-fast: $(STAMP)
 	$(BIN)/ruff check hurdlelang tests specs bench
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow and not spark"
 
 lint: $(STAMP)
 	$(BIN)/ruff check hurdlelang tests specs bench

@@ -4,7 +4,7 @@ and the record. The same pipeline as `hurdlec run`; documented in docs/api.md.""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hurdlelang.core.atomic_write import write_atomically
@@ -53,6 +53,11 @@ def _frame_sha256(frame) -> str:
 
     hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy()
     return hashlib.sha256(hashed.tobytes() + ",".join(map(str, frame.columns)).encode()).hexdigest()
+
+
+def _is_spark_frame(data) -> bool:
+    """A pyspark DataFrame, classic or Spark Connect, recognised without importing pyspark."""
+    return type(data).__name__ == "DataFrame" and type(data).__module__.startswith("pyspark.sql")
 
 
 def _label_of(data) -> str:
@@ -108,7 +113,9 @@ def judge(
     `baseline_data` maps a baseline's name to its own DataFrame (or path), joined on the spec's id.
     `override` is (tier, reason, by). Raises DataError when the data does not fit the spec.
     `engine="duckdb"` reads and checks the data with DuckDB: then `data` may also be an Arrow table,
-    a glob of files or a folder of Parquet files, and a DataFrame is queried in place (not copied)."""
+    a glob of files or a folder of Parquet files, and a DataFrame is queried in place (not copied).
+    A Spark DataFrame is judged by the Spark engine (as is `engine="spark"` with a path or a table
+    name of the active Spark session): checked in Spark, its bound columns then brought to the driver."""
     from hurdlelang.data.read import Table, read_table
     from hurdlelang.judging.failures import RunFailure, SpecFailure
     from hurdlelang.judging.runner import RunOptions, check_tier_options, data_file, judge_source, judge_tables
@@ -135,8 +142,22 @@ def judge(
         command="hurdlelang.judge",
         engine=engine,
     )
-    if engine not in ("pandas", "duckdb"):
-        raise TypeError(f"engine must be 'pandas' or 'duckdb', got {engine!r}")
+    if engine not in ("pandas", "duckdb", "spark"):
+        raise TypeError(f"engine must be 'pandas', 'duckdb' or 'spark', got {engine!r}")
+    if _is_spark_frame(data) or (engine == "spark" and not baseline_data):
+        from hurdlelang.engine.spark import frame_spark_source, open_spark_source
+        from hurdlelang.judging.runner import judge_spark
+
+        options = replace(options, engine="spark")
+        try:
+            check_tier_options(spec, chosen, (), spec.source.path)
+            source = frame_spark_source(data) if _is_spark_frame(data) else open_spark_source(str(data))
+            judged = judge_spark(spec, source, "predictions", options)
+        except RunFailure as failure:
+            raise (SpecError if isinstance(failure, SpecFailure) else DataError)(failure.diagnostics) from None
+        except DiagnosticError as error:
+            raise DataError(error.diagnostics) from None
+        return Decision(judged.record, render_summary(judged.record, None, spec.tier_titles()))
     if engine == "duckdb" and not baseline_data:
         from hurdlelang.engine.source import frame_source, open_source
 

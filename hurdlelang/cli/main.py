@@ -223,6 +223,14 @@ def init(
         click.echo(text, nl=False)
 
 
+def _need_spark() -> None:
+    from hurdlelang.cli.needs import spark_problem
+
+    problem = spark_problem()
+    if problem is not None:
+        _fail([problem], None, Exit.USAGE)
+
+
 def _pairs(values: tuple[str, ...]) -> dict[str, str]:
     pairs = {}
     for value in values:
@@ -235,7 +243,13 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 
 @cli.command()
 @click.argument("spec_path", metavar="SPEC", type=click.Path())
-@click.option("--data", "data_path", required=True, type=click.Path(), help="Predictions file (CSV or Parquet).")
+@click.option(
+    "--data",
+    "data_path",
+    required=True,
+    type=click.Path(),
+    help="Predictions file (CSV or Parquet); with --engine spark also a table or a path Spark reads.",
+)
 @click.option(
     "--baseline-data",
     multiple=True,
@@ -251,10 +265,11 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--model-id", help="Identifier of the candidate model, kept in the record.")
 @click.option(
     "--engine",
-    type=click.Choice(["pandas", "duckdb"]),
+    type=click.Choice(["pandas", "duckdb", "spark"]),
     default="pandas",
     show_default=True,
-    help="What reads and checks the data: duckdb also reads globs, Parquet folders and .csv.gz.",
+    help="What reads and checks the data: duckdb also reads globs, Parquet folders and .csv.gz; spark reads "
+    "what the Spark session reads (tables, s3a://, hdfs://) and checks it there.",
 )
 @click.option("--spec", "spec_name", help="Which spec, when the file holds several.")
 @click.option(
@@ -331,6 +346,8 @@ def run(
 ) -> None:
     """Evaluate predictions against a spec and write the decision record."""
     _need_run_stack("run")
+    if engine == "spark":
+        _need_spark()
     from hurdlelang.judging.failures import RunFailure
     from hurdlelang.judging.runner import RunOptions, execute
     from hurdlelang.record.model import Override

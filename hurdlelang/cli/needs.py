@@ -28,3 +28,15 @@ def run_stack_problem(command: str) -> Diagnostic | None:
         hint="install the whole of hurdlec with `pip install hurdlelang` (hurdlelang-core alone only checks, "
         "formats and reports)",
     )
+
+
+def spark_problem() -> Diagnostic | None:
+    if not missing({"pyspark": "pyspark"}):
+        return None
+    return Diagnostic(
+        codes.PACKAGE_MISSING,
+        "--engine spark needs pyspark, which is not installed",
+        "hurdlec",
+        hint="install it with `pip install 'hurdlelang[spark]'` (and Java 17 or later)",
+    )
+

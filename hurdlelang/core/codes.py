@@ -87,6 +87,7 @@ RECORD_OF_OTHER_SPEC = "W401"
 CANNOT_WRITE = "O001"
 CANNOT_READ_RECORD = "R001"
 PACKAGE_MISSING = "P001"
+SPARK_SESSION = "P002"
 # hurdlec verify: a record re-derived, a decision log's chain
 SPEC_CHANGED = "V001"
 DATA_CHANGED = "V002"

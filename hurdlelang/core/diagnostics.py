@@ -105,6 +105,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "R001": (Severity.ERROR, "record cannot be read"),
     # the installation
     "P001": (Severity.ERROR, "a package the command needs is not installed"),
+    "P002": (Severity.ERROR, "no Spark session can be started"),
     # hurdlec verify
     "V001": (Severity.ERROR, "spec differs from the record's"),
     "V002": (Severity.ERROR, "data differs from the record's"),

@@ -43,7 +43,7 @@ class RunOptions:
     fail_on: tuple[str, ...] = ()
     command: str = "hurdlec run"
     root: str | None = None  # the project root record baselines must stay inside (--root)
-    engine: str = "pandas"  # "pandas" (hurdlelang/data/) or "duckdb" (hurdlelang/engine/duck.py)
+    engine: str = "pandas"  # "pandas" (hurdlelang/data/), "duckdb" (engine/duck.py) or "spark" (engine/spark.py)
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,37 @@ def judge_source(spec: ir.Spec, source, role: str, options: RunOptions) -> Judge
     return _judge(spec, lambda: prepare_duckdb(spec, source), files, options)
 
 
+def judge_spark(spec: ir.Spec, source, role: str, options: RunOptions) -> Judgement:
+    """Evaluate a source read by the Spark engine (a table, a path Spark reads, a Spark DataFrame)."""
+    from hurdlelang.engine.spark import prepare_spark
+
+    def files(prepared: Prepared) -> list[DataFile]:
+        # a local file: its bytes; a table, a remote path or a DataFrame: the bound columns as judged
+        digest = source.sha256() or _prepared_digest(prepared)
+        return [DataFile(role=role, path=source.label, sha256=digest, rows=prepared.rows_read)]
+
+    return _judge(spec, lambda: prepare_spark(spec, source), files, options)
+
+
+def _prepared_digest(prepared: Prepared) -> str:
+    """The SHA-256 of the typed columns the evaluator reads, in a fixed order (names, types, values)."""
+    import hashlib
+
+    import numpy as np
+
+    h = hashlib.sha256()
+    arrays = {"label": prepared.label, "weight": prepared.weight, "group": prepared.group}
+    for name, party in sorted(prepared.parties.items()):
+        arrays[f"decided:{name}"], arrays[f"score:{name}"] = party.decided, party.score
+    arrays.update({f"slice:{k}": v for k, v in sorted(prepared.slices.items())})
+    for name, values in arrays.items():
+        if values is not None:
+            values = np.ascontiguousarray(values)
+            h.update(f"{name}:{values.dtype.str}:{values.shape}\n".encode())
+            h.update(values.astype("U").tobytes() if values.dtype.kind in "OU" else values.tobytes())
+    return h.hexdigest()
+
+
 def _frame_digest(frame) -> str:
     """The SHA-256 of a DataFrame or Arrow table in its Arrow IPC form (columns, types, values)."""
     import hashlib
@@ -207,7 +238,15 @@ def data_file(table: Table, role: str) -> DataFile:
 def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
     spec = _pick_spec(result, options.spec_name)
     check_tier_options(spec, options.override, options.fail_on, result.path)
-    if options.engine == "duckdb" and not options.baseline_data:
+    if options.engine == "spark" and not options.baseline_data:
+        from hurdlelang.engine.spark import open_spark_source
+
+        try:
+            spark_source = open_spark_source(options.data_path)
+        except DiagnosticError as error:
+            raise DataFailure(error.diagnostics) from None
+        judged = judge_spark(spec, spark_source, "predictions", options)
+    elif options.engine == "duckdb" and not options.baseline_data:
         from hurdlelang.engine.source import open_source
 
         try:

@@ -1,0 +1,703 @@
+"""The Spark engine: read the predictions where Spark reads them (a table, files on any file system
+Spark knows, a DataFrame), check them against the spec in Spark, and hand the evaluator typed columns.
+
+The session is Spark's own: `SparkSession.builder.getOrCreate()`, which is the session of a
+`spark-submit` or `pyspark` job, a Spark Connect session when SPARK_REMOTE is set, or a local one.
+hurdlelang sets nothing on it.
+
+1. The bound columns (and only those) are selected with a row key, (source file, position in the
+   scan): `monotonically_increasing_id()` grows with the position in each file because Spark reads
+   the splits of a file in order, and files are ordered by name as the other engines order them.
+   The selection is persisted (memory and disk) so that every pass below sees the same rows and
+   keys, even from a DataFrame whose order Spark does not fix.
+2. One aggregation pass types the CSV columns as pandas would (spark_columns.py); then ONE
+   aggregation pass makes every check of the plan (hurdlelang/engine/plan.py): empty cells per bound
+   column, rows kept, and for each value check how many kept rows fail it. The first failing check,
+   in the order the pandas reader checks them, becomes its diagnostic with the same code, message,
+   column and rows; only then do two small queries find its first rows and the values it shows.
+3. The typed bound columns of the kept rows come back through Arrow (`DataFrame.toArrow`), sorted by
+   the row key, and the evaluator computes on them exactly what it computes on the other engines'
+   arrays. So the Spark path still brings the bound columns to the driver: the statistics of the plan
+   are not yet computed in Spark (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from hurdlelang.core import codes
+from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
+from hurdlelang.core.names import CANDIDATE
+from hurdlelang.core.suggest import did_you_mean
+from hurdlelang.data.errors import MAX_ROWS_SHOWN
+from hurdlelang.data.prepared import PartyData, Prepared
+from hurdlelang.engine import spark_columns as sc
+from hurdlelang.engine.columns import Kind, shown
+from hurdlelang.engine.duck import Bound, _bindings
+from hurdlelang.engine.source import CSV_SUFFIXES, GLOB_CHARS, PARQUET_SUFFIXES, header_fields, open_source, suffix_of
+from hurdlelang.lang import ir
+
+FILE, POS = "__file", "__pos"
+SESSION_HINT = (
+    "Spark needs Java 17 or later (`java -version`); to use a cluster, start hurdlec from spark-submit or "
+    "pyspark, or set SPARK_REMOTE to a Spark Connect server"
+)
+
+
+def _fail(code: str, message: str, path: str, hint: str | None = None, column=None, rows=()):
+    raise DiagnosticError([Diagnostic(code, message, path, hint=hint, column=column, rows=tuple(rows))])
+
+
+def session():
+    """Spark's own session (spark-submit, pyspark, SPARK_REMOTE, or a local one), or P002."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        _fail(
+            codes.PACKAGE_MISSING,
+            "the Spark engine needs pyspark, which is not installed",
+            "hurdlec",
+            "install it with `pip install 'hurdlelang[spark]'`",
+        )
+    builder = SparkSession.builder
+    ours = not os.environ.get("SPARK_REMOTE") and SparkSession.getActiveSession() is None
+    if ours and not sys.stderr.isatty():
+        # a local session started here (getOrCreate leaves any other as it is): no progress bars in logs
+        builder = builder.config("spark.ui.showConsoleProgress", "false")
+    try:
+        with quiet():
+            spark = builder.getOrCreate()
+    except Exception as error:  # Spark raises its own kinds, or RuntimeError when Java is absent
+        _fail(codes.SPARK_SESSION, f"no Spark session can be started: {_first_line(error)}", "hurdlec", SESSION_HINT)
+    if ours:
+        with contextlib.suppress(Exception):
+            spark.sparkContext.setLogLevel("ERROR")  # Spark's WARN lines would bury the diagnostics
+    return spark
+
+
+@contextlib.contextmanager
+def quiet():
+    """pyspark warns about the pandas version it was tested with; hurdlelang hands it no pandas."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
+        warnings.filterwarnings("ignore", category=UserWarning, module="pyspark")
+        yield
+
+
+JAVA_ERROR = re.compile(r"^(?:Caused by: |: )?(?:[\w$]+\.)*[\w$]+(?:Exception|Error): (.+)$")
+
+
+def _first_line(error: Exception) -> str:
+    """Spark's reason: the innermost Java exception's message ("Malformed records ..."), not py4j's
+    "An error occurred while calling o511.collectToPython"."""
+    lines = [line.strip() for line in str(error).strip().splitlines()]
+    causes = [m.group(1) for m in map(JAVA_ERROR.match, lines) if m]
+    if causes:
+        return re.sub(r"\s*SQLSTATE: \w+\.?$", "", causes[-1]).strip()
+    return lines[0] if lines and lines[0] else type(error).__name__
+
+
+def col(name: str):
+    """A column by its name as written: backticks so that a dot is not a struct field."""
+    return sc.F().col("`" + name.replace("`", "``") + "`")
+
+
+@dataclass(frozen=True)
+class SparkSource:
+    """A DataFrame to judge and how the record and the diagnostics name it."""
+
+    label: str
+    kind: str  # "csv", "parquet", "table" or "frame"
+    frame: object  # a pyspark DataFrame (classic or Connect)
+    files: tuple[str, ...] = ()  # local files, for the record's SHA-256
+    header: int | None = None  # fields of the header line of a local CSV file
+
+    def sha256(self) -> str | None:
+        if not self.files:
+            return None
+        from hurdlelang.engine.source import Source
+
+        return Source(self.label, self.kind, "", self.files).sha256()
+
+
+def _is_table_name(target: str) -> bool:
+    """`db.predictions` is a table; `predictions.csv`, `out/`, `part-*.csv` and what exists are paths."""
+    if "://" in target or os.path.exists(target) or any(c in target for c in GLOB_CHARS) or os.sep in target:
+        return False
+    return suffix_of(target) not in (*CSV_SUFFIXES, *PARQUET_SUFFIXES)
+
+
+def _reader(spark, kind: str, delimiter: str):
+    if kind == "parquet":
+        return spark.read.format("parquet")
+    # pandas' rules: a header, '"' quotes doubled inside a cell, UTF-8, and a malformed row is an error
+    return (
+        spark.read.format("csv")
+        .option("header", True)
+        .option("sep", delimiter)
+        .option("quote", '"')
+        .option("escape", '"')
+        .option("multiLine", True)
+        .option("mode", "FAILFAST")
+        .option("inferSchema", False)
+    )
+
+
+def open_spark_source(target: str, option: str = "--data") -> SparkSource:
+    """A Spark table name, a path with a scheme Spark reads (s3a://, hdfs://, ...), or a local path,
+    glob or folder (checked as the other engines check them, D001, D002, D018)."""
+    spark = session()
+    if "://" in target:
+        suffix = suffix_of(target.rstrip("/"))
+        kind = "csv" if suffix in CSV_SUFFIXES else "parquet"
+        delimiter = "\t" if suffix.startswith(".tsv") else ","
+        return SparkSource(target, kind, _lazy(lambda: _reader(spark, kind, delimiter).load(target), target, kind))
+    if _is_table_name(target):
+        if not spark.catalog.tableExists(target):
+            _fail(
+                codes.DATA_NOT_FOUND,
+                "no data file or Spark table of this name",
+                target,
+                f"give a file, a folder or a table of the session's catalogue with {option}",
+            )
+        return SparkSource(target, "table", spark.table(target))
+    local = open_source(target, option)  # the file checks every engine makes
+    delimiter = "\t" if any(suffix_of(f).startswith(".tsv") for f in local.files) else ","
+    folder = os.path.isdir(target)
+    paths = [target] if folder else list(local.files)
+    header = header_fields(local.files[0], delimiter) if local.kind == "csv" else None
+    frame = _lazy(lambda: _reader(spark, local.kind, delimiter).load(paths), target, local.kind)
+    return SparkSource(target, local.kind, frame, local.files, header)
+
+
+def frame_spark_source(frame, label: str = "<Spark DataFrame>") -> SparkSource:
+    return SparkSource(label, "frame", frame)
+
+
+def _parse_error(error: Exception, label: str, kind: str) -> None:
+    name = "Parquet" if kind == "parquet" else "CSV"
+    hint = (
+        "the file is not Parquet: check how it was written"
+        if kind == "parquet"
+        else "check the delimiter, the quoting and that every row has the header's fields; CSV must be UTF-8"
+    )
+    _fail(codes.DATA_UNPARSABLE, f"data file cannot be parsed as {name}: {_first_line(error)}", label, hint)
+
+
+def _lazy(load, label: str, kind: str):
+    try:
+        return load()  # Spark reads the schema here (a Parquet footer, a CSV header)
+    except Exception as error:
+        _parse_error(error, label, kind)
+
+
+@contextlib.contextmanager
+def _reading(source: SparkSource):
+    """Spark reads lazily: a file that cannot be parsed fails in whichever query reads it first."""
+    if source.kind not in ("csv", "parquet"):
+        yield
+        return
+    try:
+        yield
+    except DiagnosticError:
+        raise
+    except Exception as error:
+        _parse_error(error, source.label, source.kind)
+
+
+@dataclass(frozen=True)
+class Check:
+    """A condition that must hold on every kept row; `bad` is the Column of a failing row."""
+
+    code: str
+    column: str
+    bad: object
+    message: str  # with {examples} where the bad values go
+    hint: str
+    examples: object | None = None  # the Column of the value shown; None: the message shows none
+
+
+class SparkData:
+    """One source read by Spark, typed and checked for one spec."""
+
+    def __init__(self, spec: ir.Spec, source: SparkSource):
+        self.spec, self.source = spec, source
+        self.bound: list[Bound] = _bindings(spec)
+        schema = source.frame.schema
+        self.columns = {field.name: field.dataType for field in schema.fields}
+        self._require_columns()
+        if source.header is not None and len(self.columns) > source.header:
+            _fail(
+                codes.DATA_UNPARSABLE,
+                f"data file cannot be parsed as CSV: rows have more fields than the header ({source.header} fields)",
+                source.label,
+                "check the delimiter, the quoting and that every row has the header's fields; CSV must be UTF-8",
+            )
+        f = sc.F()
+        names = list(dict.fromkeys(b.column for b in self.bound))
+        csv = source.kind == "csv"
+        where = f.input_file_name() if source.kind in ("csv", "parquet") else f.lit("")
+        picked = [(sc.as_null_markers(col(c)) if csv else col(c)).alias(c) for c in names]
+        # the key is made in a projection of its own: Spark forbids a non-deterministic expression
+        # inside an aggregate, and persisting fixes its values for every later pass
+        self.rows = source.frame.select(
+            *picked, where.alias(FILE), f.monotonically_increasing_id().alias(POS)
+        ).persist()
+        self.names = names
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.rows.unpersist()
+
+    def _require_columns(self) -> None:
+        present = list(self.columns)
+        problems: dict[str, Diagnostic] = {}
+        for b in self.bound:
+            if b.column not in present and b.column not in problems:
+                hint = did_you_mean(b.column, present) or f"columns in the file: {', '.join(present[:12])}"
+                problems[b.column] = Diagnostic(
+                    codes.MISSING_COLUMN,
+                    f"column '{b.column}' ({b.role}) is not in the data",
+                    self.source.label,
+                    hint=hint,
+                    column=b.column,
+                )
+        if problems:
+            raise DiagnosticError(list(problems.values()))
+
+    # ---- pass 1: size and kinds ----
+
+    def _profile(self) -> None:
+        f = sc.F()
+        parts, owners = [f.count(f.lit(1))], []
+        text_columns = []
+        for name in self.names:
+            native = None if self.source.kind == "csv" else sc.native_kind(self.columns[name])
+            got = sc.profile(col(name)) if native is None else sc.native_profile(col(name), native)
+            parts += got
+            owners.append((name, len(got), native))
+            if native in (None, "text"):
+                text_columns.append(name)
+        # Spark decodes bytes that are not UTF-8 as U+FFFD where pandas refuses the file
+        undecoded = f.lit(False)
+        for name in text_columns:
+            undecoded = undecoded | f.coalesce(f.instr(col(name), "\ufffd") > 0, f.lit(False))
+        if self.source.kind == "csv" and text_columns:
+            parts.append(f.count_if(undecoded))
+        with _reading(self.source):
+            values = self.rows.agg(*parts).collect()[0]
+        self.n = int(values[0])
+        at = 1
+        self.kinds: dict[str, Kind] = {}
+        for name, size, native in owners:
+            self.kinds[name] = sc.kind_of(list(values[at : at + size]), native)
+            at += size
+        if self.source.kind == "csv" and text_columns and values[at]:
+            (row,) = self._row_numbers(undecoded, 1)
+            _fail(
+                codes.DATA_UNPARSABLE,
+                f"data file cannot be parsed as CSV: row {row} is not UTF-8",
+                self.source.label,
+                "check the delimiter, the quoting and that every row has the header's fields; CSV must be UTF-8",
+            )
+        if self.n == 0:
+            _fail(
+                codes.DATA_EMPTY,
+                "data file has a header but no rows",
+                self.source.label,
+                "the predictions file must hold at least one row",
+            )
+
+    # ---- rows and examples of one failing check ----
+
+    def _row_numbers(self, condition, limit: int = MAX_ROWS_SHOWN, frame=None) -> list[int]:
+        """1-based row numbers (in the scan's order) of the first rows meeting the condition."""
+        f = sc.F()
+        frame = self.rows if frame is None else frame
+        keys = frame.filter(condition).select(FILE, POS).orderBy(FILE, POS).limit(limit).collect()
+        if not keys:
+            return []
+        before = [
+            f.count_if((f.col(FILE) < f.lit(k[0])) | ((f.col(FILE) == f.lit(k[0])) & (f.col(POS) < f.lit(k[1]))))
+            for k in keys
+        ]
+        return [int(n) + 1 for n in self.rows.agg(*before).collect()[0]]
+
+    def _examples(self, check: Check, frame) -> str:
+        f = sc.F()
+        got = (
+            frame.filter(check.bad)
+            .groupBy(check.examples.alias("v"))
+            .agg(f.min(f.struct(f.col(FILE), f.col(POS))).alias("first"))
+            .orderBy("first")
+            .limit(MAX_ROWS_SHOWN)
+            .collect()
+        )
+        if check.code == codes.UNSCORED_CLASS:
+            return ", ".join(repr(r[0]) for r in got)
+        kind = self.kinds[check.column]
+        return ", ".join(shown(r[0], kind) for r in got)
+
+    # ---- pass 2: every check ----
+
+    def _checks(self, classes: tuple[str, ...] | None) -> list[Check]:
+        """Every value check, in the order the pandas reader (and duck.py) makes them."""
+        f = sc.F()
+        task, d, k = self.spec.task, self.spec.data, self.kinds
+
+        def num(column: str):
+            return sc.number(col(column), k[column])
+
+        def txt(column: str):
+            return sc.text(col(column), k[column])
+
+        def numeric(column: str, role: str) -> Check:
+            v = num(column)
+            return Check(
+                codes.NOT_NUMERIC,
+                column,
+                v.isNull() | f.isnan(v) | (f.abs(v) == f.lit(sc.INF)),
+                f"column '{column}' ({role}) must be numeric, but it has {{examples}}",
+                "remove text and infinities from the column",
+                col(column),
+            )
+
+        def binary(column: str, role: str, code: str) -> Check:
+            v = num(column)
+            bad = f.lit(False) if k[column].name == "bool" else (v.isNull() | ~v.isin(0, 1))
+            return Check(
+                code,
+                column,
+                bad,
+                f"column '{column}' ({role}) must hold 0/1, but it has {{examples}}",
+                "encode the positive class as 1 and the negative as 0",
+                col(column),
+            )
+
+        def probability(column: str, role: str) -> Check:
+            v = num(column)
+            return Check(
+                codes.NOT_A_PROBABILITY,
+                column,
+                v.isNull() | f.isnan(v) | (v < 0) | (v > 1),
+                f"column '{column}' ({role}) must hold probabilities in [0, 1], but it has {{examples}}",
+                "bind the model's probability, not a raw score or a class label",
+                col(column),
+            )
+
+        def known_class(column: str, role: str) -> list[Check]:
+            if classes is None:
+                return []
+            t = txt(column)
+            return [
+                Check(
+                    codes.UNSCORED_CLASS,
+                    column,
+                    ~t.isin(*classes),
+                    f"column '{column}' ({role}) holds {{examples}}, "
+                    f"not among the scored classes ({', '.join(classes)})",
+                    "add a score column for that class, or fix the label",
+                    t,
+                )
+            ]
+
+        def decisions(rule: ir.PredictRule, role: str) -> list[Check]:
+            if task == "regression":
+                return [numeric(rule.column, role)]
+            if task == "multiclass":
+                return known_class(rule.column, role)
+            if rule.op is None:
+                return [binary(rule.column, role, codes.DECISION_NOT_BINARY)]
+            return [numeric(rule.column, role)]
+
+        def scores(scores: list[ir.ClassScore], role: str) -> list[Check]:
+            if not scores:
+                return []
+            if task == "ranking":
+                return [numeric(scores[0].column, role)]
+            if task == "multiclass":
+                return [probability(s.column, f"{role} of {s.class_name}") for s in scores]
+            return [probability(scores[0].column, role)]
+
+        checks: list[Check] = []
+        if task == "binary":
+            checks.append(binary(d.label, "label", codes.LABEL_NOT_BINARY))
+        elif task == "multiclass":
+            checks += known_class(d.label, "label")
+        else:
+            checks.append(numeric(d.label, "label"))
+            if task == "ranking":
+                checks.append(
+                    Check(
+                        codes.NEGATIVE_RELEVANCE,
+                        d.label,
+                        num(d.label) < 0,
+                        f"column '{d.label}' (relevance label) must be 0 or more",
+                        "use 0 for irrelevant items",
+                    )
+                )
+        checks += scores(d.scores, "score")
+        if d.predict:
+            checks += decisions(d.predict, "decisions of the candidate")
+        if d.weight:
+            w = num(d.weight)
+            checks.append(
+                Check(
+                    codes.NOT_NUMERIC,
+                    d.weight,
+                    w.isNull() | f.isnan(w),
+                    f"column '{d.weight}' (weight) must be numeric, but it has {{examples}}",
+                    "remove text from the column",
+                    col(d.weight),
+                )
+            )
+            checks.append(
+                Check(
+                    codes.BAD_WEIGHTS,
+                    d.weight,
+                    ~sc.is_finite(w) | (w < 0),
+                    f"column '{d.weight}' (weight) must hold finite weights of 0 or more, but it has {{examples}}",
+                    "a weight counts a row that many times",
+                    col(d.weight),
+                )
+            )
+        if d.id:
+            checks.append(
+                Check(
+                    codes.DUPLICATE_IDS,
+                    d.id,
+                    f.col("__dup") > 1,
+                    "{count} rows share an id in column '" + d.id + "'",
+                    "each row must be one case: remove the duplicates",
+                )
+            )
+        for s in d.slices:
+            checks.append(
+                Check(
+                    codes.RESERVED_SLICE_VALUE,
+                    s,
+                    txt(s) == "all",
+                    f"column '{s}' (slice) has the value 'all', which names the whole data in records",
+                    "rename that value in the data, e.g. to 'all_regions'",
+                )
+            )
+        self._scope_checks_at = len(checks)
+        for b in self.spec.baselines:
+            if isinstance(b, ir.ColumnBaseline):
+                role = f"decisions of baseline {b.name}"
+                if b.predict:
+                    checks += decisions(b.predict, role)
+                checks += scores(b.scores, f"score of baseline {b.name}")
+        return checks
+
+    def _wanted_scopes(self) -> list[tuple[str, str]]:
+        scopes = [c.scope for c in self.spec.comparisons()] + [g.scope for g in self.spec.guards]
+        return sorted({(s.slice, s.value) for s in scopes if s is not None and s.value is not None})
+
+    def _scope_values(self, wanted: list[tuple[str, str]], counts: list[int], kept) -> None:
+        for (column, value), count in zip(wanted, counts, strict=True):
+            if count:
+                continue
+            t = sc.text(col(column), self.kinds[column])
+            got = kept.select(t.alias("v")).distinct().orderBy("v").collect()
+            present = [r[0] for r in got]
+            _fail(
+                codes.SLICE_VALUE_ABSENT,
+                f'slice {column} = "{value}" has no rows in the data',
+                self.source.label,
+                did_you_mean(value, present) or f"values present: {', '.join(present[:12])}",
+                column,
+            )
+
+    def validate(self) -> dict[str, int]:
+        """Raise the first problem the pandas reader would raise; return the dropped-row counts."""
+        f = sc.F()
+        self._profile()
+        d = self.spec.data
+        gaps = [sc.missing(col(b.column), self.kinds[b.column]) for b in self.bound]
+        any_gap = f.lit(False)
+        for gap in gaps:
+            any_gap = any_gap | gap
+        keep = f.lit(True) if d.missing == "error" else ~any_gap
+        frame = self.rows
+        if d.id:
+            from pyspark.sql import Window
+
+            # how many kept rows share this row's id (the kept rows only, as the pandas reader counts)
+            frame = frame.withColumn("__dup", f.sum(keep.cast("long")).over(Window.partitionBy(col(d.id))))
+        self.classes = tuple(s.class_name for s in d.scores) if self.spec.task == "multiclass" and d.scores else None
+        checks = self._checks(self.classes)
+        wanted = self._wanted_scopes()
+        if d.missing == "error":
+            gap_counts = [f.count_if(gap) for gap in gaps]
+        else:
+            seen = f.lit(False)
+            gap_counts = []
+            for gap in gaps:
+                gap_counts.append(f.count_if(gap & ~seen))
+                seen = seen | gap
+        parts = [*gap_counts, f.count_if(keep)]
+        parts += [f.count_if(keep & f.coalesce(c.bad, f.lit(False))) for c in checks]
+        parts += [f.count_if(keep & (sc.text(col(s), self.kinds[s]) == v)) for s, v in wanted]
+        with _reading(self.source):
+            got = [int(x) for x in frame.agg(*parts).collect()[0]]
+        gap_got, rows = got[: len(gaps)], got[len(gaps)]
+        check_got = got[len(gaps) + 1 : len(gaps) + 1 + len(checks)]
+        scope_got = got[len(gaps) + 1 + len(checks) :]
+        dropped: dict[str, int] = {}
+        for b, gap, count in zip(self.bound, gaps, gap_got, strict=True):
+            if not count:
+                continue
+            if d.missing == "error":
+                _fail(
+                    codes.MISSING_VALUES,
+                    f"{count} empty or NaN cell(s) in column '{b.column}' ({b.role})",
+                    self.source.label,
+                    "fill or drop those rows, or add `missing drop` to the data block; a missing value is never "
+                    "silently skipped",
+                    b.column,
+                    self._row_numbers(gap),
+                )
+            dropped[f"empty {b.column} ({b.role})"] = count
+        if rows == 0:
+            _fail(
+                codes.NO_ROWS_LEFT,
+                f"no rows left: all {self.n} rows had an empty bound cell",
+                self.source.label,
+                "fill the empty cells",
+            )
+        kept = frame.filter(keep)
+        for i, (check, count) in enumerate(zip(checks, check_got, strict=True)):
+            if i == self._scope_checks_at:
+                self._scope_values(wanted, scope_got, kept)
+            if count:
+                message = check.message.replace("{count}", str(count))
+                if check.examples is not None:
+                    message = message.replace("{examples}", self._examples(check, kept))
+                rows_at = self._row_numbers(f.coalesce(check.bad, f.lit(False)), frame=kept)
+                _fail(check.code, message, self.source.label, check.hint, check.column, rows_at)
+        if self._scope_checks_at == len(checks):
+            self._scope_values(wanted, scope_got, kept)
+        self.kept = kept
+        return dropped
+
+    # ---- typed columns ----
+
+    def _fetch(self, expressions: dict[str, object]) -> dict[str, np.ndarray]:
+        """The kept rows' typed columns through Arrow, in the row key's order."""
+        aliases = {name: f"c{i}" for i, name in enumerate(expressions)}
+        select = [e.alias(aliases[name]) for name, e in expressions.items()]
+        table = self.kept.select(*select, FILE, POS).toArrow()
+        order = np.lexsort((table.column(POS).to_numpy(), table.column(FILE).to_numpy(zero_copy_only=False)))
+        return {
+            name: np.asarray(table.column(alias).to_numpy(zero_copy_only=False))[order]
+            for name, alias in aliases.items()
+        }
+
+    def prepared(self) -> Prepared:
+        """The typed columns of every data party; dummy baselines are the caller's to add."""
+        dropped = self.validate()
+        f = sc.F()
+        task, d, k = self.spec.task, self.spec.data, self.kinds
+        classes = self.classes
+
+        def num(column: str):
+            return sc.number(col(column), k[column])
+
+        def txt(column: str):
+            return sc.text(col(column), k[column])
+
+        def decision(rule: ir.PredictRule):
+            if task == "multiclass":
+                return txt(rule.column)
+            v = num(rule.column)
+            if task == "binary" and rule.op is not None:
+                t = f.lit(float(rule.threshold))
+                decided = {">=": v >= t, ">": v > t, "<=": v <= t, "<": v < t}[rule.op]
+                return decided.cast("tinyint")
+            return v
+
+        want: dict[str, object] = {"label": txt(d.label) if task == "multiclass" else num(d.label)}
+        parties: list[tuple[str, ir.PredictRule | None, list[ir.ClassScore]]] = [(CANDIDATE, d.predict, d.scores)]
+        parties += [(b.name, b.predict, b.scores) for b in self.spec.baselines if isinstance(b, ir.ColumnBaseline)]
+        for name, rule, scores in parties:
+            if rule is not None:
+                want[f"decided:{name}"] = decision(rule)
+            used = scores[:1] if task != "multiclass" else scores
+            for i, s in enumerate(used):
+                want[f"score:{name}:{i}"] = num(s.column)
+        if d.weight:
+            want["weight"] = num(d.weight)
+        if d.group:
+            want["group"] = txt(d.group)
+        for s in d.slices:
+            want[f"slice:{s}"] = txt(s)
+        with _reading(self.source):
+            got = self._fetch(want)
+        return _assemble(self.spec, got, parties, classes, self.n, dropped)
+
+
+def _assemble(spec: ir.Spec, got: dict[str, np.ndarray], parties, classes, n: int, dropped) -> Prepared:
+    """The evaluator's arrays, typed as the pandas reader types them."""
+    task, d = spec.task, spec.data
+
+    def as_str(a: np.ndarray) -> np.ndarray:
+        return a.astype(str)
+
+    label = got["label"]
+    label = as_str(label) if task == "multiclass" else label.astype(float)
+    if task == "binary":
+        label = label.astype(np.int8)
+    built: dict[str, PartyData] = {}
+    for name, rule, scores in parties:
+        score = None
+        if scores:
+            if task == "multiclass":
+                score = np.column_stack([got[f"score:{name}:{i}"].astype(float) for i in range(len(scores))])
+            else:
+                score = got[f"score:{name}:0"].astype(float)
+        decided = None
+        if rule is not None:
+            decided = got[f"decided:{name}"]
+            if task == "multiclass":
+                decided = as_str(decided)
+            elif task == "binary":
+                decided = decided.astype(np.int8)
+            else:
+                decided = decided.astype(float)
+        elif name == CANDIDATE and task == "multiclass" and score is not None:
+            decided = np.asarray(classes)[np.argmax(score, axis=1)]
+        built[name] = PartyData(decided, score)
+    prepared = Prepared(
+        task,
+        label,
+        {CANDIDATE: built[CANDIDATE]},
+        classes,
+        got["weight"].astype(float) if d.weight else None,
+        as_str(got["group"]) if d.group else None,
+        {s: as_str(got[f"slice:{s}"]) for s in d.slices},
+        n,
+        dropped,
+    )
+    for b in spec.baselines:
+        if isinstance(b, ir.ColumnBaseline):
+            prepared.parties[b.name] = built[b.name]
+    return prepared
+
+
+def prepare_spark(spec: ir.Spec, source: SparkSource) -> Prepared:
+    """Check the source against the spec in Spark and return the typed columns (without dummy baselines)."""
+    with quiet(), _reading(source):
+        data = SparkData(spec, source)
+    try:
+        with quiet():
+            return data.prepared()
+    finally:
+        data.close()
