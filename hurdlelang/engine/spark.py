@@ -152,14 +152,15 @@ def _reader(spark, kind: str, delimiter: str):
 
 def open_spark_source(target: str, option: str = "--data") -> SparkSource:
     """A Spark table name, a path with a scheme Spark reads (s3a://, hdfs://, ...), or a local path,
-    glob or folder (checked as the other engines check them, D001, D002, D018)."""
-    spark = session()
+    glob or folder (checked as the other engines check them, D001, D002, D018, before Spark starts)."""
     if "://" in target:
+        spark = session()
         suffix = suffix_of(target.rstrip("/"))
         kind = "csv" if suffix in CSV_SUFFIXES else "parquet"
         delimiter = "\t" if suffix.startswith(".tsv") else ","
         return SparkSource(target, kind, _lazy(lambda: _reader(spark, kind, delimiter).load(target), target, kind))
     if _is_table_name(target):
+        spark = session()
         if not spark.catalog.tableExists(target):
             _fail(
                 codes.DATA_NOT_FOUND,
@@ -173,6 +174,7 @@ def open_spark_source(target: str, option: str = "--data") -> SparkSource:
     folder = os.path.isdir(target)
     paths = [target] if folder else list(local.files)
     header = header_fields(local.files[0], delimiter) if local.kind == "csv" else None
+    spark = session()
     frame = _lazy(lambda: _reader(spark, local.kind, delimiter).load(paths), target, local.kind)
     return SparkSource(target, local.kind, frame, local.files, header)
 
@@ -195,6 +197,8 @@ def _lazy(load, label: str, kind: str):
     try:
         return load()  # Spark reads the schema here (a Parquet footer, a CSV header)
     except Exception as error:
+        if "PATH_NOT_FOUND" in str(error):
+            _fail(codes.DATA_NOT_FOUND, "data file does not exist", label, "check the path given with --data")
         _parse_error(error, label, kind)
 
 

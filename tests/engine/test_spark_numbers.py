@@ -90,3 +90,20 @@ def test_rows_of_a_spark_dataframe_are_numbered_in_its_order(demand, spark):
     (p,), (s,) = by_pandas.value.diagnostics, by_spark.value.diagnostics
     assert (s.code, s.column, s.rows) == (p.code, p.column, p.rows) == ("D010", "units_sold", (7, 41))
     assert s.message == p.message
+
+
+def test_the_spark_example_in_docs_api_md_runs(spark, tmp_path, monkeypatch, capsys):
+    import re
+
+    from tests.conftest import ROOT
+
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "api.md").read_text(), re.S)
+    (block,) = [b for b in blocks if "spark.table(" in b]
+    frame = pd.read_csv(EXAMPLES / "data" / "repeat_purchase.csv")
+    spark.createDataFrame(frame).createOrReplaceTempView("repeat_purchase_scores")
+    monkeypatch.chdir(ROOT)
+    code = block.replace('"repeat_purchase.decision.json"', repr(str(tmp_path / "r.json")))
+    exec(compile(code, "api.md", "exec"), {})
+    assert capsys.readouterr().out.splitlines() == ["rollout"]
+    record = json.loads((tmp_path / "r.json").read_text())
+    assert record["data"]["files"][0]["path"] == "<Spark DataFrame>"

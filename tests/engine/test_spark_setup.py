@@ -1,6 +1,6 @@
 """What a user without a working Spark sees: P001 when pyspark is not installed (exit 2, before
 anything is read), P002 when no session can be started (no Java, an unreachable Spark Connect
-server), and a name that is neither a file nor a table is D001. None of these start a JVM."""
+server), and what is neither a file nor a table is D001. Only the last test starts a JVM."""
 
 from __future__ import annotations
 
@@ -61,3 +61,13 @@ def test_what_is_read_as_a_table(target, table):
     from hurdlelang.engine.spark import _is_table_name
 
     assert _is_table_name(target) is table
+
+
+@pytest.mark.spark
+def test_a_remote_path_that_does_not_exist_is_d001(spark):
+    from hurdlelang.engine.spark import open_spark_source
+
+    with pytest.raises(DiagnosticError) as error:
+        open_spark_source("file:///nowhere/predictions.parquet")
+    (d,) = error.value.diagnostics
+    assert (d.code, d.message, d.path) == ("D001", "data file does not exist", "file:///nowhere/predictions.parquet")
