@@ -37,7 +37,9 @@ from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.data.errors import MAX_ROWS_SHOWN
+from hurdlelang.data.prepare import more_than_one_class
 from hurdlelang.data.prepared import PartyData, Prepared
+from hurdlelang.data.sniff import refuse_nested
 from hurdlelang.engine import spark_columns as sc
 from hurdlelang.engine.columns import Kind, shown
 from hurdlelang.engine.duck import Bound, _bindings
@@ -237,6 +239,9 @@ class SparkData:
         schema = source.frame.schema
         self.columns = {field.name: field.dataType for field in schema.fields}
         self._require_columns()
+        if source.kind == "parquet":  # D024, as the other engines: a bound list or struct column
+            for name in source.files:
+                refuse_nested(name, [(b.column, b.role) for b in self.bound])
         if source.header is not None and len(self.columns) > source.header:
             _fail(
                 codes.DATA_UNPARSABLE,
@@ -645,10 +650,12 @@ class SparkData:
             want[f"slice:{s}"] = txt(s)
         with _reading(self.source):
             got = self._fetch(want)
-        return _assemble(self.spec, got, parties, classes, self.n, dropped)
+        return _assemble(self.spec, got, parties, classes, self.n, dropped, self.source.label)
 
 
-def _assemble(spec: ir.Spec, got: dict[str, np.ndarray], parties, classes, n: int, dropped) -> Prepared:
+def _assemble(
+    spec: ir.Spec, got: dict[str, np.ndarray], parties, classes, n: int, dropped, label_path: str
+) -> Prepared:
     """The evaluator's arrays, typed as the pandas reader types them."""
     task, d = spec.task, spec.data
 
@@ -659,6 +666,7 @@ def _assemble(spec: ir.Spec, got: dict[str, np.ndarray], parties, classes, n: in
     label = as_str(label) if task == "multiclass" else label.astype(float)
     if task == "binary":
         label = label.astype(np.int8)
+    more_than_one_class(task, label_path, d.label, label)  # D023, as the pandas reader
     built: dict[str, PartyData] = {}
     for name, rule, scores in parties:
         score = None

@@ -18,7 +18,6 @@ pytestmark = pytest.mark.spark
 
 PARSER_WORDS = {
     "file-ragged-quoting": "{data}: D003 data file cannot be parsed as CSV: ",
-    "file-not-utf8": "{data}: D003 data file cannot be parsed as CSV: ",
 }
 
 
