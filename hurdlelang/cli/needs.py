@@ -39,4 +39,3 @@ def spark_problem() -> Diagnostic | None:
         "hurdlec",
         hint="install it with `pip install 'hurdlelang[spark]'` (and Java 17 or later)",
     )
-
