@@ -24,9 +24,9 @@ from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.data.errors import MAX_ROWS_SHOWN
-from hurdlelang.data.prepare import more_than_one_class
-from hurdlelang.data.prepared import PartyData, Prepared
+from hurdlelang.data.prepared import Prepared
 from hurdlelang.data.sniff import refuse_nested
+from hurdlelang.engine.assemble import assemble
 from hurdlelang.engine.columns import (
     Kind,
     ident,
@@ -493,50 +493,7 @@ class DuckData:
         for s in d.slices:
             want[f"slice:{s}"] = text(s, k[s])
         got = self._fetch(want)
-
-        def as_str(a: np.ndarray) -> np.ndarray:
-            return a.astype(str)
-
-        label = got["label"]
-        label = as_str(label) if task == "multiclass" else label.astype(float)
-        if task == "binary":
-            label = label.astype(np.int8)
-        more_than_one_class(task, self.source.label, d.label, label)  # D023, as the pandas reader
-        built: dict[str, PartyData] = {}
-        for name, rule, scores in parties:
-            score = None
-            if scores:
-                if task == "multiclass":
-                    score = np.column_stack([got[f"score:{name}:{i}"].astype(float) for i in range(len(scores))])
-                else:
-                    score = got[f"score:{name}:0"].astype(float)
-            decided = None
-            if rule is not None:
-                decided = got[f"decided:{name}"]
-                if task == "multiclass":
-                    decided = as_str(decided)
-                elif task == "binary":
-                    decided = decided.astype(np.int8)
-                else:
-                    decided = decided.astype(float)
-            elif name == CANDIDATE and task == "multiclass" and score is not None:
-                decided = np.asarray(classes)[np.argmax(score, axis=1)]
-            built[name] = PartyData(decided, score)
-        prepared = Prepared(
-            task,
-            label,
-            {CANDIDATE: built[CANDIDATE]},
-            classes,
-            got["weight"].astype(float) if d.weight else None,
-            as_str(got["group"]) if d.group else None,
-            {s: as_str(got[f"slice:{s}"]) for s in d.slices},
-            self.n,
-            dropped,
-        )
-        for b in self.spec.baselines:
-            if isinstance(b, ir.ColumnBaseline):
-                prepared.parties[b.name] = built[b.name]
-        return prepared
+        return assemble(self.spec, got, parties, classes, self.n, dropped, self.source.label)
 
 
 def prepare_duckdb(spec: ir.Spec, source: Source) -> Prepared:

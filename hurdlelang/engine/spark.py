@@ -37,10 +37,10 @@ from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.data.errors import MAX_ROWS_SHOWN
-from hurdlelang.data.prepare import more_than_one_class
-from hurdlelang.data.prepared import PartyData, Prepared
+from hurdlelang.data.prepared import Prepared
 from hurdlelang.data.sniff import refuse_nested
 from hurdlelang.engine import spark_columns as sc
+from hurdlelang.engine.assemble import assemble
 from hurdlelang.engine.columns import Kind, shown
 from hurdlelang.engine.duck import Bound, _bindings
 from hurdlelang.engine.source import CSV_SUFFIXES, GLOB_CHARS, PARQUET_SUFFIXES, header_fields, open_source, suffix_of
@@ -650,58 +650,7 @@ class SparkData:
             want[f"slice:{s}"] = txt(s)
         with _reading(self.source):
             got = self._fetch(want)
-        return _assemble(self.spec, got, parties, classes, self.n, dropped, self.source.label)
-
-
-def _assemble(
-    spec: ir.Spec, got: dict[str, np.ndarray], parties, classes, n: int, dropped, label_path: str
-) -> Prepared:
-    """The evaluator's arrays, typed as the pandas reader types them."""
-    task, d = spec.task, spec.data
-
-    def as_str(a: np.ndarray) -> np.ndarray:
-        return a.astype(str)
-
-    label = got["label"]
-    label = as_str(label) if task == "multiclass" else label.astype(float)
-    if task == "binary":
-        label = label.astype(np.int8)
-    more_than_one_class(task, label_path, d.label, label)  # D023, as the pandas reader
-    built: dict[str, PartyData] = {}
-    for name, rule, scores in parties:
-        score = None
-        if scores:
-            if task == "multiclass":
-                score = np.column_stack([got[f"score:{name}:{i}"].astype(float) for i in range(len(scores))])
-            else:
-                score = got[f"score:{name}:0"].astype(float)
-        decided = None
-        if rule is not None:
-            decided = got[f"decided:{name}"]
-            if task == "multiclass":
-                decided = as_str(decided)
-            elif task == "binary":
-                decided = decided.astype(np.int8)
-            else:
-                decided = decided.astype(float)
-        elif name == CANDIDATE and task == "multiclass" and score is not None:
-            decided = np.asarray(classes)[np.argmax(score, axis=1)]
-        built[name] = PartyData(decided, score)
-    prepared = Prepared(
-        task,
-        label,
-        {CANDIDATE: built[CANDIDATE]},
-        classes,
-        got["weight"].astype(float) if d.weight else None,
-        as_str(got["group"]) if d.group else None,
-        {s: as_str(got[f"slice:{s}"]) for s in d.slices},
-        n,
-        dropped,
-    )
-    for b in spec.baselines:
-        if isinstance(b, ir.ColumnBaseline):
-            prepared.parties[b.name] = built[b.name]
-    return prepared
+        return assemble(self.spec, got, parties, classes, self.n, dropped, self.source.label)
 
 
 def prepare_spark(spec: ir.Spec, source: SparkSource) -> Prepared:

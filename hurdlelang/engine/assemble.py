@@ -1,0 +1,60 @@
+"""The evaluator's arrays from the typed columns an engine fetched (DuckDB or Spark alike): the label,
+each party's decisions and scores, weights, groups and slices, typed as the pandas reader types them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hurdlelang.core.names import CANDIDATE
+from hurdlelang.data.prepare import more_than_one_class
+from hurdlelang.data.prepared import PartyData, Prepared
+from hurdlelang.lang import ir
+
+
+def assemble(spec: ir.Spec, got: dict[str, np.ndarray], parties, classes, n: int, dropped, label_path: str) -> Prepared:
+    """The evaluator's arrays, typed as the pandas reader types them."""
+    task, d = spec.task, spec.data
+
+    def as_str(a: np.ndarray) -> np.ndarray:
+        return a.astype(str)
+
+    label = got["label"]
+    label = as_str(label) if task == "multiclass" else label.astype(float)
+    if task == "binary":
+        label = label.astype(np.int8)
+    more_than_one_class(task, label_path, d.label, label)  # D023, as the pandas reader
+    built: dict[str, PartyData] = {}
+    for name, rule, scores in parties:
+        score = None
+        if scores:
+            if task == "multiclass":
+                score = np.column_stack([got[f"score:{name}:{i}"].astype(float) for i in range(len(scores))])
+            else:
+                score = got[f"score:{name}:0"].astype(float)
+        decided = None
+        if rule is not None:
+            decided = got[f"decided:{name}"]
+            if task == "multiclass":
+                decided = as_str(decided)
+            elif task == "binary":
+                decided = decided.astype(np.int8)
+            else:
+                decided = decided.astype(float)
+        elif name == CANDIDATE and task == "multiclass" and score is not None:
+            decided = np.asarray(classes)[np.argmax(score, axis=1)]
+        built[name] = PartyData(decided, score)
+    prepared = Prepared(
+        task,
+        label,
+        {CANDIDATE: built[CANDIDATE]},
+        classes,
+        got["weight"].astype(float) if d.weight else None,
+        as_str(got["group"]) if d.group else None,
+        {s: as_str(got[f"slice:{s}"]) for s in d.slices},
+        n,
+        dropped,
+    )
+    for b in spec.baselines:
+        if isinstance(b, ir.ColumnBaseline):
+            prepared.parties[b.name] = built[b.name]
+    return prepared
