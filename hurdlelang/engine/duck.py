@@ -23,7 +23,7 @@ from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.core.suggest import did_you_mean
-from hurdlelang.data.errors import MAX_ROWS_SHOWN
+from hurdlelang.data.errors import MAX_ROWS_SHOWN, fail
 from hurdlelang.data.prepared import Prepared
 from hurdlelang.data.sniff import refuse_nested
 from hurdlelang.engine.assemble import assemble
@@ -46,14 +46,6 @@ from hurdlelang.lang import ir
 ROW = "__row"
 
 
-def _fail(code: str, message: str, path: str, hint: str | None = None, column=None, rows=()):
-    raise DiagnosticError([Diagnostic(code, message, path, hint=hint, column=column, rows=tuple(rows))])
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def connect(source: Source):
     import duckdb
 
@@ -71,7 +63,7 @@ def _parse_error(error: Exception, source: Source) -> None:
         if kind == "Parquet"
         else "check the delimiter, the quoting and that every row has the header's fields; CSV must be UTF-8"
     )
-    _fail(codes.DATA_UNPARSABLE, f"data file cannot be parsed as {kind}: {first_line}", source.label, hint)
+    fail(codes.DATA_UNPARSABLE, f"data file cannot be parsed as {kind}: {first_line}", source.label, hint)
 
 
 @dataclass(frozen=True)
@@ -138,7 +130,7 @@ class DuckData:
             delimiter = "\t" if suffix_of(self.source.files[0]).startswith(".tsv") else ","
             header = header_fields(self.source.files[0], delimiter)
             if header is not None and len(columns) > header:
-                _fail(
+                fail(
                     codes.DATA_UNPARSABLE,
                     f"data file cannot be parsed as CSV: rows have more fields than the header ({header} fields)",
                     self.source.label,
@@ -175,7 +167,7 @@ class DuckData:
         except duckdb.Error as error:
             _parse_error(error, self.source)
         if self.n == 0:
-            _fail(
+            fail(
                 codes.DATA_EMPTY,
                 "data file has a header but no rows",
                 self.source.label,
@@ -225,7 +217,7 @@ class DuckData:
         if self.spec.data.missing == "error":
             for b, (count, rows) in zip(self.bound, self._first_rows(gaps), strict=True):
                 if count:
-                    _fail(
+                    fail(
                         codes.MISSING_VALUES,
                         f"{count} empty or NaN cell(s) in column '{b.column}' ({b.role})",
                         self.source.label,
@@ -406,7 +398,7 @@ class DuckData:
             t = text(column, self.kinds[column])
             present = [r[0] for r in self.con.execute(f"SELECT DISTINCT {t} FROM kept ORDER BY 1").fetchall()]
             if value not in present:
-                _fail(
+                fail(
                     codes.SLICE_VALUE_ABSENT,
                     f'slice {column} = "{value}" has no rows in the data',
                     self.source.label,
@@ -422,7 +414,7 @@ class DuckData:
         self.con.execute(f"CREATE TEMP TABLE kept AS SELECT *{dup} FROM raw WHERE {keep} ORDER BY {ROW}")
         self.rows = self.con.execute("SELECT count(*) FROM kept").fetchone()[0]
         if self.rows == 0:
-            _fail(
+            fail(
                 codes.NO_ROWS_LEFT,
                 f"no rows left: all {self.n} rows had an empty bound cell",
                 self.source.label,
@@ -438,7 +430,7 @@ class DuckData:
                 message = check.message.replace("{count}", str(count))
                 if check.examples is not None:
                     message = message.replace("{examples}", self._examples(check, keep))
-                _fail(check.code, message, self.source.label, check.hint, check.column, rows)
+                fail(check.code, message, self.source.label, check.hint, check.column, rows)
         if self._scope_checks_at == len(checks):
             self._scope_values()
         return dropped

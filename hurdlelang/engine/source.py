@@ -18,17 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hurdlelang.core import codes
-from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
+from hurdlelang.data.errors import fail
 from hurdlelang.data.sniff import sniff
 
 NA_MARKERS = ("", "nan", "NaN", "NULL", "null")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".csv.gz", ".txt.gz", ".tsv.gz")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 GLOB_CHARS = "*?["
-
-
-def _fail(code: str, message: str, path: str, hint: str | None = None) -> None:
-    raise DiagnosticError([Diagnostic(code, message, path, hint=hint)])
 
 
 def _quote(text: str) -> str:
@@ -93,7 +89,7 @@ def _files_of(path: str, option: str) -> tuple[list[str], bool]:
     if any(c in path for c in GLOB_CHARS):
         files = sorted(f for f in glob.glob(path, recursive=True) if os.path.isfile(f))
         if not files:
-            _fail(
+            fail(
                 codes.DATA_NOT_FOUND,
                 "no data file matches this pattern",
                 path,
@@ -104,7 +100,7 @@ def _files_of(path: str, option: str) -> tuple[list[str], bool]:
     if p.is_dir():
         files = sorted(str(f) for f in p.rglob("*") if f.is_file() and suffix_of(str(f)) in PARQUET_SUFFIXES)
         if not files:
-            _fail(
+            fail(
                 codes.DATA_NOT_FOUND,
                 "data file is a directory",
                 path,
@@ -112,7 +108,7 @@ def _files_of(path: str, option: str) -> tuple[list[str], bool]:
             )
         return files, True
     if not p.is_file():
-        _fail(codes.DATA_NOT_FOUND, "data file does not exist", path, f"check the file given with {option}")
+        fail(codes.DATA_NOT_FOUND, "data file does not exist", path, f"check the file given with {option}")
     return [path], False
 
 
@@ -159,7 +155,7 @@ def open_source(path: str, option: str = "--data") -> Source:
     suffixes = {suffix_of(f) for f in files}
     for suffix in suffixes:
         if suffix not in (*CSV_SUFFIXES, *PARQUET_SUFFIXES):
-            _fail(
+            fail(
                 codes.FORMAT_NOT_SUPPORTED,
                 f"cannot read '{suffix}' files",
                 path,
@@ -167,7 +163,7 @@ def open_source(path: str, option: str = "--data") -> Source:
             )
     kinds = {"parquet" if s in PARQUET_SUFFIXES else "csv" for s in suffixes}
     if len(kinds) > 1:
-        _fail(
+        fail(
             codes.FORMAT_NOT_SUPPORTED,
             "the pattern matches both CSV and Parquet files",
             path,
@@ -175,17 +171,17 @@ def open_source(path: str, option: str = "--data") -> Source:
         )
     for f in files:
         if os.path.getsize(f) == 0:
-            _fail(codes.DATA_EMPTY, "data file is empty (0 bytes)", f, "expected a CSV with a header line and rows")
+            fail(codes.DATA_EMPTY, "data file is empty (0 bytes)", f, "expected a CSV with a header line and rows")
     kind = kinds.pop()
     if kind == "csv":
         for f in files:
             if _blank(f):
-                _fail(codes.DATA_EMPTY, "data file has no header line", f, "expected a CSV with a header line and rows")
+                fail(codes.DATA_EMPTY, "data file has no header line", f, "expected a CSV with a header line and rows")
     if kind == "parquet":
         return Source(path, "parquet", _parquet_scan(files, partitioned), tuple(files))
     delimiters = {"\t" if s.startswith(".tsv") else "," for s in suffixes}
     if len(delimiters) > 1:
-        _fail(
+        fail(
             codes.FORMAT_NOT_SUPPORTED,
             "the pattern matches both CSV and TSV files",
             path,

@@ -36,7 +36,7 @@ from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.core.suggest import did_you_mean
-from hurdlelang.data.errors import MAX_ROWS_SHOWN
+from hurdlelang.data.errors import MAX_ROWS_SHOWN, fail
 from hurdlelang.data.prepared import Prepared
 from hurdlelang.data.sniff import refuse_nested
 from hurdlelang.engine import spark_columns as sc
@@ -53,16 +53,12 @@ SESSION_HINT = (
 )
 
 
-def _fail(code: str, message: str, path: str, hint: str | None = None, column=None, rows=()):
-    raise DiagnosticError([Diagnostic(code, message, path, hint=hint, column=column, rows=tuple(rows))])
-
-
 def session():
     """Spark's own session (spark-submit, pyspark, SPARK_REMOTE, or a local one), or P002."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        _fail(
+        fail(
             codes.PACKAGE_MISSING,
             "the Spark engine needs pyspark, which is not installed",
             "hurdlec",
@@ -77,7 +73,7 @@ def session():
         with quiet():
             spark = builder.getOrCreate()
     except Exception as error:  # Spark raises its own kinds, or RuntimeError when Java is absent
-        _fail(codes.SPARK_SESSION, f"no Spark session can be started: {_first_line(error)}", "hurdlec", SESSION_HINT)
+        fail(codes.SPARK_SESSION, f"no Spark session can be started: {_first_line(error)}", "hurdlec", SESSION_HINT)
     if ours:
         with contextlib.suppress(Exception):
             spark.sparkContext.setLogLevel("ERROR")  # Spark's WARN lines would bury the diagnostics
@@ -164,7 +160,7 @@ def open_spark_source(target: str, option: str = "--data") -> SparkSource:
     if _is_table_name(target):
         spark = session()
         if not spark.catalog.tableExists(target):
-            _fail(
+            fail(
                 codes.DATA_NOT_FOUND,
                 "no data file or Spark table of this name",
                 target,
@@ -192,7 +188,7 @@ def _parse_error(error: Exception, label: str, kind: str) -> None:
         if kind == "parquet"
         else "check the delimiter, the quoting and that every row has the header's fields; CSV must be UTF-8"
     )
-    _fail(codes.DATA_UNPARSABLE, f"data file cannot be parsed as {name}: {_first_line(error)}", label, hint)
+    fail(codes.DATA_UNPARSABLE, f"data file cannot be parsed as {name}: {_first_line(error)}", label, hint)
 
 
 def _lazy(load, label: str, kind: str):
@@ -200,7 +196,7 @@ def _lazy(load, label: str, kind: str):
         return load()  # Spark reads the schema here (a Parquet footer, a CSV header)
     except Exception as error:
         if "PATH_NOT_FOUND" in str(error):
-            _fail(codes.DATA_NOT_FOUND, "data file does not exist", label, "check the path given with --data")
+            fail(codes.DATA_NOT_FOUND, "data file does not exist", label, "check the path given with --data")
         _parse_error(error, label, kind)
 
 
@@ -243,7 +239,7 @@ class SparkData:
             for name in source.files:
                 refuse_nested(name, [(b.column, b.role) for b in self.bound])
         if source.header is not None and len(self.columns) > source.header:
-            _fail(
+            fail(
                 codes.DATA_UNPARSABLE,
                 f"data file cannot be parsed as CSV: rows have more fields than the header ({source.header} fields)",
                 source.label,
@@ -310,14 +306,14 @@ class SparkData:
             at += size
         if self.source.kind == "csv" and text_columns and values[at]:
             (row,) = self._row_numbers(undecoded, 1)
-            _fail(
+            fail(
                 codes.DATA_UNPARSABLE,
                 f"data file cannot be parsed as CSV: row {row} is not UTF-8",
                 self.source.label,
                 "check the delimiter, the quoting and that every row has the header's fields; CSV must be UTF-8",
             )
         if self.n == 0:
-            _fail(
+            fail(
                 codes.DATA_EMPTY,
                 "data file has a header but no rows",
                 self.source.label,
@@ -517,7 +513,7 @@ class SparkData:
             t = sc.text(col(column), self.kinds[column])
             got = kept.select(t.alias("v")).distinct().orderBy("v").collect()
             present = [r[0] for r in got]
-            _fail(
+            fail(
                 codes.SLICE_VALUE_ABSENT,
                 f'slice {column} = "{value}" has no rows in the data',
                 self.source.label,
@@ -565,7 +561,7 @@ class SparkData:
             if not count:
                 continue
             if d.missing == "error":
-                _fail(
+                fail(
                     codes.MISSING_VALUES,
                     f"{count} empty or NaN cell(s) in column '{b.column}' ({b.role})",
                     self.source.label,
@@ -576,7 +572,7 @@ class SparkData:
                 )
             dropped[f"empty {b.column} ({b.role})"] = count
         if rows == 0:
-            _fail(
+            fail(
                 codes.NO_ROWS_LEFT,
                 f"no rows left: all {self.n} rows had an empty bound cell",
                 self.source.label,
@@ -591,7 +587,7 @@ class SparkData:
                 if check.examples is not None:
                     message = message.replace("{examples}", self._examples(check, kept))
                 rows_at = self._row_numbers(f.coalesce(check.bad, f.lit(False)), frame=kept)
-                _fail(check.code, message, self.source.label, check.hint, check.column, rows_at)
+                fail(check.code, message, self.source.label, check.hint, check.column, rows_at)
         if self._scope_checks_at == len(checks):
             self._scope_values(wanted, scope_got, kept)
         self.kept = kept
