@@ -84,7 +84,7 @@ def plan(spec_path: str, data_path: str, power_text: str, spec_name: str | None,
         _fail([problem], None, Exit.USAGE)
     from hurdlelang.judging.failures import DataFailure, RunFailure
     from hurdlelang.judging.plan import plan_data
-    from hurdlelang.judging.runner import _pick_spec as pick_spec
+    from hurdlelang.judging.runner import pick_spec
 
     result = compile_path(spec_path)
     if not result.ok:

@@ -55,7 +55,9 @@ class RunOutcome:
     warnings: list[Diagnostic]
 
 
-def _pick_spec(result: CompileResult, name: str | None) -> ir.Spec:
+def pick_spec(result: CompileResult, name: str | None) -> ir.Spec:
+    """The spec of a compiled file that a command means: the only one, or the one named by --spec
+    (AMBIGUOUS_SPEC, with the names or a did-you-mean, otherwise)."""
     names = [s.name for s in result.specs]
     if name is None and len(result.specs) == 1:
         return result.specs[0]
@@ -236,7 +238,7 @@ def data_file(table: Table, role: str) -> DataFile:
 
 
 def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
-    spec = _pick_spec(result, options.spec_name)
+    spec = pick_spec(result, options.spec_name)
     check_tier_options(spec, options.override, options.fail_on, result.path)
     if options.engine == "spark" and not options.baseline_data:
         from hurdlelang.engine.spark import open_spark_source
