@@ -181,6 +181,24 @@ class Decider:
             base = self.unc.samples(c.against, c.against_metric, scope)
         return self._statistic(c, cand, base)
 
+    def samples(self, c: ir.Condition, scope: Scope) -> np.ndarray:
+        """The resamples of the statistic a comparison compares with its hurdle (paired)."""
+        return self._samples(c, scope)
+
+    def statistic_parts(self, c: ir.Condition, scope: Scope) -> tuple[np.ndarray, np.ndarray | None]:
+        """The statistic's resamples split by where their noise comes from, for planning: the part
+        that more rows of the data shrink (the baseline held at its value when it is a figure or a
+        record), and the baseline's own part that they do not (None for a baseline judged on the
+        same rows). Their variances add up to the statistic's (the two are drawn independently)."""
+        against = c.baseline if isinstance(c, ir.BeatsCondition) else c.against
+        if not isinstance(self.ev.baselines.get(against), ir.FigureBaseline | ir.RecordBaseline):
+            return self._samples(c, scope), None
+        metric = c.metric if isinstance(c, ir.BeatsCondition) else c.against_metric
+        cand, base = self._sides(c, scope)
+        data = self._statistic(c, self.unc.samples(CANDIDATE, c.metric, scope), base.value)
+        own = self._statistic(c, cand.value, self.unc.samples(against, metric, scope))
+        return np.asarray(data, dtype=float), np.asarray(own, dtype=float)
+
     def _judge(self, c: ir.Condition, scope: Scope, op: str, required: float, level: float | None) -> Judged:
         cand, base = self._sides(c, scope)
         for who, v in (("candidate", cand), ("baseline", base)):

@@ -3,7 +3,8 @@
 The pilot is judged as `hurdlec run` would judge it (the same evaluation, bootstrap and decision,
 so each comparison has its estimate, its corrected level, and the bootstrap's standard error).
 Each comparison becomes a gate whose power grows with the rows (hurdlelang/stats/power.py); the
-gates combine as the tier's logic does; the planned size is the smallest multiple of the pilot's
+gates are judged together, with the correlation their paired resamples show on the pilot, and
+combine as the tier's logic does; the planned size is the smallest multiple of the pilot's
 rows (same mix of slices) at which the tier is reached with the asked power and every row guard
 holds. A figure or record baseline's own uncertainty does not shrink with more rows of ours, so
 it can make a tier unreachable at any size.
@@ -29,8 +30,15 @@ class PlannedGate:
     condition: str  # as written
     scope: str  # "all" or "region=EU"
     fixed_se: float  # the part of the standard error more rows do not shrink (a figure's own)
+    data_samples: np.ndarray | None = field(
+        default=None, compare=False, repr=False
+    )  # the statistic's resamples, the part more rows shrink
+    fixed_samples: np.ndarray | None = field(
+        default=None, compare=False, repr=False
+    )  # ... and the baseline's own part (a figure, a record)
 
     def power(self, scale: float) -> float:
+        """The gate's power on its own (closed form)."""
         se = math.sqrt(self.gate.se**2 / scale + self.fixed_se**2)
         g = self.gate
         return pw.Gate(g.estimate, se, g.rows, g.op, g.required, g.level).power(1.0)
@@ -41,15 +49,45 @@ class Node:
     kind: str  # "all", "any" or "gate"
     parts: list[Node] = field(default_factory=list)
     gate: PlannedGate | None = None
+    index: int = -1  # the gate's column in the tier's joint outcomes
 
-    def power(self, scale: float) -> float:
+    def holds(self, outcomes: np.ndarray) -> np.ndarray:
+        """Whether the node holds in each row of the gates' joint outcomes."""
         if self.gate is not None:
-            return self.gate.power(scale)
-        powers = [p.power(scale) for p in self.parts]
-        return pw.all_of(powers) if self.kind == "all" else pw.any_of(powers)
+            return outcomes[:, self.index]
+        parts = np.column_stack([p.holds(outcomes) for p in self.parts])
+        return parts.all(axis=1) if self.kind == "all" else parts.any(axis=1)
 
     def gates(self) -> list[PlannedGate]:
         return [self.gate] if self.gate else [g for p in self.parts for g in p.gates()]
+
+    def number(self, start: int = 0) -> int:
+        """Give each gate its column, in the order of gates(); returns the next free column."""
+        if self.gate is not None:
+            self.index = start
+            return start + 1
+        for p in self.parts:
+            start = p.number(start)
+        return start
+
+
+class TierPower:
+    """The chance a tier's logic holds, its gates judged together on the same rows (stats/power.py)."""
+
+    def __init__(self, whole: Node, resamples: int):
+        whole.number()
+        gates = whole.gates()
+        self.whole = whole
+        self.joint = pw.JointGates(
+            [g.gate for g in gates],
+            [g.fixed_se for g in gates],
+            pw.correlation([g.data_samples for g in gates], resamples),
+            pw.correlation([g.fixed_samples for g in gates], resamples),
+        )
+
+    def __call__(self, scale: float) -> float:
+        outcomes, weights = self.joint.outcomes(scale)
+        return float(np.dot(self.whole.holds(outcomes), weights))
 
 
 @dataclass(frozen=True)
@@ -99,19 +137,13 @@ class Planner:
         if observed is None or r.op is None:
             return None
         rows = self.ev.subset(scope).rows
-        se, fixed = 0.0, 0.0
+        se, fixed, data, own = 0.0, 0.0, None, None
         if r.level is not None and self.unc is not None:
-            se = _se(self.decider._samples(c, scope))
-            baseline = c.baseline if isinstance(c, ir.BeatsCondition) else c.against
-            if baseline is not None and not isinstance(self.ev.baselines.get(baseline), ir.ColumnBaseline):
-                metric = c.metric if isinstance(c, ir.BeatsCondition) else c.against_metric
-                fixed = _se(self.unc.samples(baseline, metric, scope))
-                if isinstance(c, ir.BeatsCondition) and c.margin and c.margin.relative:
-                    base = self.ev.value(baseline, metric, scope).value
-                    fixed = fixed / abs(base) if base else float("inf")
-                se = math.sqrt(max(se**2 - fixed**2, 0.0))
+            data, own = self.decider.statistic_parts(c, scope)
+            se = _se(data)
+            fixed = 0.0 if own is None else _se(own)
         gate = pw.Gate(observed, se, rows, r.op, r.required, r.level)
-        return PlannedGate(gate, c.text, scope_key(scope), fixed)
+        return PlannedGate(gate, c.text, scope_key(scope), fixed, data, own)
 
     def _node(self, r: ConditionResult) -> Node | None:
         if r.parts:
@@ -155,8 +187,9 @@ class Planner:
             why = f"cannot be judged on the pilot: {', '.join(repr(t) for t in unjudged)}"
             return TierPlan(tier.name, False, None, {}, 0.0, unjudged[0], [], why)
         whole = Node("all", nodes)
+        power = TierPower(whole, self.unc.resamples if self.unc else 0)
         floor = self._guard_scale()
-        scale = pw.smallest_scale(whole.power, self.target)
+        scale = pw.smallest_scale(power, self.target)
         gates = whole.gates()
         singles = {(g.condition, g.scope): pw.smallest_scale(g.power, self.target) for g in gates}
         conditions = [
@@ -180,14 +213,14 @@ class Planner:
         hardest = None if worst is None else worst[0] + ("" if worst[1] == "all" else f" [{worst[1]}]")
         if scale is None:
             why = _why(next(g for g in gates if (g.condition, g.scope) == worst), self.target)
-            return TierPlan(tier.name, False, None, {}, whole.power(1.0), hardest, conditions, why)
+            return TierPlan(tier.name, False, None, {}, power(1.0), hardest, conditions, why)
         scale = max(scale, floor)
         return TierPlan(
             tier.name,
             True,
             math.ceil(scale * pilot),
             self._slice_rows(tier, scale),
-            whole.power(1.0),
+            power(1.0),
             hardest,
             conditions,
         )

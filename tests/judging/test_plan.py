@@ -83,3 +83,52 @@ def test_the_planned_size_reaches_the_tier_with_the_asked_power():
     r = 600
     reached = sum(decided_tier(spec, simulate(rng, tier.rows, *truth), i) == "t" for i in range(r)) / r
     assert 0.75 <= reached <= 0.85, (tier.rows, reached)
+
+
+JOINT_SPEC = """
+spec s {
+  owner "x"
+  task binary
+  data { label y  predict c }
+  baseline b { predict base }
+  metric net_value "value per 1,000 rows" = (tp * 38 GBP - fp * 4 GBP) / n * 1000
+  hurdles at 95% confidence {
+    tier t {
+      recall beats b
+      net_value beats b
+      precision no worse than b by 3 points
+    }
+    otherwise keep
+  }
+}
+"""
+
+
+def _planned_rows(spec, ev, unc) -> int:
+    [tier] = plan_pilot(spec, ev, unc, 0.8).tiers
+    assert tier.reachable
+    return tier.rows
+
+
+def test_a_tiers_conditions_are_planned_together(monkeypatch):
+    """recall and net_value rise and fall with the same true positives: judged together, the tier is
+    reached about as often as the harder of the two alone, not as the product of their powers. At
+    the size planned jointly, data sets drawn from the pilot (the pilot is the truth) reach the tier
+    in 75%-85%; planned as if independent, the size would be far larger."""
+    from hurdlelang.stats import power as pw
+
+    spec = api.load_spec(text=JOINT_SPEC)
+    rng = np.random.default_rng(7)
+    pilot = simulate(rng, 10_000)
+    ev = Evaluation(spec, prepare(spec, Table("<pilot>", pilot), {}))
+    unc = Uncertainty(ev, 4000, 0)
+    unc.prepare(requested(ev))
+    rows = _planned_rows(spec, ev, unc)
+    r = 600
+    reached = sum(
+        decided_tier(spec, pilot.sample(rows, replace=True, random_state=1000 + i), i) == "t" for i in range(r)
+    )
+    assert 0.75 <= reached / r <= 0.85, (rows, reached / r)
+    # the same plan with the conditions taken as independent
+    monkeypatch.setattr(pw, "correlation", lambda samples, resamples: np.eye(len(samples)))
+    assert _planned_rows(spec, ev, unc) > 1.2 * rows
