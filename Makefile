@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	@# the root was the distribution `hurdlelang` before it became hurdlelang-core: drop an old install
 	$(BIN)/python -m pip uninstall --quiet -y hurdlelang 2>/dev/null || true
-	$(BIN)/python -m pip install --quiet -e '.[run,test,lsp,spark]'
+	$(BIN)/python -m pip install --quiet -e '.[run,test,lsp,spark,mlflow]'
 	@# the Spark engine's tests run a local Spark session, which needs Java 17 (Debian's, if none is here)
 	java -version >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless)
 	touch $(STAMP)

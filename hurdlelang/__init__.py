@@ -3,7 +3,17 @@
 The Python API (docs/api.md): `load_spec`, `judge`, and the `Decision` they return.
 """
 
-from hurdlelang.api import DataError, Decision, HurdleError, SpecError, judge, load_spec
+from hurdlelang.api import DataError, Decision, HurdleError, MlflowError, SpecError, judge, load_spec, log_to_mlflow
 from hurdlelang.core.version import __version__
 
-__all__ = ["DataError", "Decision", "HurdleError", "SpecError", "__version__", "judge", "load_spec"]
+__all__ = [
+    "DataError",
+    "Decision",
+    "HurdleError",
+    "MlflowError",
+    "SpecError",
+    "__version__",
+    "judge",
+    "load_spec",
+    "log_to_mlflow",
+]

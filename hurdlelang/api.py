@@ -32,6 +32,10 @@ class DataError(HurdleError):
     """The data does not fit the spec."""
 
 
+class MlflowError(HurdleError):
+    """The decision cannot be logged to MLflow (no such run or model version, the store fails, no mlflow)."""
+
+
 def load_spec(path: str | Path | None = None, *, text: str | None = None, name: str | None = None) -> ir.Spec:
     """Compile a spec from a file (or from `text`); `name` picks one when the file holds several."""
     if (path is None) == (text is None):
@@ -107,6 +111,7 @@ def judge(
     auc_method: str = "binned",
     override: tuple[str, str, str] | None = None,
     engine: str = "pandas",
+    mlflow_tracking_uri: str | None = None,
 ) -> Decision:
     """Judge predictions (a pandas DataFrame, or a path to a CSV/Parquet file) against a spec.
 
@@ -115,7 +120,24 @@ def judge(
     `engine="duckdb"` reads and checks the data with DuckDB: then `data` may also be an Arrow table,
     a glob of files or a folder of Parquet files, and a DataFrame is queried in place (not copied).
     A Spark DataFrame is judged by the Spark engine (as is `engine="spark"` with a path or a table
-    name of the active Spark session): checked in Spark, its bound columns then brought to the driver."""
+    name of the active Spark session): checked in Spark, its bound columns then brought to the driver.
+    A path `runs:/RUN_ID/path` is a run's artifact in MLflow (`mlflow_tracking_uri`, else MLflow's
+    default store), downloaded to a temporary folder and named by that URI in the record."""
+    from hurdlelang.data.mlflow_store import is_run_uri
+
+    uris = {"predictions": data} | dict(baseline_data or {})
+    if any(is_run_uri(v) for v in uris.values()):
+        return _judge_downloaded(
+            spec,
+            uris,
+            mlflow_tracking_uri,
+            model_id=model_id,
+            seed=seed,
+            resamples=resamples,
+            auc_method=auc_method,
+            override=override,
+            engine=engine,
+        )
     from hurdlelang.data.read import Table, read_table
     from hurdlelang.judging.failures import RunFailure, SpecFailure
     from hurdlelang.judging.runner import RunOptions, check_tier_options, data_file, judge_source, judge_tables
@@ -184,3 +206,56 @@ def judge(
         raise DataError(error.diagnostics) from None
     summary = render_summary(judged.record, None, spec.tier_titles())
     return Decision(judged.record, summary)
+
+
+def _judge_downloaded(spec: ir.Spec, uris: dict, tracking_uri: str | None, **options) -> Decision:
+    """judge() on predictions or baselines given as runs:/ URIs: downloaded, judged, named by their URIs."""
+    from hurdlelang.data.mlflow_store import local_copies
+    from hurdlelang.judging.runner import named_by_origin
+
+    try:
+        with local_copies(uris, tracking_uri) as (local, origin):
+            data = local.pop("predictions")
+            decision = judge(spec, data, baseline_data=local or None, **options)
+    except DiagnosticError as error:
+        raise DataError(error.diagnostics) from None
+    return replace(decision, record=named_by_origin(decision.record, origin))
+
+
+def log_to_mlflow(
+    decision: Decision,
+    *,
+    run_id: str | None = None,
+    experiment: str | None = None,
+    alias: str | None = None,
+    model_id: str | None = None,
+    tracking_uri: str | None = None,
+) -> Decision:
+    """Log a decision to MLflow as `hurdlec run --mlflow-run`/`--mlflow-experiment` does: the record as
+    the artifact hurdle/SPEC.decision.json, the decision as tags, every metric and interval bound.
+    `alias` points that registered-model alias at the model version (`model_id` models:/NAME/VERSION,
+    else the one version registered from the run) only when the tier reached does not block. Returns
+    the decision whose record names the run (and the alias); raises MlflowError."""
+    import tempfile
+
+    from hurdlelang.judging.mlflow_log import attach, log, prepare
+
+    if (run_id is None) == (experiment is None):
+        raise TypeError("give either run_id= or experiment=")
+    try:
+        target = prepare(
+            run_id=run_id,
+            experiment=experiment,
+            alias=alias,
+            model_id=model_id or decision.record.model_id,
+            tracking_uri=tracking_uri,
+        )
+        record = attach(target, decision.record)
+        logged = replace(decision, record=record)
+        with tempfile.TemporaryDirectory(prefix="hurdlec-mlflow-") as folder:
+            path = Path(folder) / f"{record.spec.name}.decision.json"
+            logged.write(path)
+            log(target, record, str(path))
+    except DiagnosticError as error:
+        raise MlflowError(error.diagnostics) from None
+    return logged

@@ -34,3 +34,33 @@ def invoke(*args: str) -> Invocation:
 @pytest.fixture
 def hurdlec():
     return invoke
+
+
+@pytest.fixture(scope="session")
+def mlflow_store(tmp_path_factory):
+    """A real MLflow tracking store for the session: SQLite in a temporary folder (MLflow's own default
+    kind of store; making its tables takes seconds), artifacts beside it. (uri, client, experiment id)."""
+    import contextlib
+
+    from mlflow.tracking import MlflowClient
+
+    folder = tmp_path_factory.mktemp("mlflow")
+    uri = f"sqlite:///{folder / 'mlflow.db'}"
+    # MLflow keeps one store per URI, made on first use, whose default artifact root is ./mlruns then:
+    # make it here, so that a new experiment's artifacts land in the temporary folder too
+    with contextlib.chdir(folder):
+        client = MlflowClient(tracking_uri=uri)
+        experiment = client.create_experiment("gate", artifact_location=(folder / "artifacts").as_uri())
+    return uri, client, experiment
+
+
+def new_run(store, model: str | None = None):
+    """A run in the store's experiment; with `model`, a version of that registered model made from it."""
+    uri, client, experiment = store
+    run = client.create_run(experiment)
+    version = None
+    if model is not None:
+        if not client.search_registered_models(f"name = '{model}'"):
+            client.create_registered_model(model)
+        version = client.create_model_version(model, f"runs:/{run.info.run_id}/model", run_id=run.info.run_id)
+    return run.info.run_id, version

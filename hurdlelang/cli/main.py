@@ -323,6 +323,20 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
     metavar="TIER",
     help="Treat reaching this tier as blocking (exit 1), e.g. a pilot tier in a release gate.",
 )
+@click.option("--mlflow-run", metavar="RUN_ID", help="Log the record, decision and metrics to this MLflow run.")
+@click.option(
+    "--mlflow-experiment", metavar="NAME", help="Log them to a new MLflow run in this experiment (made if need be)."
+)
+@click.option(
+    "--mlflow-alias",
+    metavar="ALIAS",
+    help="Point this registered-model alias at the model version only when a tier that does not block is reached.",
+)
+@click.option(
+    "--mlflow-tracking-uri",
+    metavar="URI",
+    help="The MLflow tracking store [default: MLFLOW_TRACKING_URI, else MLflow's own default].",
+)
 @ROOT_OPTION
 def run(
     spec_path,
@@ -342,6 +356,10 @@ def run(
     reason,
     by,
     fail_on,
+    mlflow_run,
+    mlflow_experiment,
+    mlflow_alias,
+    mlflow_tracking_uri,
     root,
 ) -> None:
     """Evaluate predictions against a spec and write the decision record."""
@@ -373,11 +391,26 @@ def run(
         fail_on=tuple(fail_on),
         root=root,
         engine=engine,
+        mlflow_tracking_uri=mlflow_tracking_uri,
     )
+    from hurdlelang.data.mlflow_store import is_run_uri, missing_diagnostic
+
+    if any(map(is_run_uri, [data_path, *options.baseline_data.values()])) and missing_diagnostic() is not None:
+        _fail([missing_diagnostic()], None, Exit.USAGE)
+    target = _mlflow_target(mlflow_run, mlflow_experiment, mlflow_alias, mlflow_tracking_uri, model_id)
+    finish = None
+    if target is not None:
+        from hurdlelang.judging.mlflow_log import attach
+
+        def finish(record):
+            return attach(target, record)
+
     try:
-        outcome = execute(result, options)
+        outcome = execute(result, options, finish)
     except RunFailure as failure:
         _fail(failure.diagnostics, result, failure_exit(failure))
+    if target is not None:
+        _log_mlflow(target, outcome)
     for w in [d for d in result.diagnostics if not d.is_error]:
         click.echo(render_text(w, result.source), err=True)
     for w in outcome.warnings:
@@ -386,6 +419,40 @@ def run(
         _append_log(log_path, outcome)
     _print_run(outcome, result, "json" if as_json else fmt)
     sys.exit(outcome.exit_code)
+
+
+def _mlflow_target(run_id, experiment, alias, tracking_uri, model_id):
+    """Where the decision is to be logged in MLflow, checked before anything is judged; None: nowhere."""
+    if not (run_id or experiment or alias):
+        return None
+    if run_id and experiment:
+        raise click.UsageError("give --mlflow-run RUN_ID or --mlflow-experiment NAME, not both")
+    if not (run_id or experiment):
+        raise click.UsageError("--mlflow-alias needs --mlflow-run RUN_ID or --mlflow-experiment NAME")
+    from hurdlelang.core.diagnostics import DiagnosticError
+    from hurdlelang.judging.mlflow_log import prepare
+
+    try:
+        return prepare(run_id=run_id, experiment=experiment, alias=alias, model_id=model_id, tracking_uri=tracking_uri)
+    except DiagnosticError as error:
+        _fail(error.diagnostics, None, Exit.USAGE)
+
+
+def _log_mlflow(target, outcome) -> None:
+    from hurdlelang.core.diagnostics import DiagnosticError
+    from hurdlelang.judging.mlflow_log import log
+    from hurdlelang.record.model import DecisionRecord
+
+    record = DecisionRecord.model_validate_json(outcome.record_json)
+    try:
+        log(target, record, outcome.record_path)
+    except DiagnosticError as error:
+        _fail(error.diagnostics, None, Exit.OUTPUT_ERROR)
+    alias = record.mlflow.alias
+    said = "" if alias is None else f"; alias {alias.name!r} of {alias.model} version {alias.version} {alias.reason}"
+    click.echo(
+        f"mlflow: logged to run {record.mlflow.run_id} (experiment {record.mlflow.experiment_id}){said}", err=True
+    )
 
 
 def _append_log(log_path: str, outcome) -> None:

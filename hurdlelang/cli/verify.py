@@ -189,8 +189,19 @@ def verify_record(record_path: str, spec_path: str | None, data_path: str | None
                 hint="save the DataFrame and give it with --data FILE; its SHA-256 will differ from the record's",
             )
         ]
-    findings = _check_files(record, record_path, spec_path, data_path, baselines)
-    derived = _rederive(record, spec_path, data_path, baselines)
+    from hurdlelang.cli.stop import fail as _fail
+    from hurdlelang.core.diagnostics import DiagnosticError
+    from hurdlelang.data.mlflow_store import local_copies
+
+    paths = {"predictions": data_path} | {f"baseline {n}": p for n, p in baselines.items()}
+    try:  # files named by a runs:/ URI are downloaded from MLflow's default store (MLFLOW_TRACKING_URI)
+        with local_copies(paths) as (local, _):
+            data_path = local["predictions"]
+            baselines = {n: local[f"baseline {n}"] for n in baselines}
+            findings = _check_files(record, record_path, spec_path, data_path, baselines)
+            derived = _rederive(record, spec_path, data_path, baselines)
+    except DiagnosticError as error:
+        _fail(error.diagnostics, None, Exit.DATA_ERROR)
     findings += _check_versions(record, derived, record_path)
     diffs = differences(recorded, derived)
     for path, then, now in diffs[:SHOWN]:

@@ -112,6 +112,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "V003": (Severity.ERROR, "re-derived value differs from the record"),
     "V004": (Severity.WARNING, "record made with other versions"),
     "V005": (Severity.ERROR, "decision log chain broken"),
+    # MLflow
+    "M001": (Severity.ERROR, "MLflow run not found"),
+    "M002": (Severity.ERROR, "MLflow run artifact not found"),
+    "M003": (Severity.ERROR, "registered model version not found"),
+    "M004": (Severity.ERROR, "MLflow call failed"),
     # editors (hurdlec lsp)
     "W501": (Severity.WARNING, "example does not reach its expected tier"),
 }

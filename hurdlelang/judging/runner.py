@@ -4,7 +4,8 @@ printing here: the command line renders what comes back."""
 from __future__ import annotations
 
 import platform
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 
 from hurdlelang.core import codes
 from hurdlelang.core.atomic_write import WRITE_HINT, write_atomically
@@ -44,6 +45,7 @@ class RunOptions:
     command: str = "hurdlec run"
     root: str | None = None  # the project root record baselines must stay inside (--root)
     engine: str = "pandas"  # "pandas" (hurdlelang/data/), "duckdb" (engine/duck.py) or "spark" (engine/spark.py)
+    mlflow_tracking_uri: str | None = None  # the store `runs:/` data URIs are read from (None: MLflow's default)
 
 
 @dataclass(frozen=True)
@@ -237,9 +239,8 @@ def data_file(table: Table, role: str) -> DataFile:
     return DataFile(role=role, path=table.path, sha256=file_sha256(table.path), rows=len(table.frame))
 
 
-def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
-    spec = pick_spec(result, options.spec_name)
-    check_tier_options(spec, options.override, options.fail_on, result.path)
+def _judge_options(spec: ir.Spec, options: RunOptions) -> Judgement:
+    """Read the data given by path with the engine chosen, and judge it."""
     if options.engine == "spark" and not options.baseline_data:
         from hurdlelang.engine.spark import open_spark_source
 
@@ -247,26 +248,58 @@ def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
             spark_source = open_spark_source(options.data_path)
         except DiagnosticError as error:
             raise DataFailure(error.diagnostics) from None
-        judged = judge_spark(spec, spark_source, "predictions", options)
-    elif options.engine == "duckdb" and not options.baseline_data:
+        return judge_spark(spec, spark_source, "predictions", options)
+    if options.engine == "duckdb" and not options.baseline_data:
         from hurdlelang.engine.source import open_source
 
         try:
             source = open_source(options.data_path)
         except DiagnosticError as error:
             raise DataFailure(error.diagnostics) from None
-        judged = judge_source(spec, source, "predictions", options)
-    else:
+        return judge_source(spec, source, "predictions", options)
+    try:
+        main = read_table(options.data_path)
+        extra = {name: read_table(path, f"--baseline-data {name}=FILE") for name, path in options.baseline_data.items()}
+    except DiagnosticError as error:
+        raise DataFailure(error.diagnostics) from None
+    files = [data_file(main, "predictions")] + [data_file(t, f"baseline {name}") for name, t in extra.items()]
+    return judge_tables(spec, main, extra, files, options)
+
+
+def named_by_origin(record: DecisionRecord, origin: dict[str, str]) -> DecisionRecord:
+    """The record naming each file downloaded from MLflow by its runs:/ URI, not the temporary copy."""
+    if not origin:
+        return record
+    files = [f.model_copy(update={"path": origin.get(f.path, f.path)}) for f in record.data.files]
+    return record.model_copy(update={"data": record.data.model_copy(update={"files": files})})
+
+
+def execute(result: CompileResult, options: RunOptions, finish=None) -> RunOutcome:
+    """A run from the command line: judge, then write the record. `finish(record) -> record` may add to
+    the record once the decision is known and before it is written (the MLflow run it is logged to)."""
+    from hurdlelang.data.mlflow_store import local_copies  # imports mlflow only for a runs:/ URI
+
+    spec = pick_spec(result, options.spec_name)
+    check_tier_options(spec, options.override, options.fail_on, result.path)
+    paths = {"predictions": options.data_path} | {f"baseline {n}": p for n, p in options.baseline_data.items()}
+    with ExitStack() as stack:
         try:
-            main = read_table(options.data_path)
-            extra = {
-                name: read_table(path, f"--baseline-data {name}=FILE") for name, path in options.baseline_data.items()
-            }
+            local, origin = stack.enter_context(local_copies(paths, options.mlflow_tracking_uri))
         except DiagnosticError as error:
             raise DataFailure(error.diagnostics) from None
-        files = [data_file(main, "predictions")] + [data_file(t, f"baseline {name}") for name, t in extra.items()]
-        judged = judge_tables(spec, main, extra, files, options)
-    record_json = judged.record.model_dump_json(indent=2)
+        local_options = replace(
+            options,
+            data_path=local["predictions"],
+            baseline_data={n: local[f"baseline {n}"] for n in options.baseline_data},
+        )
+        judged = _judge_options(spec, local_options)
+    record = named_by_origin(judged.record, origin)
+    if finish is not None:
+        try:
+            record = finish(record)
+        except DiagnosticError as error:
+            raise OutputFailure(error.diagnostics) from None
+    record_json = record.model_dump_json(indent=2)
     target = options.out_path or f"{spec.name}.decision.json"
     try:
         write_atomically(target, record_json + "\n")
@@ -278,5 +311,5 @@ def execute(result: CompileResult, options: RunOptions) -> RunOutcome:
             hint=getattr(error, "hint", WRITE_HINT),
         )
         raise OutputFailure([problem]) from None
-    summary = render_summary(judged.record, target, spec.tier_titles())
-    return RunOutcome(record_json, summary, Exit(judged.record.run.exit_code), target, judged.warnings)
+    summary = render_summary(record, target, spec.tier_titles())
+    return RunOutcome(record_json, summary, Exit(record.run.exit_code), target, judged.warnings)

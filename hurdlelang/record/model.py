@@ -238,14 +238,14 @@ class AliasInfo(RecordModel):
     """A registered model's alias that the run was asked to set (--mlflow-alias)."""
 
     model: str  # the registered model's name
-    version: str
+    version: str  # the version the alias points at when set: --model-id models:/NAME/VERSION, or the run's
     name: str  # the alias
     set: bool  # True only when a tier that does not block was reached
     reason: str
 
 
 class MlflowInfo(RecordModel):
-    """The MLflow run the record was logged to: reserved for the MLflow integration, not built yet (null)."""
+    """The MLflow run the record was logged to (--mlflow-run, --mlflow-experiment, log_to_mlflow)."""
 
     tracking_uri: str
     experiment_id: str

@@ -1,0 +1,151 @@
+"""The MLflow names of a record's metrics, interval bounds and tags (docs/ci.md#mlflow).
+
+MLflow takes only ASCII letters, digits, `_ - . /` and spaces in a metric name, at most 250 of them,
+and no name may look like another once read as a file path (`a//b`, `./a`). A record's keys are
+`party -> scope -> metric`, where the scope is `all` or `slice=value` with any text as the value, and
+a metric may carry a parameter (`hit_rate@5`, `fbeta@0.5`), so they are mapped, one to one:
+
+    candidate/precision                   party/metric                (scope all)
+    candidate/precision/low               party/metric/low|high       (its two-sided interval)
+    candidate/region/east/precision       party/slice/value/metric
+    candidate/region/east/precision/high
+
+Parties, slices and metrics are identifiers ([A-Za-z_][A-Za-z0-9_]*), so `/` separates the parts of
+a name and how many there are says what each is. A metric's `@` is written `.at` (`hit_rate.at5`;
+an identifier has no `.`, so the first `.at` is the `@`; a `+` of an exponent is dropped: `1e+06` ->
+`1e06`, the same number). A slice value keeps its letters, digits, `_`, `-` and spaces; every other
+byte of its UTF-8 is `.` and two upper-case hex digits (`a/b` -> `a.2Fb`, `São` -> `S.C3.A3o`), and
+an empty value is `.-`. Each part is thus read back unambiguously, so no two keys share a name.
+A name longer than 250 characters keeps its first 200 and ends in `.h` and 16 hex digits of the
+SHA-256 of the key (`.h` is no escape, so such a name is marked; two keys then share a name only if
+their hashes' first 64 bits agree).
+
+Only the standard library: this is the record layer, which never imports the numerical stack.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+MAX_NAME = 250  # MLflow's MAX_ENTITY_KEY_LENGTH for metric, parameter and tag keys
+KEPT = re.compile(r"[A-Za-z0-9_\- ]")
+VALID = re.compile(r"^[A-Za-z0-9_\-. /]+$")
+HASHED = re.compile(r"\.h[0-9a-f]{16}$")
+TAG_PREFIX = "hurdle."
+
+
+def escape_value(value: str) -> str:
+    """A slice value as one part of a name: no `/`, no `.` except as the escape."""
+    if value == "":
+        return ".-"
+    return "".join(ch if KEPT.fullmatch(ch) else "".join(f".{b:02X}" for b in ch.encode()) for ch in value)
+
+
+def unescape_value(part: str) -> str:
+    if part == ".-":
+        return ""
+    out, i = bytearray(), 0
+    while i < len(part):
+        if part[i] == ".":
+            out.append(int(part[i + 1 : i + 3], 16))
+            i += 3
+        else:
+            out.extend(part[i].encode())
+            i += 1
+    return out.decode()
+
+
+def metric_part(metric: str) -> str:
+    name, at, param = metric.partition("@")
+    return name if not at else f"{name}.at{param.replace('+', '')}"
+
+
+def metric_key(part: str) -> str:
+    name, at, param = part.partition(".at")
+    return name if not at else f"{name}@{float(param):g}"
+
+
+def _bounded(name: str, key: str) -> str:
+    if len(name) <= MAX_NAME:
+        return name
+    return name[:200].rstrip("/") + ".h" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def is_hashed(name: str) -> bool:
+    """A name cut to fit MLflow's length, which record_key cannot read back (metric_names.json can)."""
+    return HASHED.search(name) is not None
+
+
+def metric_name(party: str, scope: str, metric: str, bound: str | None = None) -> str:
+    """The MLflow name of one record metric (`bound`: None, "low" or "high")."""
+    parts = [party]
+    if scope != "all":
+        slice_name, _, value = scope.partition("=")
+        parts += [slice_name, escape_value(value)]
+    parts.append(metric_part(metric))
+    if bound is not None:
+        parts.append(bound)
+    return _bounded("/".join(parts), f"{party}\0{scope}\0{metric}\0{bound}")
+
+
+def record_key(name: str) -> tuple[str, str, str, str | None]:
+    """The (party, scope, metric, bound) a name stands for: metric_name read backwards (not hashed names)."""
+    parts = name.split("/")
+    bound = parts.pop() if len(parts) in (3, 5) else None
+    if len(parts) == 2:
+        return parts[0], "all", metric_key(parts[1]), bound
+    party, slice_name, value, metric = parts
+    return party, f"{slice_name}={unescape_value(value)}", metric_key(metric), bound
+
+
+def record_entries(record) -> list[tuple[str, str, str, str, str | None, float]]:
+    """(MLflow name, party, scope, metric, bound, value) for every defined metric of a record and each
+    finite bound of its interval."""
+    found = []
+    for party, scopes in record.metrics.items():
+        for scope, metrics in scopes.items():
+            for metric, entry in metrics.items():
+                if entry.value is not None:
+                    found.append((metric_name(party, scope, metric), party, scope, metric, None, float(entry.value)))
+                if entry.interval is not None:
+                    for bound, value in (("low", entry.interval.low), ("high", entry.interval.high)):
+                        if value is not None:
+                            name = metric_name(party, scope, metric, bound)
+                            found.append((name, party, scope, metric, bound, float(value)))
+    return found
+
+
+def record_metrics(record) -> dict[str, float]:
+    """Every defined metric of a record, and each finite bound of its interval, by MLflow name."""
+    return {name: value for name, *_, value in record_entries(record)}
+
+
+def _tag(key: str) -> str:
+    return _bounded(TAG_PREFIX + key, key)
+
+
+def record_tags(record, artifact: str) -> dict[str, str]:
+    """The decision as run tags: what was decided, on which spec, and each tier's state."""
+    outcome = record.outcome
+    tags = {
+        "spec": record.spec.name,
+        "spec_sha256": record.spec.sha256,
+        "status": outcome.status,
+        "tier": outcome.tier or "",
+        "blocking": "true" if outcome.blocking else "false",
+        "exit_code": str(record.run.exit_code),
+        "reason": outcome.reason,
+        "record": artifact,
+        "schema_version": record.schema_version,
+        "hurdlec_version": record.tool.version,
+    }
+    if record.model_id is not None:
+        tags["model_id"] = record.model_id
+    if outcome.override is not None:
+        tags["computed_tier"] = outcome.computed_tier or ""
+        tags["override_by"] = outcome.override.by
+        tags["override_reason"] = outcome.override.reason
+    for tier in record.tiers:
+        tags[f"tier.{tier.name}"] = tier.state
+    return {_tag(k): v[:5000] for k, v in tags.items()}
