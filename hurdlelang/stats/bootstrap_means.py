@@ -38,29 +38,67 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
+# The combines depend on the sums only, never on rows, so that an engine's sums (hurdlelang/stats/
+# moments.py) go through the same formulas: `sum_combine` names them per metric.
+
+
+def _mean_of(s: np.ndarray) -> np.ndarray:
+    return _ratio(s[:, 0], s[:, 1])
+
+
+def _root_mean_of(s: np.ndarray) -> np.ndarray:
+    return np.sqrt(_mean_of(s))
+
+
+def _total_of(s: np.ndarray) -> np.ndarray:
+    return s[:, 0]
+
+
+def _r2_of(s: np.ndarray) -> np.ndarray:
+    sse, sy, syy, d = s.T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sst = syy - np.where(d > 0, sy * sy / np.where(d > 0, d, 1.0), 0.0)
+    constant = sst <= 1e-12 * np.maximum(syy, 1.0)
+    return np.where(constant | (d <= 0), np.nan, 1.0 - sse / np.where(constant, 1.0, sst))
+
+
+def _mape_of(s: np.ndarray) -> np.ndarray:
+    return np.where(s[:, 2] > 0, np.nan, _ratio(s[:, 0], s[:, 1]))
+
+
+COMBINES: dict[tuple[str, str], Callable[[np.ndarray], np.ndarray]] = {
+    **{("regression", m): _mean_of for m in ("mae", "mse", "bias")},
+    ("regression", "rmse"): _root_mean_of,
+    ("regression", "r2"): _r2_of,
+    ("regression", "mape"): _mape_of,
+    ("binary", "log_loss"): _mean_of,
+    ("binary", "brier"): _mean_of,
+    ("multiclass", "log_loss"): _mean_of,
+    ("multiclass", "top_k_accuracy"): _mean_of,
+    **{("ranking", m): _mean_of for m in ("hit_rate", "precision", "recall", "mrr", "ndcg")},
+}
+
+
+def sum_combine(task: str, name: str) -> Callable[[np.ndarray], np.ndarray] | None:
+    """The combine of a metric's SumForm from its name alone, for sums an engine computed (None:
+    not a sum metric, or one whose combine needs the data, as a confusion matrix's class count)."""
+    if name in ("rows", "n", "queries"):
+        return _total_of
+    return COMBINES.get((task, name))
+
+
 def _mean(values: np.ndarray, w: np.ndarray) -> SumForm:
-    return SumForm(np.column_stack([w * values, w]), lambda s: _ratio(s[:, 0], s[:, 1]))
+    return SumForm(np.column_stack([w * values, w]), _mean_of)
 
 
 def _r2(e: np.ndarray, y: np.ndarray, w: np.ndarray) -> SumForm:
-    def combine(s: np.ndarray) -> np.ndarray:
-        sse, sy, syy, d = s.T
-        with np.errstate(divide="ignore", invalid="ignore"):
-            sst = syy - np.where(d > 0, sy * sy / np.where(d > 0, d, 1.0), 0.0)
-        constant = sst <= 1e-12 * np.maximum(syy, 1.0)
-        return np.where(constant | (d <= 0), np.nan, 1.0 - sse / np.where(constant, 1.0, sst))
-
-    return SumForm(np.column_stack([w * e * e, w * y, w * y * y, w]), combine)
+    return SumForm(np.column_stack([w * e * e, w * y, w * y * y, w]), _r2_of)
 
 
 def _mape(e: np.ndarray, y: np.ndarray, w: np.ndarray) -> SumForm:
     zero = (y == 0) & (w > 0)
     share = np.abs(e) / np.where(y == 0, 1.0, np.abs(y))
-
-    def combine(s: np.ndarray) -> np.ndarray:
-        return np.where(s[:, 2] > 0, np.nan, _ratio(s[:, 0], s[:, 1]))
-
-    return SumForm(np.column_stack([w * share, w, zero.astype(float)]), combine)
+    return SumForm(np.column_stack([w * share, w, zero.astype(float)]), _mape_of)
 
 
 def _regression(name: str, data: Prepared, party: PartyData, w: np.ndarray) -> SumForm | None:
@@ -70,8 +108,7 @@ def _regression(name: str, data: Prepared, party: PartyData, w: np.ndarray) -> S
     if name in means:
         return _mean(means[name], w)
     if name == "rmse":
-        form = _mean(e * e, w)
-        return SumForm(form.columns, lambda s: np.sqrt(form.combine(s)))
+        return SumForm(_mean(e * e, w).columns, _root_mean_of)
     if name == "r2":
         return _r2(e, y, w)
     if name == "mape":
@@ -158,9 +195,9 @@ def _ranking(name: str, param, data: Prepared, party: PartyData) -> SumForm | No
         ideal = r.per_query(r.relevance[np.lexsort((-r.relevance, r.query))] * _discount(r.position, k))
         return _mean(np.where(ideal > 0, dcg / np.where(ideal > 0, ideal, 1.0), 0.0), qw)
     if name == "queries":
-        return SumForm((qw > 0).astype(float)[:, None], lambda s: s[:, 0])
+        return SumForm((qw > 0).astype(float)[:, None], _total_of)
     if name in ("rows", "n"):
-        return SumForm(r.size.astype(float)[:, None], lambda s: s[:, 0])
+        return SumForm(r.size.astype(float)[:, None], _total_of)
     return None
 
 
@@ -172,7 +209,7 @@ def sum_form(task: str, metric: ir.MetricKey, data: Prepared, party: PartyData) 
     w = data.weight if data.weight is not None else np.ones(data.rows)
     if name in ("rows", "n"):
         values = np.ones(data.rows) if name == "rows" else w
-        return SumForm(values[:, None], lambda s: s[:, 0])
+        return SumForm(values[:, None], _total_of)
     if task == "regression" and party.decided is not None:
         return _regression(name, data, party, w)
     if task == "multiclass":

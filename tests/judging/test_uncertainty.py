@@ -13,6 +13,8 @@ from hurdlelang.data.read import read_table
 from hurdlelang.judging.evaluate import Evaluation
 from hurdlelang.lang.compiler import compile_path
 from hurdlelang.lang.ir import MetricKey
+from hurdlelang.metrics.registry import CONFUSION_METRIC_NAMES
+from hurdlelang.stats.bootstrap_means import sum_combine, sum_form
 from tests.conftest import EXAMPLES
 
 CASES = {
@@ -72,3 +74,19 @@ def test_a_resample_has_as_many_rows_and_queries_as_the_data(monkeypatch):
     fast = _samples("basket_recommendation", ["rows", "queries"], True, monkeypatch)
     assert set(fast[(CANDIDATE, "rows", None)]) == {1500.0}
     assert set(fast[(CANDIDATE, "queries", None)]) == {100.0}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_an_engines_sums_go_through_the_same_combine_as_the_rows(name):
+    # an engine hands sums, not rows (hurdlelang/stats/moments.py): sum_combine must be the form's own
+    (spec,) = compile_path(EXAMPLES / f"{name}.hurdle").specs
+    frame = read_table(str(EXAMPLES / "data" / f"{name}.csv")).frame.head(300)
+    from hurdlelang.data.read import Table
+
+    data = prepare(spec, Table("x.csv", frame))
+    for metric in map(_key, CASES[name]):
+        form = sum_form(spec.task, metric, data, data.parties[CANDIDATE])
+        if form is not None and not (spec.task == "multiclass" and metric.name in CONFUSION_METRIC_NAMES):
+            assert sum_combine(spec.task, metric.name) is form.combine, metric.key
+        else:
+            assert sum_combine(spec.task, metric.name) is None, metric.key
