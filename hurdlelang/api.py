@@ -210,7 +210,7 @@ def judge(
 
 def _judge_downloaded(spec: ir.Spec, uris: dict, tracking_uri: str | None, **options) -> Decision:
     """judge() on predictions or baselines given as runs:/ URIs: downloaded, judged, named by their URIs."""
-    from hurdlelang.data.mlflow_store import local_copies
+    from hurdlelang.data.fetch import local_copies
     from hurdlelang.judging.runner import named_by_origin
 
     try:

@@ -22,7 +22,9 @@ SYNTAX_CODES = (codes.UNEXPECTED_CHARACTER, codes.UNEXPECTED_TOKEN, codes.UNEXPE
 def _files(paths: tuple[str, ...]) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
+        if str(p) == "-":  # standard input
+            files.append(p)
+        elif p.is_dir():
             found = sorted(p.rglob("*.hurdle"))
             if not found:
                 raise click.UsageError(f"no .hurdle files under {p}")
@@ -69,12 +71,13 @@ def _format(path: Path) -> Formatted | None:
 
 
 @click.command(name="fmt")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option("-w", "--write", is_flag=True, help="Rewrite the files in place and list the ones changed.")
 @click.option("--check", is_flag=True, help="Write nothing; list the files that would change and exit 1 if any.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff instead of the formatted text.")
-def fmt(paths: tuple[str, ...], write: bool, check: bool, show_diff: bool) -> None:
-    """Lay out spec files (or every *.hurdle under a folder) in the canonical form, comments kept.
+@click.option("-q", "--quiet", is_flag=True, help="With -w or --check, do not list the files (the exit code says).")
+def fmt(paths: tuple[str, ...], write: bool, check: bool, show_diff: bool, quiet: bool) -> None:
+    """Lay out spec files (every *.hurdle under a folder; - for stdin) canonically, comments kept.
 
     Without options, prints the formatted text (several files: each after a `==> path <==` line).
     A file with syntax errors, or whose formatted text would not compile to the same spec, is
@@ -82,6 +85,8 @@ def fmt(paths: tuple[str, ...], write: bool, check: bool, show_diff: bool) -> No
     """
     if write and check:
         raise click.UsageError("--write and --check cannot be used together")
+    if write and "-" in paths:
+        raise click.UsageError("-w cannot rewrite standard input: `hurdlec fmt - < in.hurdle > out.hurdle` prints it")
     files = _files(paths)
     failed = False
     changed: list[Path] = []
@@ -106,8 +111,9 @@ def fmt(paths: tuple[str, ...], write: bool, check: bool, show_diff: bool) -> No
                 click.echo(f"{path}: cannot write: {error.strerror or error}", err=True)
                 failed = True
                 continue
-            click.echo(str(path))
-    if check:
+            if not quiet:
+                click.echo(str(path))
+    if check and not quiet:
         for path in changed:
-            click.echo(str(path))
+            click.echo("<stdin>" if str(path) == "-" else str(path))
     sys.exit(Exit.BLOCKING if failed or (check and changed) else Exit.OK)

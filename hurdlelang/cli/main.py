@@ -13,7 +13,7 @@ from hurdlelang.cli.stop import failure_exit
 from hurdlelang.cli.stop import need_run_stack as _need_run_stack
 from hurdlelang.core.diagnostics import Diagnostic
 from hurdlelang.core.exit_codes import Exit
-from hurdlelang.core.render_diagnostics import render_github, render_json, render_text, use_color
+from hurdlelang.core.render_diagnostics import render_github, render_text, use_color
 from hurdlelang.core.version import __version__
 from hurdlelang.lang.compiler import CompileResult, compile_path
 
@@ -25,14 +25,15 @@ def _spec_files(paths: tuple[str, ...]) -> list[Path]:
     return files
 
 
-def _print_diagnostics(results: list[CompileResult], fmt: str, stream=None, color: str = "auto") -> None:
+def _print_diagnostics(
+    results: list[CompileResult], fmt: str, stream=None, color: str = "auto", errors_only: bool = False
+) -> None:
     stream = stream or sys.stdout
-    if fmt == "json":
-        click.echo(render_json([d for r in results for d in r.diagnostics]), file=stream)
-        return
     paint = use_color(color, stream)
     for result in results:
         for d in result.diagnostics:
+            if errors_only and not d.is_error:
+                continue
             text = render_github(d) if fmt == "github" else render_text(d, result.source, paint)
             click.echo(text, file=stream, color=paint)
 
@@ -62,7 +63,8 @@ def cli() -> None:
     help="text for people; json; github: workflow annotations; junit: XML test results for CI systems.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Say which files were checked.")
+@click.option("-v", "--verbose", is_flag=True, help="End with how many files, errors and warnings there were.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only (warnings too with --strict, as they fail).")
 @click.option(
     "--color",
     type=click.Choice(["auto", "always", "never"]),
@@ -71,20 +73,36 @@ def cli() -> None:
     help="Colour and highlight diagnostics (auto: on a terminal, unless NO_COLOR is set).",
 )
 @ROOT_OPTION
-def check(paths: tuple[str, ...], fmt: str, strict: bool, verbose: bool, color: str, root: str | None) -> None:
-    """Compile spec files (or every *.hurdle under a folder) and report problems."""
+def check(
+    paths: tuple[str, ...], fmt: str, strict: bool, verbose: bool, quiet: bool, color: str, root: str | None
+) -> None:
+    """Compile spec files (every *.hurdle under a folder; - for stdin) and report problems."""
+    if verbose and quiet:
+        raise click.UsageError("-v and -q cannot be used together")
     files = _spec_files(paths)
     if not files:
         raise click.UsageError(f"no .hurdle files under {', '.join(paths)}")
     results = [compile_path(f, root) for f in files]
+    all_diags = [d for r in results for d in r.diagnostics]
+    failing = [d for d in all_diags if d.is_error or strict]
     if fmt == "junit":
         from hurdlelang.cli.ci_output import junit_check
 
         click.echo(junit_check(files, results, strict), nl=False)
+    elif fmt == "json":
+        from hurdlelang.record.outputs import CheckOutput
+
+        errors = sum(d.is_error for d in all_diags)
+        payload = CheckOutput(
+            ok=not failing,
+            files=[r.path for r in results],
+            errors=errors,
+            warnings=len(all_diags) - errors,
+            diagnostics=[d.to_dict() for d in all_diags],
+        )
+        click.echo(payload.model_dump_json(indent=2))
     else:
-        _print_diagnostics(results, fmt, color=color)
-    all_diags = [d for r in results for d in r.diagnostics]
-    failing = [d for d in all_diags if d.is_error or strict]
+        _print_diagnostics(results, fmt, color=color, errors_only=quiet and not strict)
     if verbose and fmt == "text":
         errors = sum(d.is_error for d in all_diags)
         click.echo(f"checked {len(files)} file(s): {errors} error(s), {len(all_diags) - errors} warning(s)")
@@ -119,10 +137,10 @@ def compile_cmd(path: str, root: str | None) -> None:
 @click.option(
     "--run", "pattern", metavar="PATTERN", help="Only examples whose 'spec: example' name matches this regex."
 )
+@click.option("-q", "--quiet", is_flag=True, help="Print only the failed examples and why (text format).")
 @ROOT_OPTION
-def test_cmd(paths: tuple[str, ...], fmt: str, pattern: str | None, root: str | None) -> None:
+def test_cmd(paths: tuple[str, ...], fmt: str, pattern: str | None, quiet: bool, root: str | None) -> None:
     """Run the examples of specs: given metric values, is the expected tier reached?"""
-    import json
     import re
 
     _need_run_stack("test")
@@ -143,8 +161,16 @@ def test_cmd(paths: tuple[str, ...], fmt: str, pattern: str | None, root: str | 
     results = run_examples([s for r in compiled if r.ok for s in r.specs], pattern)
     passed = sum(r.passed for r in results)
     if fmt == "json":
-        payload = {"passed": passed, "failed": len(results) - passed, "examples": [r.to_dict() for r in results]}
-        click.echo(json.dumps(payload, indent=2))
+        from hurdlelang.record.outputs import TestOutput
+
+        payload = TestOutput(
+            ok=not broken and passed == len(results),
+            passed=passed,
+            failed=len(results) - passed,
+            examples=[r.to_dict() for r in results],
+            diagnostics=[d.to_dict() for r in broken for d in r.diagnostics],
+        )
+        click.echo(payload.model_dump_json(indent=2))
     elif fmt == "junit":
         from hurdlelang.cli.ci_output import junit_test
 
@@ -159,21 +185,24 @@ def test_cmd(paths: tuple[str, ...], fmt: str, pattern: str | None, root: str | 
         click.echo(f"{passed} passed, {len(results) - passed} failed")
     else:
         for r in results:
+            if quiet and r.passed:
+                continue
             where = f"{r.spec.source.path}:{r.example.span.line}"
             verdict = "PASS" if r.passed else "FAIL"
             got = "" if r.passed else f" (expected {r.example.expect}, got {r.got})"
             click.echo(f"{verdict} {where} {r.spec.name}: {r.example.name}{got}")
             for line in r.explanation():
                 click.echo(f"    {line}")
-        if not results:
+        if not results and not quiet:
             click.echo("no examples found" + (f" matching {pattern!r}" if pattern else ""))
-        click.echo(f"{passed} passed, {len(results) - passed} failed")
+        if not quiet:
+            click.echo(f"{passed} passed, {len(results) - passed} failed")
     sys.exit(Exit.BLOCKING if broken or passed < len(results) else Exit.OK)
 
 
 @cli.command()
 @click.option("--data", "data_path", required=True, type=click.Path(), help="A predictions file (CSV or Parquet).")
-@click.option("--out", "out_path", type=click.Path(), help="Write the spec here instead of printing it.")
+@click.option("--out", "out_path", type=click.Path(allow_dash=True), help="Write the spec here [default: stdout].")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @click.option("--label", help="The ground-truth column (found from the contents when not given).")
 @click.option("--score", help="The candidate's score column; multiclass: one per class, comma-separated.")
@@ -198,6 +227,7 @@ def init(
     from hurdlelang.core.diagnostics import DiagnosticError
     from hurdlelang.data.read import read_table
 
+    out_path = None if out_path == "-" else out_path
     if out_path and Path(out_path).exists() and not force:
         raise click.UsageError(f"{out_path} exists; pass --force to overwrite it")
     try:
@@ -283,6 +313,9 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the record to stdout: the same as --format json.")
 @click.option(
+    "-q", "--quiet", is_flag=True, help="Print no summary, warnings or notes: only errors (the exit code decides)."
+)
+@click.option(
     "--log",
     "log_path",
     type=click.Path(dir_okay=False),
@@ -360,6 +393,7 @@ def run(
     mlflow_experiment,
     mlflow_alias,
     mlflow_tracking_uri,
+    quiet,
     root,
 ) -> None:
     """Evaluate predictions against a spec and write the decision record."""
@@ -370,6 +404,11 @@ def run(
     from hurdlelang.judging.runner import RunOptions, execute
     from hurdlelang.record.model import Override
 
+    fmt = "json" if as_json else fmt
+    if out_path == "-" and fmt in ("github", "junit"):
+        raise click.UsageError(f"--out - prints the record on stdout, where --format {fmt} prints too")
+    if spec_path == "-" and "-" in (data_path, *_pairs(baseline_data).values()):
+        raise click.UsageError("the spec and the data cannot both come from standard input (-)")
     override = None
     if override_tier or reason or by:
         if not (override_tier and reason and by):
@@ -410,14 +449,15 @@ def run(
     except RunFailure as failure:
         _fail(failure.diagnostics, result, failure_exit(failure))
     if target is not None:
-        _log_mlflow(target, outcome)
-    for w in [d for d in result.diagnostics if not d.is_error]:
-        click.echo(render_text(w, result.source), err=True)
-    for w in outcome.warnings:
-        click.echo(render_text(w, None), err=True)
+        _log_mlflow(target, outcome, quiet)
+    if not quiet:
+        for w in [d for d in result.diagnostics if not d.is_error]:
+            click.echo(render_text(w, result.source), err=True)
+        for w in outcome.warnings:
+            click.echo(render_text(w, None), err=True)
     if log_path:
-        _append_log(log_path, outcome)
-    _print_run(outcome, result, "json" if as_json else fmt)
+        _append_log(log_path, outcome, quiet)
+    _print_run(outcome, result, fmt, quiet)
     sys.exit(outcome.exit_code)
 
 
@@ -438,16 +478,26 @@ def _mlflow_target(run_id, experiment, alias, tracking_uri, model_id):
         _fail(error.diagnostics, None, Exit.USAGE)
 
 
-def _log_mlflow(target, outcome) -> None:
+def _log_mlflow(target, outcome, quiet: bool) -> None:
+    import tempfile
+
     from hurdlelang.core.diagnostics import DiagnosticError
     from hurdlelang.judging.mlflow_log import log
     from hurdlelang.record.model import DecisionRecord
 
     record = DecisionRecord.model_validate_json(outcome.record_json)
     try:
-        log(target, record, outcome.record_path)
+        if outcome.record_path != "-":
+            log(target, record, outcome.record_path)
+        else:  # --out -: the artifact is the same bytes, from a file of the default name
+            with tempfile.TemporaryDirectory(prefix="hurdlec-") as folder:
+                path = Path(folder) / f"{record.spec.name}.decision.json"
+                path.write_text(outcome.record_json + "\n", encoding="utf-8")
+                log(target, record, str(path))
     except DiagnosticError as error:
         _fail(error.diagnostics, None, Exit.OUTPUT_ERROR)
+    if quiet:
+        return
     alias = record.mlflow.alias
     said = "" if alias is None else f"; alias {alias.name!r} of {alias.model} version {alias.version} {alias.reason}"
     click.echo(
@@ -455,7 +505,7 @@ def _log_mlflow(target, outcome) -> None:
     )
 
 
-def _append_log(log_path: str, outcome) -> None:
+def _append_log(log_path: str, outcome, quiet: bool) -> None:
     """One entry per run in the decision log, chained to the one before (record/decision_log.py)."""
     import hashlib
 
@@ -475,22 +525,25 @@ def _append_log(log_path: str, outcome) -> None:
             hint="the record was written; check the log file (hurdlec verify --log) and that it is writable",
         )
         _fail([problem], None, Exit.OUTPUT_ERROR)
-    click.echo(f"log: {log_path} entry {entry['seq']}, hash {entry['hash']}", err=True)
+    if not quiet:
+        click.echo(f"log: {log_path} entry {entry['seq']}, hash {entry['hash']}", err=True)
 
 
-def _print_run(outcome, result: CompileResult, fmt: str) -> None:
-    """The run's output in the chosen format, and the GitHub job summary when there is one."""
+def _print_run(outcome, result: CompileResult, fmt: str, quiet: bool) -> None:
+    """The run's output in the chosen format, and the GitHub job summary when there is one. With
+    `--out -` the record is what stdout carries, and the summary goes to stderr."""
     from hurdlelang.cli import ci_output
     from hurdlelang.record.model import DecisionRecord
 
     record = DecisionRecord.model_validate_json(outcome.record_json)
     spec = next(s for s in result.specs if s.name == record.spec.name)
-    if fmt == "json":
+    to_stdout = outcome.record_path == "-"
+    if fmt == "json" or to_stdout:
         click.echo(outcome.record_json)
-    elif fmt == "junit":
+    if fmt == "junit":
         click.echo(ci_output.junit_run(record), nl=False)
-    else:
-        click.echo(outcome.summary)
+    elif fmt in ("text", "github") and not quiet:
+        click.echo(outcome.summary, err=to_stdout)
     if fmt == "github":
         for w in [d for d in result.diagnostics if not d.is_error]:
             click.echo(render_github(w))
@@ -499,9 +552,9 @@ def _print_run(outcome, result: CompileResult, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("which", type=click.Choice(["record", "ir"]))
+@click.argument("which", type=click.Choice(["record", "ir", "check", "test"]))
 def schema(which: str) -> None:
-    """Print the JSON Schema of the decision record or of the IR (what `compile` prints)."""
+    """Print a JSON Schema: the decision record, the IR, or the JSON of check or test."""
     from hurdlelang.record.schemas import GENERATORS, render
 
     click.echo(render(GENERATORS[which]()), nl=False)
@@ -522,7 +575,25 @@ def _register() -> None:
     cli.add_command(verify)
 
 
+# The one line each command has in `hurdlec --help` (click would cut a docstring's first sentence
+# at the terminal's width with "..."; these are short enough to be shown whole).
+SUMMARIES = {
+    "check": "Compile specs (files, folders, - for stdin) and report problems.",
+    "compile": "Print the checked spec (the IR) as JSON.",
+    "test": "Run the specs' examples: is each expected tier reached?",
+    "init": "Write a starting spec guessed from a predictions file.",
+    "run": "Judge predictions against a spec and write the decision record.",
+    "schema": "Print a JSON Schema: record, ir, check or test output.",
+    "fmt": "Lay out specs canonically, comments kept.",
+    "lsp": "Run the language server for editors (stdio).",
+    "plan": "Say how many rows each tier needs, from a pilot.",
+    "report": "Turn a decision record into a Markdown or HTML page.",
+    "verify": "Re-derive a record and say what differs; check a log.",
+}
+
 _register()
+for _name, _command in cli.commands.items():
+    _command.short_help = SUMMARIES[_name]
 
 
 def main() -> None:

@@ -68,9 +68,17 @@ def render_text(plan) -> str:
 @click.option("--data", "data_path", required=True, type=click.Path(), help="A pilot's predictions (CSV or Parquet).")
 @click.option("--power", "power_text", default="80%", show_default=True, help="Chance of reaching each tier.")
 @click.option("--spec", "spec_name", help="Which spec of the file, when it holds several.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--resamples", default=2000, show_default=True, type=click.IntRange(min=100))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="text or json."
+)
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the bootstrap of the pilot.")
+@click.option(
+    "--resamples",
+    default=2000,
+    show_default=True,
+    type=click.IntRange(min=100),
+    help="Bootstrap resamples of the pilot's standard errors.",
+)
 def plan(spec_path: str, data_path: str, power_text: str, spec_name: str | None, fmt: str, seed: int, resamples: int):
     """How many rows each tier needs to be reached with the given power, all its conditions together,
     if the effects seen in the pilot are the truth; the condition that needs the most data; what

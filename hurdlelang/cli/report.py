@@ -28,10 +28,17 @@ def _format_for(fmt: str | None, out: str | None) -> str:
     type=click.Choice(["md", "html"]),
     help="Markdown or a self-contained HTML page [default: html when --out ends in .html, else md].",
 )
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write the report here [default: stdout].",
+)
 def report(record_path: str, fmt: str | None, out_path: str | None) -> None:
-    """Turn a decision record into a report a product owner can read: the decision first, then each
-    tier's conditions with charts, the guards, the metrics per slice and the provenance."""
+    """Turn a decision record (RECORD, or - for stdin) into a page a product owner can read.
+
+    The decision first, then each tier's conditions with charts, the guards, the metrics per slice
+    and the provenance."""
     from hurdlelang.core.atomic_write import WRITE_HINT, write_atomically
     from hurdlelang.record.load import RecordError, load_record
     from hurdlelang.report.render import render
@@ -43,7 +50,7 @@ def report(record_path: str, fmt: str | None, out_path: str | None) -> None:
         click.echo(f"  hint: {error.hint}", err=True)
         sys.exit(Exit.BLOCKING)
     text = render(record, _format_for(fmt, out_path))
-    if out_path is None:
+    if out_path in (None, "-"):
         click.echo(text, nl=False)
         return
     try:

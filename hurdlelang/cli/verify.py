@@ -189,9 +189,18 @@ def verify_record(record_path: str, spec_path: str | None, data_path: str | None
                 hint="save the DataFrame and give it with --data FILE; its SHA-256 will differ from the record's",
             )
         ]
+    if data_path == "<stdin>":
+        return [
+            Diagnostic(
+                codes.DATA_CHANGED,
+                "the record was made from data read on standard input: there is no file to re-read",
+                record_path,
+                hint="give the same data as a file with --data FILE (or on standard input with --data -)",
+            )
+        ]
     from hurdlelang.cli.stop import fail as _fail
     from hurdlelang.core.diagnostics import DiagnosticError
-    from hurdlelang.data.mlflow_store import local_copies
+    from hurdlelang.data.fetch import local_copies
 
     paths = {"predictions": data_path} | {f"baseline {n}": p for n, p in baselines.items()}
     try:  # files named by a runs:/ URI are downloaded from MLflow's default store (MLFLOW_TRACKING_URI)
@@ -260,7 +269,12 @@ def _junit(findings: list[Diagnostic], checks: list[tuple[str, list[str]]]) -> s
 
 @click.command()
 @click.argument("record_path", metavar="RECORD", required=False, type=click.Path())
-@click.option("--data", "data_path", type=click.Path(), help="The predictions file [default: the path in the record].")
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(),
+    help="The predictions file, - for stdin [default: the path in the record].",
+)
 @click.option("--spec", "spec_path", type=click.Path(), help="The spec file [default: the path in the record].")
 @click.option("--log", "log_path", type=click.Path(), help="Check this decision log's hash chain too (or alone).")
 @click.option("--log-head", metavar="HASH", help="The last entry's hash as kept elsewhere: detects a cut-off tail.")
@@ -272,7 +286,8 @@ def _junit(findings: list[Diagnostic], checks: list[tuple[str, list[str]]]) -> s
     show_default=True,
     help="text for people; json; github: annotations; junit: one test case per check.",
 )
-def verify(record_path, data_path, spec_path, log_path, log_head, fmt) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only what differs (no warnings, no verdict line).")
+def verify(record_path, data_path, spec_path, log_path, log_head, fmt, quiet) -> None:
     """Re-derive a decision record from its spec and data and report exactly what differs; check a
     decision log's hash chain."""
     if not record_path and not log_path:
@@ -310,8 +325,10 @@ def verify(record_path, data_path, spec_path, log_path, log_head, fmt) -> None:
         click.echo(_junit(findings, checks), nl=False)
     else:
         for d in findings:
+            if quiet and not d.is_error:
+                continue
             click.echo(render_github(d) if fmt == "github" else render_text(d))
-        if fmt == "text":
+        if fmt == "text" and not quiet:
             what = [f"record {record_path}"] if record_path else []
             what += [f"log {log_path} ({entries} entries)"] if log_path else []
             verdict = "differs" if failed else "verified"

@@ -13,7 +13,19 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["NotARegularFile", "TooLarge", "describe_kind", "open_regular", "read_regular"]
+__all__ = [
+    "STDIN",
+    "STDIN_NAME",
+    "NotARegularFile",
+    "TooLarge",
+    "describe_kind",
+    "open_regular",
+    "read_regular",
+    "read_stdin",
+]
+
+STDIN = "-"  # the path that means standard input (or output), as in most command-line tools
+STDIN_NAME = "<stdin>"  # how diagnostics and records name it
 
 _KINDS = (
     (stat.S_ISDIR, "a directory"),
@@ -72,4 +84,14 @@ def read_regular(path: str | Path, limit: int) -> bytes:
         data = handle.read(limit + 1)  # the file may have grown since fstat
     if len(data) > limit:
         raise TooLarge(path, len(data), limit)
+    return data
+
+
+def read_stdin(limit: int) -> bytes:
+    """Standard input, at most `limit` bytes (TooLarge beyond: a stream has no size to look at first)."""
+    import sys
+
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(STDIN_NAME, len(data), limit)
     return data

@@ -13,10 +13,16 @@ RED, YELLOW, BOLD, DIM, RESET = "\033[31m", "\033[33m", "\033[1m", "\033[2m", "\
 
 
 def use_color(choice: str, stream) -> bool:
-    """`auto` colours a terminal unless NO_COLOR is set (https://no-color.org) or TERM is dumb."""
+    """`always`/`never` say it; `auto` colours a terminal, except that a non-empty NO_COLOR
+    (https://no-color.org) turns colour off and, failing that, a non-empty FORCE_COLOR
+    (https://force-color.org) turns it on even in a pipe or a CI log. TERM=dumb is no colour."""
     if choice != "auto":
         return choice == "always"
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
         return False
     return hasattr(stream, "isatty") and stream.isatty()
 

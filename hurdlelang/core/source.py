@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from hurdlelang.core.limits import MAX_SPEC_BYTES
-from hurdlelang.core.regular_files import read_regular
+from hurdlelang.core.regular_files import STDIN, STDIN_NAME, read_regular, read_stdin
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,8 @@ class Source:
     def read(cls, path: str | Path, root: str | None = None) -> Source:
         """Raises OSError (NotARegularFile for a FIFO or device, TooLarge over MAX_SPEC_BYTES) or
         UnicodeDecodeError."""
+        if str(path) == STDIN:  # `hurdlec check -`: the spec on standard input
+            return cls(STDIN_NAME, read_stdin(MAX_SPEC_BYTES).decode("utf-8"), root)
         raw = read_regular(path, MAX_SPEC_BYTES)
         return cls(str(path), raw.decode("utf-8"), root)
 

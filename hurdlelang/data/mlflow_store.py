@@ -5,8 +5,6 @@ only here and in judging/mlflow_log.py, and only when an MLflow option or URI is
 from __future__ import annotations
 
 import importlib.util
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -135,22 +133,3 @@ def download(uri: str, folder: str, tracking_uri: str | None = None) -> str:
                 ]
             ) from None
         raise DiagnosticError([failed(error, f"download {artifact!r} from run {run_id}", uri)]) from None
-
-
-@contextmanager
-def local_copies(paths: dict[str, str], tracking_uri: str | None = None):
-    """Each runs:/ URI among `paths` (a role -> path map) downloaded into a temporary folder, kept for
-    the block; yields the map with local paths, and the local path -> URI map to name them by in the record."""
-    if not any(is_run_uri(p) for p in paths.values()):
-        yield paths, {}
-        return
-    with tempfile.TemporaryDirectory(prefix="hurdlec-mlflow-") as folder:
-        local, origin = {}, {}
-        for n, (role, path) in enumerate(paths.items()):
-            if is_run_uri(path):
-                got = download(path, str(Path(folder) / str(n)), tracking_uri)
-                origin[got] = path
-                local[role] = got
-            else:
-                local[role] = path
-        yield local, origin

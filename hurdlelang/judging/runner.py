@@ -11,6 +11,7 @@ from hurdlelang.core import codes
 from hurdlelang.core.atomic_write import WRITE_HINT, write_atomically
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.exit_codes import Exit
+from hurdlelang.core.regular_files import STDIN as STDOUT  # `-`, as a path to write
 from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.core.version import __version__
 from hurdlelang.data.prepare import prepare
@@ -277,7 +278,7 @@ def named_by_origin(record: DecisionRecord, origin: dict[str, str]) -> DecisionR
 def execute(result: CompileResult, options: RunOptions, finish=None) -> RunOutcome:
     """A run from the command line: judge, then write the record. `finish(record) -> record` may add to
     the record once the decision is known and before it is written (the MLflow run it is logged to)."""
-    from hurdlelang.data.mlflow_store import local_copies  # imports mlflow only for a runs:/ URI
+    from hurdlelang.data.fetch import local_copies  # imports mlflow only for a runs:/ URI
 
     spec = pick_spec(result, options.spec_name)
     check_tier_options(spec, options.override, options.fail_on, result.path)
@@ -302,7 +303,8 @@ def execute(result: CompileResult, options: RunOptions, finish=None) -> RunOutco
     record_json = record.model_dump_json(indent=2)
     target = options.out_path or f"{spec.name}.decision.json"
     try:
-        write_atomically(target, record_json + "\n")
+        if target != STDOUT:  # `--out -`: the command line prints the record instead
+            write_atomically(target, record_json + "\n")
     except OSError as error:
         problem = Diagnostic(
             codes.CANNOT_WRITE,
@@ -311,5 +313,5 @@ def execute(result: CompileResult, options: RunOptions, finish=None) -> RunOutco
             hint=getattr(error, "hint", WRITE_HINT),
         )
         raise OutputFailure([problem]) from None
-    summary = render_summary(record, target, spec.tier_titles())
+    summary = render_summary(record, None if target == STDOUT else target, spec.tier_titles())
     return RunOutcome(record_json, summary, Exit(record.run.exit_code), target, judged.warnings)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
-from hurdlelang.core.regular_files import TooLarge
+from hurdlelang.core.regular_files import STDIN, STDIN_NAME, TooLarge
 from hurdlelang.core.source import Source, Span
 from hurdlelang.core.suggest import suggestion_budget
 from hurdlelang.lang import ast_nodes, ir
@@ -73,27 +73,28 @@ def _compile(source: Source) -> CompileResult:
 
 def compile_path(path: str | Path, root: str | None = None) -> CompileResult:
     """Compile a spec file; `root` is the project root its record baselines must stay inside
-    (default: the nearest folder above it with .git or pyproject.toml)."""
+    (default: the nearest folder above it with .git or pyproject.toml). `-` reads standard input."""
+    shown = STDIN_NAME if str(path) == STDIN else str(path)
     try:
         source = Source.read(path, root)
     except TooLarge as error:
         problem = Diagnostic(
             codes.SPEC_TOO_LARGE,
             f"the spec file is larger than the limit of {error.limit:,} bytes",
-            str(path),
+            shown,
             None,
             "a spec holds the hurdles of one decision; split unrelated specs into files of their own",
         )
-        return CompileResult(str(path), None, diagnostics=[problem])
+        return CompileResult(shown, None, diagnostics=[problem])
     except OSError as error:
         problem = Diagnostic(
             codes.UNREADABLE_SPEC,
             f"cannot read the spec: {error.strerror or error}",
-            str(path),
+            shown,
             None,
             getattr(error, "hint", "check the path"),
         )
-        return CompileResult(str(path), None, diagnostics=[problem])
+        return CompileResult(shown, None, diagnostics=[problem])
     except UnicodeDecodeError as error:
         raw = error.object
         line = raw.count(b"\n", 0, error.start) + 1
@@ -101,9 +102,9 @@ def compile_path(path: str | Path, root: str | None = None) -> CompileResult:
         problem = Diagnostic(
             codes.UNREADABLE_SPEC,
             f"cannot read the spec: byte 0x{raw[error.start]:02x} is not UTF-8",
-            str(path),
+            shown,
             Span(line, column, line, column + 1),
             "save the file as UTF-8 text",
         )
-        return CompileResult(str(path), None, diagnostics=[problem])
+        return CompileResult(shown, None, diagnostics=[problem])
     return compile_source(source)

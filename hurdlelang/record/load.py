@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from hurdlelang.core.limits import MAX_RECORD_BYTES
-from hurdlelang.core.regular_files import TooLarge, read_regular
+from hurdlelang.core.regular_files import STDIN, TooLarge, read_regular, read_stdin
 from hurdlelang.core.version import __version__
 from hurdlelang.record.model import READABLE_VERSIONS, DecisionRecord
 
@@ -22,8 +22,10 @@ class RecordError(Exception):
 
 
 def load_record(path: str | Path) -> DecisionRecord:
+    """`-` reads the record from standard input (`hurdlec run --out - | hurdlec report -`)."""
     try:
-        text = read_regular(path, MAX_RECORD_BYTES).decode("utf-8")
+        raw = read_stdin(MAX_RECORD_BYTES) if str(path) == STDIN else read_regular(path, MAX_RECORD_BYTES)
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise RecordError("record file not found", "give the JSON file that `hurdlec run` wrote (--out)") from None
     except TooLarge as error:

@@ -19,6 +19,7 @@ class Terminal(io.StringIO):
 
 def test_auto_colour_follows_the_terminal_and_no_color(monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm")
     assert use_color("auto", Terminal()) is True
     assert use_color("auto", io.StringIO()) is False
@@ -26,6 +27,22 @@ def test_auto_colour_follows_the_terminal_and_no_color(monkeypatch):
     assert use_color("auto", Terminal()) is False
     assert use_color("always", io.StringIO()) is True
     assert use_color("never", Terminal()) is False
+
+
+def test_force_color_colours_a_pipe_unless_no_color(hurdlec, tmp_path, monkeypatch):
+    bad = tmp_path / "bad.hurdle"
+    bad.write_text(SIMPLE_SPEC.read_text().replace("precision >= 0.40", "precison >= 0.40"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert use_color("auto", io.StringIO()) is True
+    assert hurdlec("check", bad).stdout.startswith("\x1b[1m\x1b[31m")  # stdout is not a terminal here
+    assert "\x1b[" in hurdlec("run", bad, "--data", "x.csv").stderr  # the diagnostics of every command
+    assert "\x1b[" not in hurdlec("check", "--color", "never", bad).stdout
+    monkeypatch.setenv("FORCE_COLOR", "")
+    assert use_color("auto", io.StringIO()) is False
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in hurdlec("check", bad).stdout
 
 
 def test_colour_always_highlights_the_excerpt(hurdlec, tmp_path):

@@ -67,7 +67,7 @@ def test_all_errors_of_a_file_in_one_run(hurdlec, tmp_path):
     text = text.replace("f1 beats as_is\n", "f1 beats as_iss\n")
     path.write_text(text)
     result = hurdlec("check", "--format", "json", path)
-    found = [(d["code"], d["span"]["line"]) for d in json.loads(result.stdout)]
+    found = [(d["code"], d["span"]["line"]) for d in json.loads(result.stdout)["diagnostics"]]
     assert found == [("E101", 28), ("E202", 29), ("E102", 32)]
 
 

@@ -121,7 +121,7 @@ def check(tmp_dir: Path, text: str, skip_known_bugs: bool = False) -> str:
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     assert result.exit_code in (0, 1), result.output
-    diagnostics = json.loads(result.stdout)
+    diagnostics = json.loads(result.stdout)["diagnostics"]
     lines = text.split("\n")
     for d in diagnostics:
         assert d["code"] in CATALOGUE, d

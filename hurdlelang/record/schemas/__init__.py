@@ -1,4 +1,5 @@
-"""The JSON Schemas that ship with hurdlelang: one for the decision record, one for the IR.
+"""The JSON Schemas that ship with hurdlelang: the decision record, the IR, and the JSON output of
+`hurdlec check` and `hurdlec test` (record/outputs.py).
 
 `record_schema()` and `ir_schema()` generate them from the pydantic models; the checked-in copies
 `record.schema.json` and `ir.schema.json` beside this file let tools without Python validate a
@@ -19,9 +20,15 @@ from pathlib import Path
 
 from hurdlelang.lang import ir
 from hurdlelang.record.model import READABLE_VERSIONS, SCHEMA_VERSION, DecisionRecord
+from hurdlelang.record.outputs import CHECK_VERSION, TEST_VERSION, CheckOutput, TestOutput
 
 HERE = Path(__file__).resolve().parent
-FILES = {"record": HERE / "record.schema.json", "ir": HERE / "ir.schema.json"}
+FILES = {
+    "record": HERE / "record.schema.json",
+    "ir": HERE / "ir.schema.json",
+    "check": HERE / "check.schema.json",
+    "test": HERE / "test.schema.json",
+}
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -46,7 +53,21 @@ def ir_schema() -> dict:
     return {"$schema": DRAFT, "$id": "urn:hurdlelang:ir", **ir.Spec.model_json_schema(mode="serialization")}
 
 
-GENERATORS = {"record": record_schema, "ir": ir_schema}
+def check_schema() -> dict:
+    """The JSON Schema of what `hurdlec check --format json` prints (its own schema_version)."""
+    schema = CheckOutput.model_json_schema(mode="serialization")
+    return {"$schema": DRAFT, "$id": f"urn:hurdlelang:check:{CHECK_VERSION}", **schema}
+
+
+def test_schema() -> dict:
+    """The JSON Schema of what `hurdlec test --format json` prints (its own schema_version)."""
+    schema = TestOutput.model_json_schema(mode="serialization")
+    return {"$schema": DRAFT, "$id": f"urn:hurdlelang:test:{TEST_VERSION}", **schema}
+
+
+test_schema.__test__ = False  # a generator, not a pytest test
+
+GENERATORS = {"record": record_schema, "ir": ir_schema, "check": check_schema, "test": test_schema}
 
 
 def render(schema: dict) -> str:

@@ -1,0 +1,73 @@
+"""What `hurdlec check --format json` and `hurdlec test --format json` print, as pydantic models: the
+schemas `hurdlec schema check|test` prints (and record/schemas/ ships) come from these, and the
+command line builds its JSON through them, so the two cannot drift apart. Each output carries its
+own `schema_version`, changed on any change to its required fields (docs/cli.md#json-output)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, WithJsonSchema
+
+CHECK_VERSION = "1"
+TEST_VERSION = "1"
+
+
+class OutputModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_serialization_defaults_required=True)
+
+
+class SpanOut(OutputModel):
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+class DiagnosticOut(OutputModel):
+    """One diagnostic (docs/diagnostics.md): a place in a spec (span) or in a data file (column, rows)."""
+
+    code: str
+    severity: Literal["error", "warning"]
+    message: str
+    path: str
+    span: SpanOut | None
+    hint: str | None
+    column: str | None
+    rows: list[int]
+
+
+class CheckOutput(OutputModel):
+    """`hurdlec check --format json`: every diagnostic of every file checked."""
+
+    schema_version: Annotated[Literal["1"], WithJsonSchema({"const": CHECK_VERSION, "type": "string"})] = CHECK_VERSION
+    ok: bool  # what the exit code says: no errors (and, with --strict, no warnings)
+    files: list[str]
+    errors: int
+    warnings: int
+    diagnostics: list[DiagnosticOut]
+
+
+class ExampleOut(OutputModel):
+    spec: str
+    path: str
+    example: str
+    line: int
+    expected: str
+    got: str  # the tier reached, or "inconclusive"
+    passed: bool
+    explanation: list[str]  # for a failure, the conditions that went the other way
+
+
+class TestOutput(OutputModel):
+    """`hurdlec test --format json`: each example's result, and the diagnostics of specs that do not
+    compile (their examples cannot run: `ok` is then false whatever the examples say)."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    schema_version: Annotated[Literal["1"], WithJsonSchema({"const": TEST_VERSION, "type": "string"})] = TEST_VERSION
+    ok: bool  # what the exit code says: every spec compiled and every example passed
+    passed: int
+    failed: int
+    examples: list[ExampleOut]
+    diagnostics: list[DiagnosticOut]  # of the specs that do not compile
