@@ -52,6 +52,12 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E120": (Severity.ERROR, "binding does not fit the task"),
     "E121": (Severity.ERROR, "example has no single expected tier"),
     "E122": (Severity.ERROR, "record path outside the project"),
+    # classes and the cost matrix of a multiclass spec
+    "E130": (Severity.ERROR, "unknown class"),
+    "E131": (Severity.ERROR, "the spec declares no classes"),
+    "E132": (Severity.ERROR, "cost matrix incomplete or malformed"),
+    "E133": (Severity.ERROR, "cost not a finite amount of at least 0"),
+    "E134": (Severity.ERROR, "cost metric without a cost matrix"),
     # types, units, ranges
     "E201": (Severity.ERROR, "metric not defined for this task"),
     "E202": (Severity.ERROR, "threshold outside the metric's range"),
@@ -99,6 +105,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "D023": (Severity.ERROR, "label has a single class"),
     "D024": (Severity.ERROR, "column holds nested values"),
     "W401": (Severity.WARNING, "baseline record made under another spec"),
+    "W402": (Severity.WARNING, "slice value holding one class"),
     # output
     "O001": (Severity.ERROR, "record cannot be written"),
     # reports

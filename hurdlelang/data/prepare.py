@@ -245,28 +245,34 @@ def as_text(series: pd.Series) -> np.ndarray:
     return series.astype(str).to_numpy()
 
 
-def _classes(table: Table, column: str, role: str, rows: np.ndarray, classes: tuple[str, ...] | None) -> np.ndarray:
+_SCORED = ("the scored classes", "add a score column for that class, or fix the label")
+
+
+def _classes(
+    table: Table, column: str, role: str, rows: np.ndarray, classes: tuple[str, ...] | None, words=_SCORED
+) -> np.ndarray:
     values = as_text(table.frame[column].iloc[rows])
     if classes is not None:
         bad = ~np.isin(values, classes)
         if bad.any():
+            what, hint = words
             fail(
                 codes.UNSCORED_CLASS,
-                f"column '{column}' ({role}) holds {examples(pd.Series(values[bad]))}, not among the scored classes "
+                f"column '{column}' ({role}) holds {examples(pd.Series(values[bad]))}, not among {what} "
                 f"({', '.join(classes)})",
                 table.path,
-                "add a score column for that class, or fix the label",
+                hint,
                 column,
                 original_rows(rows, bad),
             )
     return values
 
 
-def _decisions(task: str, table: Table, rule: ir.PredictRule, role: str, rows, classes) -> np.ndarray:
+def _decisions(task: str, table: Table, rule: ir.PredictRule, role: str, rows, classes, words=_SCORED) -> np.ndarray:
     if task == "regression":
         return _numeric(table, rule.column, role, rows)
     if task == "multiclass":
-        return _classes(table, rule.column, role, rows, classes)
+        return _classes(table, rule.column, role, rows, classes, words)
     if rule.op is None:
         return _binary(table, rule.column, role, codes.DECISION_NOT_BINARY, rows)
     values = _numeric(table, rule.column, role, rows)
@@ -306,8 +312,9 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None) -
             codes.NO_ROWS_LEFT, f"no rows left: all {n} rows had an empty bound cell", main.path, "fill the empty cells"
         )
     task, d = spec.task, spec.data
-    classes = tuple(s.class_name for s in d.scores) if task == "multiclass" and d.scores else None
-    label = _label(task, main, d.label, rows, classes)
+    classes = d.declared_classes if task == "multiclass" else None
+    words = d.class_words()
+    label = _label(task, main, d.label, rows, classes, words)
     more_than_one_class(task, main.path, d.label, label)
     parties = {CANDIDATE: _candidate(task, main, d, rows, classes)}
     weight = _weights(main, d.weight, rows) if d.weight else None
@@ -319,7 +326,7 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None) -
         if isinstance(b, ir.ColumnBaseline):
             table = joined.get(b.name, main)
             role = f"decisions of baseline {b.name}"
-            decisions = _decisions(task, table, b.predict, role, rows, classes) if b.predict else None
+            decisions = _decisions(task, table, b.predict, role, rows, classes, words) if b.predict else None
             parties[b.name] = PartyData(decisions, _scores(task, table, b.scores, f"score of baseline {b.name}", rows))
     return Prepared(task, label, parties, classes, weight, group, slices, n, dropped)
 
@@ -337,11 +344,11 @@ def more_than_one_class(task: str, path: str, column: str, label: np.ndarray) ->
         )
 
 
-def _label(task: str, main: Table, column: str, rows: np.ndarray, classes) -> np.ndarray:
+def _label(task: str, main: Table, column: str, rows: np.ndarray, classes, words=_SCORED) -> np.ndarray:
     if task == "binary":
         return _binary(main, column, "label", codes.LABEL_NOT_BINARY, rows)
     if task == "multiclass":
-        return _classes(main, column, "label", rows, classes)
+        return _classes(main, column, "label", rows, classes, words)
     label = _numeric(main, column, "label", rows)
     if task == "ranking" and (label < 0).any():
         fail(
@@ -358,7 +365,7 @@ def _label(task: str, main: Table, column: str, rows: np.ndarray, classes) -> np
 def _candidate(task: str, main: Table, d: ir.DataBindings, rows: np.ndarray, classes) -> PartyData:
     scores = _scores(task, main, d.scores, "score", rows)
     if d.predict:
-        decided = _decisions(task, main, d.predict, "decisions of the candidate", rows, classes)
+        decided = _decisions(task, main, d.predict, "decisions of the candidate", rows, classes, d.class_words())
     elif task == "multiclass" and scores is not None:
         decided = np.asarray(classes)[np.argmax(scores, axis=1)]  # no rule: the most likely class
     else:

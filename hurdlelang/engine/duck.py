@@ -286,8 +286,8 @@ class DuckData:
                     column,
                     f"({t} NOT IN ({', '.join(quote(c) for c in classes)}))",
                     f"column '{column}' ({role}) holds {{examples}}, "
-                    f"not among the scored classes ({', '.join(classes)})",
-                    "add a score column for that class, or fix the label",
+                    f"not among {self.spec.data.class_words()[0]} ({', '.join(classes)})",
+                    self.spec.data.class_words()[1],
                     t,
                 )
             ]
@@ -420,7 +420,7 @@ class DuckData:
                 self.source.label,
                 "fill the empty cells",
             )
-        self.classes = tuple(s.class_name for s in d.scores) if self.spec.task == "multiclass" and d.scores else None
+        self.classes = d.declared_classes if self.spec.task == "multiclass" else None
         checks = self._checks(self.classes)
         results = self._first_rows_kept([c.bad for c in checks])
         for i, (check, (count, rows)) in enumerate(zip(checks, results, strict=True)):

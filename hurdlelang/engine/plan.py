@@ -26,7 +26,7 @@ from hurdlelang.core import codes
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.lang import ir
 from hurdlelang.metrics.binary import COUNT_LIBRARY
-from hurdlelang.metrics.multiclass import CONFUSION_LIBRARY
+from hurdlelang.metrics.multiclass import CONFUSION_LIBRARY, COST_METRICS, PER_CLASS
 
 REPORTED = {
     "binary": ["rows", "positive_rate", "predicted_positive_rate", "accuracy", "precision", "recall", "f1", "roc_auc"],
@@ -179,12 +179,18 @@ def _parties(spec: ir.Spec) -> list[Party]:
     return parties
 
 
+def _class_rule(d: ir.DataBindings) -> str:
+    if d.scores:
+        return "a scored class"
+    return "one of the spec's classes" if d.classes else "a class"
+
+
 def _checks(spec: ir.Spec) -> list[Check]:
     task, d = spec.task, spec.data
     missing = "empty cells dropped (missing drop)" if d.missing == "drop" else "no empty cell"
     label_rule = {
         "binary": ("0/1", codes.LABEL_NOT_BINARY),
-        "multiclass": ("a scored class" if d.scores else "a class", codes.UNSCORED_CLASS),
+        "multiclass": (_class_rule(d), codes.UNSCORED_CLASS),
         "regression": ("a finite number", codes.NOT_NUMERIC),
         "ranking": ("a finite number >= 0", "D010, D011"),
     }[task]
@@ -204,7 +210,7 @@ def _checks(spec: ir.Spec) -> list[Check]:
         if task == "regression":
             return [Check(rule.column, role, "a finite number", codes.NOT_NUMERIC)]
         if task == "multiclass":
-            return [Check(rule.column, role, "a scored class" if d.scores else "a class", codes.UNSCORED_CLASS)]
+            return [Check(rule.column, role, _class_rule(d), codes.UNSCORED_CLASS)]
         if rule.op is None:
             return [Check(rule.column, role, "0/1", codes.DECISION_NOT_BINARY)]
         return [Check(rule.column, role, f"a finite number (decides {rule.op} {rule.threshold:g})", codes.NOT_NUMERIC)]
@@ -233,7 +239,7 @@ def _kind(task: str, name: str, party: Party) -> str:
         return "joint_cells" if party.decides else "rows"
     if task == "binary" and name in ("roc_auc", "pr_auc"):
         return "score_histogram" if (party.scores or party.decides) else "rows"
-    if task == "multiclass" and name in CONFUSION_LIBRARY:
+    if task == "multiclass" and name in (*CONFUSION_LIBRARY, *PER_CLASS, *COST_METRICS):
         return "confusion_cells" if party.decides else "rows"
     if task == "ranking" and name in QUERY_TERMS:
         return "query_sums"

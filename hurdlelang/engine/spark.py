@@ -407,8 +407,8 @@ class SparkData:
                     column,
                     ~t.isin(*classes),
                     f"column '{column}' ({role}) holds {{examples}}, "
-                    f"not among the scored classes ({', '.join(classes)})",
-                    "add a score column for that class, or fix the label",
+                    f"not among {self.spec.data.class_words()[0]} ({', '.join(classes)})",
+                    self.spec.data.class_words()[1],
                     t,
                 )
             ]
@@ -537,7 +537,7 @@ class SparkData:
 
             # how many kept rows share this row's id (the kept rows only, as the pandas reader counts)
             frame = frame.withColumn("__dup", f.sum(keep.cast("long")).over(Window.partitionBy(col(d.id))))
-        self.classes = tuple(s.class_name for s in d.scores) if self.spec.task == "multiclass" and d.scores else None
+        self.classes = d.declared_classes if self.spec.task == "multiclass" else None
         checks = self._checks(self.classes)
         wanted = self._wanted_scopes()
         if d.missing == "error":

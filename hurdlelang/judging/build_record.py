@@ -202,6 +202,7 @@ def _metric_info(ev: Evaluation) -> dict[str, MetricInfo]:
             UnitKind.NONE: None,
             UnitKind.LABEL: str(Unit.of_label(label)),
             UnitKind.LABEL_SQUARED: str(Unit.of_label(label, 2)),
+            UnitKind.COST: ev.spec.cost.unit if ev.spec.cost is not None else None,
         }[m.unit]
         info[key] = MetricInfo(
             title=m.title, direction=m.direction.value, unit=unit, low=finite(m.low), high=finite(m.high)

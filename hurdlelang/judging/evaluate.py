@@ -73,6 +73,7 @@ class Evaluation:
         self._cache: dict[tuple, MetricValue] = {}
         self._joint: dict[str | None, dict] = {}
         self._factorised: dict[str, Slices] = {}
+        self._classes: dict[str, tuple] = {}
 
     @property
     def parties(self) -> list[str]:
@@ -154,6 +155,7 @@ class Evaluation:
             return MetricValue(None, f"{who} has no decisions")
         if "score" in needs and score is None:
             return MetricValue(None, f"{who} has no scores")
+        multiclass = self.spec.task == "multiclass"
         inputs = MetricInputs(
             label=data.label,
             decided=p.decided,
@@ -161,8 +163,22 @@ class Evaluation:
             classes=data.classes,
             group=data.group,
             weight=data.weight,
+            matrix_classes=self.matrix_classes(party) if multiclass else None,
+            of=metric.of,
+            costs=self.spec.cost.table() if multiclass and self.spec.cost is not None else None,
         )
         return compute(self.spec.task, metric.name, metric.param, inputs)
+
+    def matrix_classes(self, party: str) -> tuple:
+        """The classes of a party's confusion matrix on every scope (multiclass): the spec's declared
+        classes and every class of the whole data's labels and the party's decisions. A macro
+        average in a slice counts each of them, whether or not it occurs there."""
+        if party not in self._classes:
+            decided = self.data.parties[party].decided
+            seen = [self.data.label] + ([decided] if decided is not None else [])
+            declared = np.asarray(self.data.classes or (), dtype=self.data.label.dtype)
+            self._classes[party] = tuple(np.unique(np.concatenate([*seen, declared])))
+        return self._classes[party]
 
     def counts(self, party: str, scope: Scope) -> Counts:
         """Confusion counts of a party on the whole data or a slice, from one table of joint cells

@@ -23,6 +23,7 @@ from hurdlelang.judging.evaluate import Evaluation
 from hurdlelang.judging.failures import DataFailure, OutputFailure, SpecFailure
 from hurdlelang.judging.outcome import exit_code, final_outcome
 from hurdlelang.judging.record_baselines import load_records
+from hurdlelang.judging.slice_warnings import single_class_slices
 from hurdlelang.judging.uncertainty import Uncertainty, requested
 from hurdlelang.lang import ir
 from hurdlelang.lang.compiler import CompileResult
@@ -203,6 +204,7 @@ def _judge(spec: ir.Spec, prepare_data, files_of, options: RunOptions) -> Judgem
 
         prepared = with_dummies(spec, prepared, options.seed)
     ev = Evaluation(spec, prepared, records)
+    warnings = warnings + single_class_slices(spec, prepared, files[0].path if files else options.data_path)
     unc = _uncertainty(ev, options)
     guards, tiers, outcome = decide(spec, ev, unc)
     notes = [Warning_(code=w.code, message=w.message, line=w.line) for w in spec.warnings]

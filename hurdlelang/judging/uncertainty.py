@@ -25,6 +25,7 @@ from hurdlelang.core.names import CANDIDATE
 from hurdlelang.judging.evaluate import Evaluation, Scope, evaluate_expr, scope_key
 from hurdlelang.lang import ir
 from hurdlelang.lang.catalogue import AUC_METRICS
+from hurdlelang.metrics.multiclass import Cells
 from hurdlelang.metrics.registry import (
     CONFUSION_METRIC_NAMES,
     COUNT_METRIC_NAMES,
@@ -155,10 +156,12 @@ class Uncertainty:
                 continue
             drawn = resample_confusion(cells, self.resamples, self.seed, f"confusion:{column or ALL}")
             method = "multinomial over joint cells" + (" (quantised weights)" if cells.groups.notes else "")
+            costs = self.evaluation.spec.cost.table() if self.evaluation.spec.cost is not None else None
             for party, metric, scope in group:
                 matrices = drawn[(party, scope[1] if scope else ALL)]
+                own = Cells(tuple(cells.classes[cells.own[party]]), metric.of, costs)
                 self._samples[(party, metric.key, scope)] = vectorised_confusion_metric(
-                    metric.name, metric.param, matrices
+                    metric.name, metric.param, matrices, own
                 )
                 self.methods[f"{party}.{metric.key}"] = method
             self.notes += [n for n in cells.groups.notes if n not in self.notes]

@@ -75,6 +75,7 @@ class AstBuilder(Transformer):
             hurdles=_of(items, ast.Hurdles),
             examples=_of(items, ast.Example),
             span=_span(meta),
+            costs=_of(items, ast.CostMatrix),
         )
 
     owner = _field("owner")
@@ -111,18 +112,21 @@ class AstBuilder(Transformer):
     def missing_policy(self, meta, children):
         return ast.Binding("missing", _name(children[0]), _span(meta))
 
+    def classes(self, meta, names):
+        return ast.Binding("classes", tuple(names), _span(meta))
+
     def score_list(self, meta, scores):
         return tuple(scores)
 
     def class_score(self, meta, children):
         column, class_name = children
-        label = None
-        if class_name is not None:
-            label = _unquote(class_name) if class_name.type == "STRING" else class_name.value
+        label = class_name.value if class_name is not None else None
         return ast.ClassScore(column, label, _span(meta))
 
     def class_name(self, meta, children):
-        return children[0]
+        token = children[0]
+        value = _unquote(token) if token.type == "STRING" else token.value
+        return ast.ClassName(value, _tok_span(token), token.value)
 
     def rule(self, meta, children):
         column, op, threshold = children
@@ -159,6 +163,20 @@ class AstBuilder(Transformer):
         metric, value, low, high, confidence = children
         figure = ast.Figure(metric, value, None, _span(meta), low=low, high=high, confidence=confidence)
         return ast.Binding("figure", figure, _span(meta))
+
+    # ---- the cost matrix ----
+
+    def cost_matrix(self, meta, children):
+        title, unit, (decided, header_span), *rows = children
+        unit_name = _name(unit) if unit is not None else None
+        return ast.CostMatrix(_unquote(title), unit_name, decided, tuple(rows), _span(meta), header_span)
+
+    def cost_header(self, meta, classes):
+        return tuple(classes), _span(meta)
+
+    def cost_row(self, meta, children):
+        actual, *costs = children
+        return ast.CostRow(actual, tuple(costs), _span(meta))
 
     # ---- derived metrics ----
 
@@ -262,8 +280,11 @@ class AstBuilder(Transformer):
         return ast.Scope(_name(name), _unquote(value), _span(meta))
 
     def metric_ref(self, meta, children):
-        name, param = children
-        return ast.MetricRef(_name(name), param, _span(meta))
+        name, param, of = children
+        return ast.MetricRef(_name(name), param, _span(meta), of)
+
+    def of_class(self, meta, children):
+        return children[0]
 
     # ---- examples ----
 

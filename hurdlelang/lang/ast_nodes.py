@@ -78,14 +78,25 @@ class DataBlock:
 
 
 @dataclass(frozen=True)
+class ClassName:
+    """A class of a multiclass spec as written: `billing`, `"Very frail"`, `3`."""
+
+    value: str
+    span: Span
+    text: str  # as written, quotes included
+
+
+@dataclass(frozen=True)
 class MetricRef:
     name: Name
     param: Quantity | None
     span: Span
+    of: ClassName | None = None  # a per-class metric: `recall[billing]`
 
     @property
     def text(self) -> str:
-        return self.name.value + (f"@{self.param.text}" if self.param else "")
+        at = f"@{self.param.text}" if self.param else ""
+        return self.name.value + at + (f"[{self.of.text}]" if self.of else "")
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,30 @@ class Baseline:
     title: str | None
     items: tuple[Binding, ...]  # predict / score / record / strategy / figure
     span: Span
+
+
+# ---- the cost matrix ----
+
+
+@dataclass(frozen=True)
+class CostRow:
+    """One actual class and the cost of each decision for one of its rows, in the header's order."""
+
+    actual: ClassName
+    costs: tuple[Quantity, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class CostMatrix:
+    """`cost ["title"] [in UNIT] { decided A, B ...  A 0, 5 ... }`: rows actual, columns decided."""
+
+    title: str | None
+    unit: Name | None
+    decided: tuple[ClassName, ...]
+    rows: tuple[CostRow, ...]
+    span: Span
+    header_span: Span
 
 
 # ---- expressions of derived metrics ----
@@ -307,6 +342,7 @@ class Spec:
     hurdles: tuple[Hurdles, ...]
     examples: tuple[Example, ...]
     span: Span
+    costs: tuple[CostMatrix, ...] = ()
 
 
 @dataclass(frozen=True)

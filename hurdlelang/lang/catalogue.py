@@ -30,6 +30,7 @@ class UnitKind(StrEnum):
     NONE = "none"  # a pure number
     LABEL = "label"  # in the label's unit (regression errors): any unit fits
     LABEL_SQUARED = "label squared"  # the mean squared error: any unit fits too
+    COST = "cost"  # in the unit of the spec's cost matrix
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class MetricInfo:
     param: str | None = None  # "k" or "beta": written as name@value
     unit: UnitKind = UnitKind.NONE
     share_of: str | None = None  # a share of counted units (a binomial proportion): of what
+    per_class: bool = False  # of one class of a multiclass spec, written name[CLASS]
 
     @property
     def is_share(self) -> bool:
@@ -117,6 +119,34 @@ _ALL = [
         param="k",
         share_of="rows",
     ),
+    # multiclass, of one class: recall[billing]
+    _m(
+        "precision",
+        "share of the rows decided as the class that are of it",
+        M,
+        0.0,
+        1.0,
+        H,
+        share_of="rows decided as the class",
+        per_class=True,
+    ),
+    _m(
+        "recall",
+        "share of the class's rows decided as it",
+        M,
+        0.0,
+        1.0,
+        H,
+        share_of="rows of the class",
+        per_class=True,
+    ),
+    _m("f1", "harmonic mean of the class's precision and recall", M, 0.0, 1.0, H, per_class=True),
+    _m("support", "rows of the class (weighted)", M, 0.0, INF, N, needs=Needs.LABELS, per_class=True),
+    _m("share", "share of rows of the class", M, 0.0, 1.0, N, needs=Needs.LABELS, share_of="rows", per_class=True),
+    _m("predicted_share", "share of rows decided as the class", M, 0.0, 1.0, N, share_of="rows", per_class=True),
+    # multiclass, from the spec's cost matrix
+    _m("cost", "mean cost of the decisions per row", M, 0.0, INF, L, unit=UnitKind.COST),
+    _m("total_cost", "total cost of the decisions over the rows", M, 0.0, INF, L, unit=UnitKind.COST),
     # regression, in the label's unit
     _m("mae", "mean absolute error", R, 0.0, INF, L, unit=UnitKind.LABEL),
     _m("mse", "mean squared error", R, 0.0, INF, L, unit=UnitKind.LABEL_SQUARED),

@@ -7,6 +7,7 @@ and span it came from, for reports.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
@@ -23,15 +24,28 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
 
 
+_PLAIN_CLASS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9][0-9_]*(\.[0-9][0-9_]*)?")
+
+
+def class_text(name: str) -> str:
+    """A class as the language writes it: `billing`, `3`, or quoted when it is not a name or number."""
+    if _PLAIN_CLASS.fullmatch(name):
+        return name
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 class MetricKey(Model):
-    """A metric as the evaluator knows it: a built-in (with its @k / @beta) or a derived one."""
+    """A metric as the evaluator knows it: a built-in (with its @k / @beta, or the class of a
+    per-class metric) or a derived one."""
 
     name: str
     param: float | None = None
+    of: str | None = None  # a per-class metric's class: recall[billing]
 
     @property
     def key(self) -> str:
-        return self.name if self.param is None else f"{self.name}@{self.param:g}"
+        key = self.name if self.param is None else f"{self.name}@{self.param:g}"
+        return key if self.of is None else f"{key}[{class_text(self.of)}]"
 
 
 # ---- data ----
@@ -54,12 +68,25 @@ class DataBindings(Model):
     label: str
     label_unit: str | None = None  # `label ridership in "thousand riders"`: the unit of regression errors
     scores: list[ClassScore] = []
+    classes: list[str] = []  # multiclass: `classes a, b, c`, for a spec without per-class scores
     predict: PredictRule | None = None  # None: multiclass decides by the most probable class
     weight: str | None = None
     slices: list[str] = []
     group: str | None = None
     id: str | None = None
     missing: Literal["error", "drop"] = "error"
+
+    @property
+    def declared_classes(self) -> tuple[str, ...] | None:
+        """A multiclass spec's classes: those of its per-class scores, or of its `classes` line."""
+        scored = tuple(s.class_name for s in self.scores if s.class_name is not None)
+        return scored or tuple(self.classes) or None
+
+    def class_words(self) -> tuple[str, str]:
+        """How a data error names the declared classes, and the hint to fix a value outside them."""
+        if any(s.class_name is not None for s in self.scores):
+            return "the scored classes", "add a score column for that class, or fix the label"
+        return "the spec's classes", "add the class to the data block's `classes` line, or fix the label"
 
 
 # ---- baselines ----
@@ -113,6 +140,27 @@ class DummyBaseline(Model):
 
 
 Baseline = Annotated[ColumnBaseline | FigureBaseline | RecordBaseline | DummyBaseline, Field(discriminator="kind")]
+
+# ---- the cost matrix ----
+
+
+class CostCell(Model):
+    actual: str
+    decided: str
+    cost: float
+
+
+class CostMatrix(Model):
+    """What each decision costs for one row of each actual class, in `unit`; every cell given."""
+
+    title: str | None = None
+    unit: str
+    classes: list[str]  # the header's order
+    cells: list[CostCell]  # actual x decided, row by row
+
+    def table(self) -> dict[tuple[str, str], float]:
+        return {(c.actual, c.decided): c.cost for c in self.cells}
+
 
 # ---- derived metrics ----
 
@@ -284,6 +332,7 @@ class Spec(Model):
     data: DataBindings
     baselines: list[Baseline] = []
     metrics: list[DerivedMetric] = []
+    cost: CostMatrix | None = None
     confidence: float | None = None
     guards: list[Guard] = []
     tiers: list[Tier]

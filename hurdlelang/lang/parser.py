@@ -29,14 +29,37 @@ class UnitPostLexer:
     # are names, like a unit would be (`rows >= 5000` starting the next condition)
     AFTER_NUMBER = ("ROWS", "POINTS", "POINT")
 
+    # keywords that open a statement of one block only: after a number on an earlier line the lexer
+    # takes the word for the keyword wherever it stands (the state after a number is shared by every
+    # context), so elsewhere it is a name again: a metric `cost` may start a condition
+    BLOCK_KEYWORDS = {"COST": "SPEC", "CLASSES": "DATA"}
+    OPENERS = frozenset({"SPEC", "DATA", "BASELINE", "HURDLES", "TIER", "EXAMPLE", "COST"})
+
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         previous: Token | None = None
+        blocks: list[str | None] = []  # the keyword that opened each enclosing '{'
+        opener: str | None = None
         for token in stream:
             after_number = previous is not None and previous.type == "NUMBER"
             if after_number and token.type == "NAME" and previous.end_line == token.line:
                 token = Token.new_borrow_pos("UNIT", token.value, token)
-            elif after_number and token.type in self.AFTER_NUMBER and previous.end_line != token.line:
+            elif (
+                after_number
+                and token.type in self.AFTER_NUMBER
+                and previous.end_line != token.line
+                or (
+                    token.type in self.BLOCK_KEYWORDS
+                    and (blocks[-1] if blocks else None) != self.BLOCK_KEYWORDS[token.type]
+                )
+            ):
                 token = Token.new_borrow_pos("NAME", token.value, token)
+            if token.type in self.OPENERS:
+                opener = token.type
+            elif token.type == "LBRACE":
+                blocks.append(opener)
+                opener = None
+            elif token.type == "RBRACE" and blocks:
+                blocks.pop()
             previous = token
             yield token
 

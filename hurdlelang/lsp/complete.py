@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from lark import Token
 from lark.exceptions import UnexpectedInput
 
-from hurdlelang.lang.catalogue import TASKS, lookup, names_for
+from hurdlelang.lang import ir
+from hurdlelang.lang.catalogue import TASKS, UnitKind, lookup, names_for
 from hurdlelang.lang.check.checker import POLICIES, STRATEGIES
 from hurdlelang.lang.parser import UnitPostLexer, _parser
 from hurdlelang.lang.recovery import blank
@@ -27,14 +28,14 @@ from hurdlelang.lsp.symbols import SymbolIndex
 
 _WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*$")  # not the `_000` of `2_000`
 _MEMBER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*$")
-_BLOCKS = ("SPEC", "DATA", "BASELINE", "HURDLES", "TIER", "EXAMPLE")
+_BLOCKS = ("SPEC", "DATA", "BASELINE", "HURDLES", "TIER", "EXAMPLE", "COST")
 MAX_RETRIES = 10
 
 
 @dataclass(frozen=True)
 class Candidate:
     label: str
-    kind: str  # keyword, metric, baseline, tier, slice, value, unit
+    kind: str  # keyword, metric, baseline, tier, slice, value, unit, class
     detail: str = ""
 
 
@@ -112,8 +113,31 @@ def complete(text: str, offset: int, index: SymbolIndex, line: int) -> list[Cand
 def _metrics(spec, task: str | None) -> list[Candidate]:
     derived = [Candidate(m.name.value, "metric", m.title or "derived metric") for m in spec.metrics] if spec else []
     known = {c.label for c in derived}
-    builtin = [Candidate(n, "metric", lookup(n, task).title) for n in names_for(task) if n not in known]
+    priced = bool(spec and spec.costs)  # `cost` and `total_cost` need the spec's cost matrix
+    builtin = [
+        Candidate(n, "metric", _title(lookup(n, task)))
+        for n in names_for(task)
+        if n not in known and (priced or lookup(n, task).unit is not UnitKind.COST)
+    ]
     return derived + builtin
+
+
+def _title(info) -> str:
+    return f"{info.title}; of one class: {info.name}[CLASS]" if info.per_class else info.title
+
+
+def _classes(spec) -> list[Candidate]:
+    """A spec's declared classes: those of its per-class scores, or of its `classes` line."""
+    if spec is None:
+        return []
+    found: list[str] = []
+    for block in spec.data:
+        for binding in block.bindings:
+            if binding.kind == "score":
+                found += [ir.class_text(s.class_name) for s in binding.value if s.class_name is not None]
+            elif binding.kind == "classes":
+                found += [c.text for c in binding.value]
+    return [Candidate(c, "class", "a class of the spec") for c in dict.fromkeys(found)]
 
 
 def _baselines(spec) -> list[Candidate]:
@@ -158,6 +182,8 @@ def _names(prefix: _Prefix, spec, task: str | None, index: SymbolIndex) -> list[
         return _tiers(spec)
     if kind in ("EVERY", "IN"):
         return _slices(spec)
+    if kind == "LSQB" or block == "COST":
+        return _classes(spec)  # `recall[` and the cost matrix's rows and columns name classes
     if kind == "CMP" and block == "TIER":
         return _baselines(spec)  # `recall >= as_is.recall`; a number needs no completion
     if kind in ("SPEC", "BASELINE", "METRIC", "TIER", "OTHERWISE", "EXAMPLE") or block == "DATA":

@@ -37,6 +37,7 @@ _KINDS = {
     "slice": lsp.CompletionItemKind.Field,
     "value": lsp.CompletionItemKind.Value,
     "unit": lsp.CompletionItemKind.Unit,
+    "class": lsp.CompletionItemKind.EnumMember,
 }
 
 

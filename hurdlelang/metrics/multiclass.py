@@ -4,16 +4,21 @@ Confusion formulas take a matrix of shape (..., k, k), rows the actual class and
 decided class (sklearn's layout), and return an array of shape (...) with NaN where undefined: one
 formula for a single (k, k) evaluation and for a (B, k, k) bootstrap stack.
 
-Which classes count: those occurring in the labels or the decisions (sklearn's unique_labels). A
-class of the matrix with an empty row and column is absent from the data and is ignored, so a fixed
-class list can be used across resamples. Where sklearn would warn that a per-class value is
-ill-defined and substitute 0 (zero_division="warn"), the average is undefined here, with the
-classes named: a hurdle judged on a substituted 0 would be judged on a number nobody measured.
+Which classes count: every class of the matrix. The caller builds it over the spec's classes (its
+declared classes, and every class in the evaluated labels or the party's decisions), the same list
+on the whole data and in every slice: a macro average is over all of them (sklearn's `labels=`),
+so a slice where a class never occurs does not average over fewer classes. Where sklearn would warn
+that a per-class value is ill-defined and substitute 0 (zero_division="warn"), the average is
+undefined here, with the classes named: a hurdle judged on a substituted 0 would be judged on a
+number nobody measured.
+
+Per-class metrics (`recall[billing]`) and the cost of a cost matrix come from the same matrix: the
+row, the column or the cell-wise product of one class, or of the costs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,7 +49,7 @@ def _margins(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
     m = np.asarray(m, dtype=float)
     tp = np.diagonal(m, axis1=-2, axis2=-1)
     true, pred = m.sum(axis=-1), m.sum(axis=-2)
-    return tp, true, pred, (true + pred) > 0
+    return tp, true, pred, np.ones(true.shape, dtype=bool)
 
 
 def _mean_over(per_class: np.ndarray, classes: np.ndarray, ill_defined: np.ndarray) -> np.ndarray:
@@ -77,9 +82,11 @@ def _recall(m, average: str):
 
 def _f1(m, average: str):
     tp, true, pred, present = _margins(m)
-    # a class in the labels or the decisions has true + pred > 0, so its F1 is always defined
-    per, nothing = safe_divide(2 * tp, true + pred), np.zeros_like(present)
-    return _mean_over(per, present, nothing) if average == "macro" else _support_weighted(per, true, nothing)
+    # undefined only for a class with no rows and no decisions (none in a weighted average counts)
+    per, nothing = safe_divide(2 * tp, true + pred), (true + pred) == 0
+    if average == "macro":
+        return _mean_over(per, present, nothing)
+    return _support_weighted(per, true, np.zeros_like(nothing))
 
 
 def _mcc(m):
@@ -99,14 +106,26 @@ def _named(classes: np.ndarray, mask: np.ndarray) -> str:
 
 
 def _never_predicted(m, classes) -> str:
-    _, _, pred, present = _margins(m)
+    _, true, pred, present = _margins(m)
+    if not (true > 0).any():
+        return NO_ROWS
     return f"precision is undefined for classes never decided: {_named(classes, present & (pred == 0))}"
 
 
 def _never_actual(m, classes) -> str:
-    _, true, _, present = _margins(m)
+    _, true, pred, present = _margins(m)
+    if not (true > 0).any():
+        return NO_ROWS
     named = _named(classes, present & (true == 0))
-    return f"recall is undefined for classes decided but absent from the labels: {named}"
+    return f"recall is undefined for classes absent from the labels: {named}"
+
+
+def _no_class_rows(m, classes) -> str:
+    _, true, pred, _ = _margins(m)
+    if not (true > 0).any():
+        return NO_ROWS
+    named = _named(classes, (true + pred) == 0)
+    return f"F1 is undefined for classes with no rows and no decisions: {named}"
 
 
 def _mcc_reason(m, classes) -> str:
@@ -136,22 +155,106 @@ CONFUSION_LIBRARY: dict[str, ConfusionMetric] = {
     "recall_macro": ConfusionMetric(lambda m: _recall(m, "macro"), _never_actual),
     "recall_micro": ConfusionMetric(_micro, _no_rows),
     "recall_weighted": ConfusionMetric(lambda m: _recall(m, "weighted"), _no_rows),
-    "f1_macro": ConfusionMetric(lambda m: _f1(m, "macro"), _no_rows),
+    "f1_macro": ConfusionMetric(lambda m: _f1(m, "macro"), _no_class_rows),
     "f1_micro": ConfusionMetric(_micro, _no_rows),
     "f1_weighted": ConfusionMetric(lambda m: _f1(m, "weighted"), _no_rows),
     "mcc": ConfusionMetric(_mcc, _mcc_reason),
 }
 
 
-def confusion_metric(name: str, matrix: np.ndarray, classes: Sequence) -> MetricValue:
-    metric = CONFUSION_LIBRARY[name]
-    value = float(metric.formula(np.asarray(matrix, dtype=float)))
-    return undefined(metric.why(matrix, np.asarray(classes))) if np.isnan(value) else MetricValue(value)
+# --- one class of the matrix, and the cost of its cells ------------------------------------------
 
 
-def confusion_metric_vectorised(name: str, matrices: np.ndarray) -> np.ndarray:
+def _one_class(name: str, m: np.ndarray, at: int) -> np.ndarray:
+    """A per-class metric of class number `at`, from its cell, row and column of the matrix."""
+    m = np.asarray(m, dtype=float)
+    tp, actual, decided = m[..., at, at], m[..., at, :].sum(axis=-1), m[..., :, at].sum(axis=-1)
+    rows = m.sum(axis=(-2, -1))
+    if name == "precision":
+        return safe_divide(tp, decided)
+    if name == "recall":
+        return safe_divide(tp, actual)
+    if name == "f1":
+        return safe_divide(2 * tp, actual + decided)
+    if name == "support":
+        return actual
+    if name == "share":
+        return safe_divide(actual, rows)
+    return safe_divide(decided, rows)  # predicted_share
+
+
+PER_CLASS = ("precision", "recall", "f1", "support", "share", "predicted_share")
+_PER_CLASS_WHY = {
+    "precision": "no row was decided as {c} here",
+    "recall": "no row of {c} here",
+    "f1": "no row of {c} and none decided as it here",
+    "share": NO_ROWS,
+    "predicted_share": NO_ROWS,
+}
+COST_METRICS = ("cost", "total_cost")
+
+
+def class_index(classes: Sequence, of) -> int:
+    """Where class `of` is in the matrix's classes; the checker made sure it is a spec's class."""
+    names = [str(c) for c in classes]
+    if str(of) not in names:
+        raise ValueError(f"class {of!r} is not among the matrix's classes {names}")
+    return names.index(str(of))
+
+
+def cost_array(classes: Sequence, costs: Mapping[tuple[str, str], float]) -> np.ndarray:
+    """The (k, k) costs aligned with the matrix's classes, rows actual and columns decided."""
+    names = [str(c) for c in classes]
+    missing = [(a, d) for a in names for d in names if (a, d) not in costs]
+    if missing:
+        raise ValueError(f"the cost matrix has no cost for (actual, decided) {missing[:3]}")
+    return np.array([[costs[(a, d)] for d in names] for a in names], dtype=float)
+
+
+def _cost(m: np.ndarray, costs: np.ndarray, total: bool) -> np.ndarray:
+    m = np.asarray(m, dtype=float)
+    spent = (m * costs).sum(axis=(-2, -1))
+    return spent if total else safe_divide(spent, m.sum(axis=(-2, -1)))
+
+
+@dataclass(frozen=True)
+class Cells:
+    """What a confusion metric needs besides the matrix: its classes (in the matrix's order), the
+    class of a per-class metric, the spec's costs."""
+
+    classes: Sequence
+    of: str | None = None
+    costs: Mapping[tuple[str, str], float] | None = None
+
+
+def _formula(name: str, cells: Cells | None) -> Callable[[np.ndarray], np.ndarray]:
+    if name in COST_METRICS:
+        if cells is None or cells.costs is None:
+            raise ValueError(f"{name} needs the spec's cost matrix")
+        costs = cost_array(cells.classes, cells.costs)
+        return lambda m: _cost(m, costs, name == "total_cost")
+    if cells is not None and cells.of is not None:
+        at = class_index(cells.classes, cells.of)
+        return lambda m: _one_class(name, m, at)
+    if name in PER_CLASS:
+        raise ValueError(f"multiclass {name} is of one class: {name}[CLASS]")
+    return CONFUSION_LIBRARY[name].formula
+
+
+def confusion_metric(name: str, matrix: np.ndarray, classes: Sequence, cells: Cells | None = None) -> MetricValue:
+    value = float(_formula(name, cells)(np.asarray(matrix, dtype=float)))
+    if not np.isnan(value):
+        return MetricValue(value)
+    if name in CONFUSION_LIBRARY:
+        return undefined(CONFUSION_LIBRARY[name].why(matrix, np.asarray(classes)))
+    if name in COST_METRICS:
+        return undefined(NO_ROWS)
+    return undefined(_PER_CLASS_WHY[name].format(c=shown(cells.of)))
+
+
+def confusion_metric_vectorised(name: str, matrices: np.ndarray, cells: Cells | None = None) -> np.ndarray:
     """The formula on a (k, k) matrix or a (B, k, k) stack; NaN where undefined."""
-    return np.asarray(CONFUSION_LIBRARY[name].formula(np.asarray(matrices, dtype=float)), dtype=float)
+    return np.asarray(_formula(name, cells)(np.asarray(matrices, dtype=float)), dtype=float)
 
 
 # --- metrics of per-class probabilities ---------------------------------------------------------

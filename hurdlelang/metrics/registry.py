@@ -12,7 +12,7 @@ defined gives an undefined MetricValue with its reason.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +35,11 @@ class MetricInputs:
     classes: tuple | None = None
     group: np.ndarray | None = None
     weight: np.ndarray | None = None
+    # multiclass: the classes a party's confusion matrix is over, the same on every scope (macro
+    # averages count each of them); the class of a per-class metric; the spec's cost matrix
+    matrix_classes: tuple | None = None
+    of: str | None = None
+    costs: Mapping[tuple[str, str], float] | None = None
 
 
 Runner = Callable[[MetricInputs, float | None], MetricValue]
@@ -77,13 +82,22 @@ def _binary_defs() -> list[MetricDef]:
 def _multiclass_defs() -> list[MetricDef]:
     def from_matrix(name: str) -> Runner:
         def run(i: MetricInputs, _p: float | None) -> MetricValue:
-            matrix, classes = multiclass.confusion_matrix(i.label, i.decided, i.weight)
-            return multiclass.confusion_metric(name, matrix, classes)
+            decided = i.decided if i.decided is not None else i.label  # support and share read the labels only
+            matrix, classes = multiclass.confusion_matrix(i.label, decided, i.weight, i.matrix_classes)
+            cells = multiclass.Cells(classes, i.of, i.costs)
+            return multiclass.confusion_metric(name, matrix, classes, cells)
 
         return run
 
     decided, scored = frozenset({"decided"}), frozenset({"score", "classes"})
-    defs = [MetricDef("multiclass", n, decided, None, from_matrix(n)) for n in multiclass.CONFUSION_LIBRARY]
+    defs = [
+        MetricDef("multiclass", n, decided, None, from_matrix(n))
+        for n in (*multiclass.CONFUSION_LIBRARY, *multiclass.COST_METRICS)
+    ]
+    defs += [
+        MetricDef("multiclass", n, frozenset() if n in LABEL_ONLY else decided, None, from_matrix(n))
+        for n in multiclass.PER_CLASS
+    ]
     return defs + [
         MetricDef(
             "multiclass",
@@ -122,6 +136,9 @@ def _ranking_defs() -> list[MetricDef]:
         MetricDef("ranking", name, needs, None if name == "mrr" else "k", run_with(fn))
         for name, fn in ranking.RANKING_LIBRARY.items()
     ]
+
+
+LABEL_ONLY = ("support", "share")  # per-class metrics of the labels alone
 
 
 REGISTRY: dict[tuple[str, str], MetricDef] = {
@@ -181,14 +198,17 @@ def vectorised_count_metric(name: str, param: float | None, tp, fp, tn, fn) -> n
     return binary.count_metric_vectorised(name, _check_param(d, param), tp, fp, tn, fn)
 
 
-def vectorised_confusion_metric(name: str, param: float | None, matrices: np.ndarray) -> np.ndarray:
-    """A multiclass confusion metric on a (k, k) matrix or a (B, k, k) stack; NaN where undefined."""
+def vectorised_confusion_metric(
+    name: str, param: float | None, matrices: np.ndarray, cells: multiclass.Cells | None = None
+) -> np.ndarray:
+    """A multiclass confusion metric on a (k, k) matrix or a (B, k, k) stack; NaN where undefined.
+    `cells` gives the matrix's classes, a per-class metric's class and the spec's costs."""
     d = metric_def("multiclass", name)
-    if name not in multiclass.CONFUSION_LIBRARY:
+    if name not in CONFUSION_METRIC_NAMES:
         raise ValueError(f"{name} is not computed from a confusion matrix")
     _check_param(d, param)
-    return multiclass.confusion_metric_vectorised(name, matrices)
+    return multiclass.confusion_metric_vectorised(name, matrices, cells)
 
 
 COUNT_METRIC_NAMES = tuple(binary.COUNT_LIBRARY)
-CONFUSION_METRIC_NAMES = tuple(multiclass.CONFUSION_LIBRARY)
+CONFUSION_METRIC_NAMES = (*multiclass.CONFUSION_LIBRARY, *multiclass.PER_CLASS, *multiclass.COST_METRICS)

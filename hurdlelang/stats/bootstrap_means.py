@@ -19,6 +19,7 @@ import numpy as np
 
 from hurdlelang.data.prepared import PartyData, Prepared
 from hurdlelang.lang import ir
+from hurdlelang.metrics.multiclass import COST_METRICS, Cells
 from hurdlelang.metrics.ranking import Ranked, _discount, rank
 from hurdlelang.metrics.registry import CONFUSION_METRIC_NAMES, vectorised_confusion_metric
 
@@ -120,14 +121,18 @@ def _class_index(values: np.ndarray, classes: np.ndarray) -> np.ndarray:
     return np.searchsorted(classes, values)
 
 
-def _multiclass(name: str, param, data: Prepared, party: PartyData, w: np.ndarray) -> SumForm | None:
+def _multiclass(metric: ir.MetricKey, data: Prepared, party: PartyData, w: np.ndarray) -> SumForm | None:
+    name, param = metric.name, metric.param
+    if name in COST_METRICS:
+        return None  # the spec's costs are not here: computed on each resample instead
     if name in CONFUSION_METRIC_NAMES and party.decided is not None:
         classes = np.unique(np.concatenate([data.label, party.decided, np.asarray(data.classes or (), dtype=str)]))
         k = len(classes)
         cell = _class_index(data.label, classes) * k + _class_index(party.decided, classes)
         onehot = np.zeros((len(cell), k * k))
         onehot[np.arange(len(cell)), cell] = w
-        return SumForm(onehot, lambda s: vectorised_confusion_metric(name, param, s.reshape(-1, k, k)))
+        cells = Cells(classes, metric.of)
+        return SumForm(onehot, lambda s: vectorised_confusion_metric(name, param, s.reshape(-1, k, k), cells))
     if party.score is None or data.classes is None:
         return None
     p = party.score
@@ -213,7 +218,7 @@ def sum_form(task: str, metric: ir.MetricKey, data: Prepared, party: PartyData) 
     if task == "regression" and party.decided is not None:
         return _regression(name, data, party, w)
     if task == "multiclass":
-        return _multiclass(name, metric.param, data, party, w)
+        return _multiclass(metric, data, party, w)
     if task == "binary":
         return _binary(name, data, party, w)
     return None

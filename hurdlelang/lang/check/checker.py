@@ -10,9 +10,10 @@ from hurdlelang.core.source import Source, Span
 from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.lang import ast_nodes as ast
 from hurdlelang.lang import ir
-from hurdlelang.lang.catalogue import TASKS, lookup
+from hurdlelang.lang.catalogue import TASKS, UnitKind, lookup, names_for
 from hurdlelang.lang.check import figures as check_figures
 from hurdlelang.lang.check.analysis import analyse
+from hurdlelang.lang.check.classes import cost_matrix, declared_line
 from hurdlelang.lang.check.context import Context, Party
 from hurdlelang.lang.check.hurdles import condition as check_condition
 from hurdlelang.lang.check.hurdles import confidence, example, guard
@@ -116,6 +117,20 @@ def _shape_fits_task(ctx: Context, block, by_kind: dict) -> bool:
     return ok
 
 
+def _builtin_name(ctx: Context, name: str) -> bool:
+    """Is `name` a built-in metric of this spec, which a derived metric may not take? A metric of
+    another task is not (nor `cost` without a cost matrix); with no known task, any built-in is."""
+    info = lookup(name, ctx.task)
+    if info is None or (ctx.task is not None and ctx.task not in info.tasks):
+        return info is not None and name in _OLD_BUILTINS
+    return not (info.unit is UnitKind.COST and not ctx.cost_given)
+
+
+# the built-in names from before per-class metrics and costs: a derived metric named like a built-in
+# of another task was refused then, and stays refused; the newer names are free outside multiclass
+_OLD_BUILTINS = frozenset(names_for(None)) - {"support", "share", "predicted_share", "cost", "total_cost"}
+
+
 def _missing_policy(ctx: Context, binding) -> str | None:
     """`missing error` (the default) or `missing drop`; None after reporting anything else."""
     if binding is None:
@@ -157,9 +172,10 @@ class Checker:
         fields = self._fields(ctx, spec)
         ctx.task = self._task(ctx, fields.get("task"))
         ctx.data = self._data(ctx, spec)
+        ctx.cost = cost_matrix(ctx, spec.costs)
         unique(ctx, [m.name for m in spec.metrics], "metric")
         for m in spec.metrics:
-            if lookup(m.name.value, ctx.task) is not None:
+            if _builtin_name(ctx, m.name.value):
                 ctx.report(
                     codes.DUPLICATE_NAME,
                     f"metric '{m.name.value}' is a built-in metric",
@@ -183,6 +199,7 @@ class Checker:
             data=ctx.data,
             baselines=baselines,
             metrics=derived,
+            cost=ctx.cost,
             confidence=level_,
             guards=guards,
             tiers=tiers,
@@ -323,7 +340,10 @@ class Checker:
         ok = ok and policy is not None
         slices = [c.name for c in by_kind["slice"].value] if "slice" in by_kind else []
         ctx.slices = set(slices)
-        if not ok or scores is None or ("predict" in by_kind and predict is None):
+        scored = tuple(s.class_name for s in scores or () if s.class_name is not None)
+        classes = declared_line(ctx, by_kind["classes"], scored) if "classes" in by_kind else []
+        ctx.classes = scored or tuple(classes or ()) or None
+        if not ok or scores is None or classes is None or ("predict" in by_kind and predict is None):
             return None
         column = lambda kind: by_kind[kind].value.name if kind in by_kind else None  # noqa: E731
         label = by_kind["label"].value
@@ -334,6 +354,7 @@ class Checker:
             label=label.column.name if isinstance(label, ast.LabelIn) else label.name,
             label_unit=label_unit or None,
             scores=scores,
+            classes=[] if scored else classes,
             predict=predict,
             weight=column("weight"),
             slices=slices,

@@ -51,6 +51,9 @@ class Context:
     slices: set[str] = field(default_factory=set)
     derived: dict[str, MetricType | None] = field(default_factory=dict)
     label_unit: str | None = None  # `label x in "UNIT"`: the unit of regression errors
+    classes: tuple[str, ...] | None = None  # a multiclass spec's declared classes
+    cost: ir.CostMatrix | None = None  # the checked cost matrix
+    cost_given: bool = False  # a cost matrix is written (checked or not): no second error for `cost`
 
     def report(self, code: str, message: str, span: Span, hint: str | None = None, subject: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, self.source.path, span, hint, subject=subject))

@@ -8,7 +8,8 @@ from hurdlelang.core import codes
 from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.lang import ast_nodes as ast
 from hurdlelang.lang import ir
-from hurdlelang.lang.catalogue import INF, Direction, Needs, UnitKind, lookup, names_for
+from hurdlelang.lang.catalogue import BY_TASK, INF, TASKS, Direction, Needs, UnitKind, lookup, names_for
+from hurdlelang.lang.check.classes import known_class
 from hurdlelang.lang.check.context import Context, MetricType
 from hurdlelang.lang.units import NONE, Unit
 
@@ -48,9 +49,10 @@ def resolve(ctx: Context, ref: ast.MetricRef) -> MetricType | None:
     """Resolve a metric name for the spec's task; report unknown names and misuse."""
     name = ref.name.value
     if name in ctx.derived:
-        if ref.param is not None:
+        if ref.param is not None or ref.of is not None:
+            what = "@ parameter" if ref.param is not None else "class"
             ctx.report(
-                codes.BAD_PARAMETER, f"derived metric '{name}' takes no @ parameter", ref.span, f"write just '{name}'"
+                codes.BAD_PARAMETER, f"derived metric '{name}' takes no {what}", ref.span, f"write just '{name}'"
             )
             return None
         return ctx.derived[name]
@@ -71,10 +73,19 @@ def resolve(ctx: Context, ref: ast.MetricRef) -> MetricType | None:
         )
         return None
     param = _param(ctx, ref, info.param)
-    if param is False:
+    if param is False or not _of_class(ctx, ref, info.per_class):
+        return None
+    if info.unit is UnitKind.COST and ctx.cost is None:
+        if not ctx.cost_given:  # a cost matrix with errors has reported them already
+            ctx.report(
+                codes.NO_COST_MATRIX,
+                f"'{name}' is the cost of the decisions, but the spec has no cost matrix",
+                ref.span,
+                "price each (actual, decided) pair of classes: cost in EUR { decided A, B ...  A 0, 5 ... }",
+            )
         return None
     return MetricType(
-        key=ir.MetricKey(name=info.name, param=param),
+        key=ir.MetricKey(name=info.name, param=param, of=ref.of.value if ref.of else None),
         direction=info.direction,
         unit=_unit(ctx, info.unit),
         low=info.low,
@@ -84,7 +95,38 @@ def resolve(ctx: Context, ref: ast.MetricRef) -> MetricType | None:
     )
 
 
+def _of_class(ctx: Context, ref: ast.MetricRef, per_class: bool) -> bool:
+    """`recall[billing]`: a per-class metric needs one of the spec's classes, any other none."""
+    name = ref.name.value
+    if ref.of is None and per_class:
+        averaged = f" or {name}_macro" if f"{name}_macro" in names_for(ctx.task) else ""
+        example = ir.class_text(ctx.classes[0]) if ctx.classes else "CLASS"
+        # the code and message of before per-class metrics, when `precision` was binary only
+        other = sorted(t for t in TASKS if (t, name) in BY_TASK and t != ctx.task)
+        ctx.report(
+            codes.METRIC_WRONG_TASK,
+            f"'{name}' is not defined for task {ctx.task}",
+            ref.span,
+            f"'{name}' applies to: {', '.join(other)}; in a {ctx.task} spec it is of one class: "
+            f"{name}[{example}]{averaged}",
+        )
+        return False
+    if ref.of is not None and not per_class:
+        why = " (a binary metric is of the positive class)" if ctx.task == "binary" else ""
+        ctx.report(
+            codes.BAD_PARAMETER,
+            f"'{name}' is not a per-class metric{why}",
+            ref.of.span,
+            f"write just '{ref.text.split('[')[0]}'; per-class metrics are precision, recall, f1, support, share "
+            "and predicted_share of a multiclass spec",
+        )
+        return False
+    return ref.of is None or known_class(ctx, ref.of, f"'{ref.text}'")
+
+
 def _unit(ctx: Context, kind: UnitKind) -> Unit:
+    if kind is UnitKind.COST:
+        return Unit.named(ctx.cost.unit) if ctx.cost is not None else NONE
     if kind is UnitKind.NONE:
         return NONE
     return Unit.of_label(ctx.label_unit, 2 if kind is UnitKind.LABEL_SQUARED else 1)

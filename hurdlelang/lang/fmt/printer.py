@@ -17,14 +17,15 @@ from lark import Lark, Token, Tree
 
 from hurdlelang.lang.parser import make_parser
 
-BLOCKS = frozenset({"spec", "data", "baseline", "hurdles", "tier", "example"})
+BLOCKS = frozenset({"spec", "data", "baseline", "hurdles", "tier", "example", "cost_matrix"})
+TABLE_ROWS = frozenset({"cost_header", "cost_row"})  # a cost matrix's lines: printed as aligned columns
 HEADER = frozenset({"owner", "description", "version", "task"})
 STEP = 2  # spaces per block level
 CONTINUATION = 2  # extra spaces of a derived metric's `= expr` line, beyond the `metric` line
 COMMENT_COLUMN = 36  # 0-based column where trailing comments start, when the code leaves room
 # tokens printed without a space after / before them
-_GLUE_AFTER = frozenset({"(", "@", "."})
-_GLUE_BEFORE = frozenset({")", ",", "@", ".", ":", "%"})
+_GLUE_AFTER = frozenset({"(", "@", ".", "["})
+_GLUE_BEFORE = frozenset({")", ",", "@", ".", ":", "%", "[", "]"})
 _WORDS = frozenset({"NAME", "NUMBER", "STRING", "UNIT", "CMP"})
 _UNARY = frozenset({"neg", "negative"})
 
@@ -104,7 +105,7 @@ def _glued(before: tuple[Token, str], after: tuple[Token, str]) -> bool:
 
 
 def join(leaves: list[tuple[Token, str]]) -> str:
-    """Tokens as written, with single spaces except around `( ) , @ . : %` and a unary minus."""
+    """Tokens as written, with single spaces except around `( ) [ ] , @ . : %` and a unary minus."""
     parts: list[str] = []
     for i, leaf in enumerate(leaves):
         if i and not _glued(leaves[i - 1], leaf):
@@ -138,6 +139,27 @@ def _head_widths(block: Tree, items: list[Tree]) -> dict[int, int]:
     return widths
 
 
+def _cells(node: Tree) -> list[str]:
+    """A cost matrix line as its cells: the head (`decided`, or the actual class), then each value
+    with the comma after it."""
+    children = _children(node)
+    cells, current = [join(_leaves(children[0], node.data))], []
+    for child in children[1:]:
+        current.append(child)
+        if isinstance(child, Token) and child.value == ",":
+            cells.append(join([leaf for c in current for leaf in _leaves(c, node.data)]))
+            current = []
+    if current:
+        cells.append(join([leaf for c in current for leaf in _leaves(c, node.data)]))
+    return cells
+
+
+def _column_widths(items: list[Tree]) -> list[int]:
+    rows = [_cells(i) for i in items if i.data in TABLE_ROWS]
+    columns = max((len(r) for r in rows), default=0)
+    return [max((len(r[i]) for r in rows if i < len(r)), default=0) for i in range(columns)]
+
+
 class _Layout:
     def __init__(self) -> None:
         self.rows: list[Row] = []
@@ -152,6 +174,13 @@ class _Layout:
         row = Row(indent, text, leaves[0][0], leaves[-1][0], role)
         self.rows.append(row)
         return row
+
+    def table_row(self, indent: int, node: Tree, widths: list[int]) -> None:
+        """One line of a cost matrix: each cell padded to its column's width, the last unpadded."""
+        cells = _cells(node)
+        texts = [t.ljust(w) for t, w in zip(cells[:-1], widths, strict=False)] + [cells[-1]]
+        leaves = _leaves(node, node.data)
+        self.rows.append(Row(indent, " ".join(texts), leaves[0][0], leaves[-1][0]))
 
     def statement(self, node: Tree, indent: int, force_blank: bool = False, width: int = 0) -> None:
         first = len(self.rows)
@@ -172,8 +201,12 @@ class _Layout:
         self.row(indent, parts[: brace + 1], node.data, "open")
         items = [p for p in parts[brace + 1 : -1] if isinstance(p, Tree)]
         widths = _head_widths(node, items)
+        columns = _column_widths(items)
         previous = None
         for item in items:
+            if item.data in TABLE_ROWS:
+                self.table_row(indent + STEP, item, columns)
+                continue
             kind = _kind(item)
             force = node.data == "spec" and previous is not None and kind != previous
             self.statement(item, indent + STEP, force, widths.get(id(item), 0))
