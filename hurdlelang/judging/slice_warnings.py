@@ -1,8 +1,10 @@
 """Run-time warnings about the slices of the data: a slice value whose rows hold one class only.
 
 Macro averages are over every class of the spec in every slice (docs/language.md, "Multiclass"),
-so in a slice value where one class occurs they are undefined, and so is MCC; a hurdle `in every
-SLICE` is then judged without that value or undefined. The warning names such values up front."""
+so where one class occurs the recall of the others, and so their average, is undefined, MCC too,
+and an F1 or precision average counts classes that cannot occur there (undefined for a party that
+never decides one of them). A hurdle `in every SLICE` on them is then undefined in that value. The
+warning names such values up front."""
 
 from __future__ import annotations
 
@@ -33,7 +35,8 @@ def single_class_slices(spec: ir.Spec, data: Prepared, path: str) -> list[Diagno
                 Diagnostic(
                     codes.SINGLE_CLASS_SLICE,
                     f"slice {column} = {shown(name)} holds one class of the label ({shown(labels[0])}) in its "
-                    f"{rows:,} row(s): its macro averages over the {classes} classes and its MCC are undefined",
+                    f"{rows:,} row(s): there, recall_macro, balanced_accuracy and MCC are undefined, and f1_macro "
+                    f"and precision_macro average in {classes - 1} classes that do not occur",
                     path,
                     hint=f"judge per-class metrics there (recall[{ir.class_text(str(labels[0]))}]), or guard the "
                     f"slice: require support[CLASS] >= 1 in every {column}",
