@@ -141,7 +141,7 @@ def reported_metrics(spec: ir.Spec) -> list[ir.MetricKey]:
 
 def leaf_metrics(spec: ir.Spec, metric: ir.MetricKey) -> list[ir.MetricKey]:
     """A built-in metric itself; a derived one through the built-ins its expression reads."""
-    derived = spec.derived(metric.name)
+    derived = spec.derived(metric)
     if derived is None:
         return [metric]
     found: list[ir.MetricKey] = []

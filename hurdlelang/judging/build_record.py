@@ -190,7 +190,7 @@ def _metric_info(ev: Evaluation) -> dict[str, MetricInfo]:
     keys = {m.key: m for party in ev.parties for m in ev.reported_for(party)}
     info = {}
     for key, metric in keys.items():
-        derived = ev.spec.derived(metric.name)
+        derived = ev.spec.derived(metric)
         if derived is not None:
             info[key] = MetricInfo(
                 title=derived.title, direction=derived.direction, unit=derived.unit, low=None, high=None

@@ -115,7 +115,7 @@ class Evaluation:
         return data_party.note
 
     def _compute(self, party: str, metric: ir.MetricKey, scope: Scope) -> MetricValue:
-        derived = self.spec.derived(metric.name)
+        derived = self.spec.derived(metric)
         baseline = self.baselines.get(party)
         if isinstance(baseline, ir.FigureBaseline):
             return self._figure(baseline, metric, scope)

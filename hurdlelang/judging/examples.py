@@ -34,7 +34,7 @@ class GivenValues:
         values = self.given.get(party, {})
         if metric.key in values:
             return MetricValue(values[metric.key])
-        derived = self.spec.derived(metric.name)
+        derived = self.spec.derived(metric)
         if derived is not None:
             computed = evaluate_expr(derived.expr, lambda m: self.value(party, m).value)
             if computed is not None:

@@ -86,7 +86,7 @@ class Uncertainty:
     # ---- planning ----
 
     def _leaves(self, party: str, metric: ir.MetricKey, scope: Scope, out: set[Request]) -> None:
-        derived = self.evaluation.spec.derived(metric.name)
+        derived = self.evaluation.spec.derived(metric)
         baseline = self.evaluation.baselines.get(party)
         if derived is None or isinstance(baseline, ir.FigureBaseline | ir.RecordBaseline):
             out.add((party, metric, scope))
@@ -309,7 +309,7 @@ class Uncertainty:
         key = (party, metric.key, scope)
         if key in self._samples:
             return
-        derived = self.evaluation.spec.derived(metric.name)
+        derived = self.evaluation.spec.derived(metric)
 
         def lookup(ref: ir.MetricKey):
             self._derived(party, ref, scope)

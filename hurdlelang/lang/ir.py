@@ -344,8 +344,14 @@ class Spec(Model):
     def baseline(self, name: str):
         return next(b for b in self.baselines if b.name == name)
 
-    def derived(self, name: str) -> DerivedMetric | None:
-        return next((m for m in self.metrics if m.name == name), None)
+    def derived(self, metric: str | MetricKey) -> DerivedMetric | None:
+        """The derived metric of that name; None for a built-in, and for a per-class metric
+        (`share[sales]` is the built-in even where the spec derives a `share` of its own)."""
+        if isinstance(metric, MetricKey):
+            if metric.of is not None:
+                return None
+            metric = metric.name
+        return next((m for m in self.metrics if m.name == metric), None)
 
     def tier_titles(self) -> dict[str, str | None]:
         return {t.name: t.title for t in self.tiers}

@@ -19,6 +19,7 @@ _UNIT = {
     UnitKind.NONE: "a pure number",
     UnitKind.LABEL: "the label's unit (any unit fits)",
     UnitKind.LABEL_SQUARED: "the label's unit squared (any unit fits)",
+    UnitKind.COST: "the unit of the spec's cost matrix",
 }
 
 KEYWORDS = {
@@ -75,6 +76,10 @@ KEYWORDS = {
     "strategy": "`strategy NAME`: a dummy baseline as scikit-learn defines it (most_frequent, prior, "
     "stratified, uniform; mean, median for regression).",
     "record": '`record "path"`: an earlier decision record, the model in production now.',
+    "classes": "`classes A, B, ...`: the classes of a multiclass spec that has no per-class scores.",
+    "cost": '`cost "title" in UNIT { decided A, B ...  A 0, 5 ... }`: what each decision costs for one row '
+    "of each actual class; gives the metrics `cost` (per row) and `total_cost`, lower is better.",
+    "decided": "`decided A, B, ...`: the first line of a cost matrix, the decided classes (its columns).",
 }
 
 
@@ -98,6 +103,8 @@ def metric_markdown(info: MetricInfo) -> str:
     ]
     if info.param:
         lines.append(f"- parameter: write `{info.name}@{'5' if info.param == 'k' else '2'}` ({info.param})")
+    if info.per_class:
+        lines.append(f"- of one class: write `{info.name}[CLASS]` with one of the spec's classes")
     return "\n".join(lines)
 
 
@@ -188,6 +195,7 @@ _ROLES = {
     "bound": "a bound of a guard",
     "decision threshold": "the score above which a row is decided positive",
     "parameter": "a metric's parameter (@k or @beta)",
+    "cost": "a cell of the cost matrix: what that decision costs for one row of that class",
 }
 
 

@@ -117,6 +117,10 @@ class _Walker:
         for metric in spec.metrics:
             self.name("metric", metric.name, definition=True)
             self.expr(metric.expr)
+        for matrix in spec.costs:
+            for row in matrix.rows:
+                for cost in row.costs:
+                    self.number(cost, "cost")
         for hurdles in spec.hurdles:
             self.confidence(hurdles.confidence)
             for guard in hurdles.guards:

@@ -189,3 +189,22 @@ def test_a_spec_without_scores_declares_its_classes(tmp_path):
     frame.assign(model_team=frame["rules_team"]).to_csv(data, index=False)
     bad = invoke("run", spec, "--data", data, "--out", out)
     assert bad.exit_code != 0 and "D009" in bad.stderr and "not among the spec's classes" in bad.stderr
+
+
+def test_a_derived_metric_may_share_a_name_with_a_per_class_metric(tmp_path):
+    """`share` and `support` were free names for derived metrics before per-class metrics came: a
+    spec deriving one still checks, and `share[CLASS]` is the built-in beside it."""
+    frame = _frame(seed=6)
+    data = tmp_path / "routing.csv"
+    frame.to_csv(data, index=False)
+    text = SPEC.replace(
+        "  metric cost_per_1000", '  metric share "Twice the accuracy" = accuracy * 2\n\n  metric cost_per_1000'
+    ).replace("      recall[sales] >= 0.5", "      share[billing] >= 0.1\n      share >= 0.2")
+    spec = tmp_path / "routing.hurdle"
+    spec.write_text(text)
+    out = tmp_path / "record.json"
+    result = invoke("run", spec, "--data", data, "--out", out, "--resamples", "100")
+    assert result.exit_code in (0, 1, 3), result.stderr
+    entries = DecisionRecord.model_validate(json.loads(out.read_text())).metrics["candidate"]["all"]
+    assert entries["share"].value == pytest.approx(2 * entries["accuracy"].value, rel=1e-12)
+    assert entries["share[billing]"].value == pytest.approx((frame["team"] == "billing").mean(), rel=1e-12)

@@ -50,3 +50,18 @@ def test_cost_metrics_are_offered_only_with_a_cost_matrix():
     start, end = SPEC.index("  cost "), SPEC.index("  hurdles")
     without = SPEC[:start] + SPEC[end:]
     assert not {"cost", "total_cost"} & set(labels(without, at, after=6))
+
+
+def test_hover_on_the_cost_keyword_a_cost_cell_and_a_per_class_metric():
+    from hurdlelang.lang.catalogue import lookup
+    from hurdlelang.lsp.analysis import analyse
+    from hurdlelang.lsp.hover import KEYWORDS, metric_markdown, number_markdown
+
+    made = analyse("t.hurdle", SPEC, run_examples=False)
+    line = SPEC.split("\n").index("    billing      0,       20,        50") + 1
+    cell = made.index.number_at(line, SPEC.split("\n")[line - 1].index("20") + 1)
+    assert cell is not None and "cost matrix" in number_markdown(cell)
+    assert "total_cost" in KEYWORDS["cost"]
+    recall = metric_markdown(lookup("recall", "multiclass"))
+    assert "recall[CLASS]" in recall and "unit: a pure number" in recall
+    assert "cost matrix" in metric_markdown(lookup("cost", "multiclass"))

@@ -121,7 +121,9 @@ def _builtin_name(ctx: Context, name: str) -> bool:
     """Is `name` a built-in metric of this spec, which a derived metric may not take? A metric of
     another task is not (nor `cost` without a cost matrix); with no known task, any built-in is."""
     info = lookup(name, ctx.task)
-    if info is None or (ctx.task is not None and ctx.task not in info.tasks):
+    if info is None or (ctx.task is not None and ctx.task not in info.tasks) or info.per_class:
+        # a per-class metric is always written with its class (`share[sales]`), so a derived `share`
+        # does not clash with it
         return info is not None and name in _OLD_BUILTINS
     return not (info.unit is UnitKind.COST and not ctx.cost_given)
 

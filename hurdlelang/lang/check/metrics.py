@@ -48,7 +48,8 @@ def _param(ctx: Context, ref: ast.MetricRef, wanted: str | None) -> float | None
 def resolve(ctx: Context, ref: ast.MetricRef) -> MetricType | None:
     """Resolve a metric name for the spec's task; report unknown names and misuse."""
     name = ref.name.value
-    if name in ctx.derived:
+    per_class = lookup(name, ctx.task)
+    if name in ctx.derived and not (ref.of is not None and per_class is not None and per_class.per_class):
         if ref.param is not None or ref.of is not None:
             what = "@ parameter" if ref.param is not None else "class"
             ctx.report(
