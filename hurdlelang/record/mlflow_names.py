@@ -13,7 +13,8 @@ a metric may carry a parameter (`hit_rate@5`, `fbeta@0.5`), so they are mapped, 
 Parties, slices and metrics are identifiers ([A-Za-z_][A-Za-z0-9_]*), so `/` separates the parts of
 a name and how many there are says what each is. A metric's `@` is written `.at` (`hit_rate.at5`;
 an identifier has no `.`, so the first `.at` is the `@`; a `+` of an exponent is dropped: `1e+06` ->
-`1e06`, the same number). A slice value keeps its letters, digits, `_`, `-` and spaces; every other
+`1e06`, the same number), and the class of a per-class metric `.of` and the class, escaped as a
+slice value is (`recall[sales]` -> `recall.ofsales`; an escape is `.` and two hex digits, never `.of`). A slice value keeps its letters, digits, `_`, `-` and spaces; every other
 byte of its UTF-8 is `.` and two upper-case hex digits (`a/b` -> `a.2Fb`, `São` -> `S.C3.A3o`), and
 an empty value is `.-`. Each part is thus read back unambiguously, so no two keys share a name.
 A name longer than 250 characters keeps its first 200 and ends in `.h` and 16 hex digits of the
@@ -27,6 +28,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+
+from hurdlelang.lang.ir import class_text
 
 MAX_NAME = 250  # MLflow's MAX_ENTITY_KEY_LENGTH for metric, parameter and tag keys
 KEPT = re.compile(r"[A-Za-z0-9_\- ]")
@@ -57,13 +60,24 @@ def unescape_value(part: str) -> str:
 
 
 def metric_part(metric: str) -> str:
-    name, at, param = metric.partition("@")
-    return name if not at else f"{name}.at{param.replace('+', '')}"
+    base, bracket, of = metric.partition("[")
+    name, at, param = base.partition("@")
+    part = name if not at else f"{name}.at{param.replace('+', '')}"
+    return part if not bracket else f"{part}.of{escape_value(_class_of(of[:-1]))}"
 
 
 def metric_key(part: str) -> str:
-    name, at, param = part.partition(".at")
-    return name if not at else f"{name}@{float(param):g}"
+    base, of, escaped = part.partition(".of")
+    name, at, param = base.partition(".at")
+    key = name if not at else f"{name}@{float(param):g}"
+    return key if not of else f"{key}[{class_text(unescape_value(escaped))}]"
+
+
+def _class_of(text: str) -> str:
+    """The class of a per-class key's brackets, as ir.class_text wrote it (quoted when not a name)."""
+    if text.startswith('"'):
+        return re.sub(r'\\(["\\])', r"\1", text[1:-1])
+    return text
 
 
 def _bounded(name: str, key: str) -> str:

@@ -85,3 +85,30 @@ def test_overlong_names_are_cut_and_marked_with_a_hash():
     assert len(a) <= MAX_NAME and len(b) <= MAX_NAME and a != b
     assert a[:-18] == b[:-18] and is_hashed(a) and is_hashed(b)
     assert not is_hashed(metric_name("candidate", "region=" + "v" * 100, "f1"))
+
+
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [
+        (("candidate", "all", "recall[sales]", None), "candidate/recall.ofsales"),
+        (("as_is", "language=fr", "precision[billing]", "low"), "as_is/language/fr/precision.ofbilling/low"),
+        (("candidate", "all", 'f1["Very frail"]', None), "candidate/f1.ofVery frail"),
+        (("candidate", "all", "share[3]", None), "candidate/share.of3"),
+    ],
+)
+def test_documented_names_of_per_class_metrics(key, name):
+    assert metric_name(*key) == name
+    assert record_key(name) == key
+
+
+@settings(max_examples=300, deadline=None)
+@given(IDENT, st.text(max_size=30))
+def test_a_per_class_metric_of_any_class_is_valid_and_reads_back(metric, cls):
+    from mlflow.utils.validation import _validate_metric_name
+
+    from hurdlelang.lang.ir import class_text
+
+    key = f"{metric}[{class_text(cls)}]"
+    name = metric_name("candidate", "all", key)
+    _validate_metric_name(name)
+    assert is_hashed(name) or record_key(name) == ("candidate", "all", key, None)
