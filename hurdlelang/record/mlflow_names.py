@@ -14,8 +14,9 @@ Parties, slices and metrics are identifiers ([A-Za-z_][A-Za-z0-9_]*), so `/` sep
 a name and how many there are says what each is. A metric's `@` is written `.at` (`hit_rate.at5`;
 an identifier has no `.`, so the first `.at` is the `@`; a `+` of an exponent is dropped: `1e+06` ->
 `1e06`, the same number), and the class of a per-class metric `.of` and the class, escaped as a
-slice value is (`recall[sales]` -> `recall.ofsales`; an escape is `.` and two hex digits, never `.of`). A slice value keeps its letters, digits, `_`, `-` and spaces; every other
-byte of its UTF-8 is `.` and two upper-case hex digits (`a/b` -> `a.2Fb`, `São` -> `S.C3.A3o`), and
+slice value is (`recall[sales]` -> `recall.ofsales`; an escape is `.` and two hex digits, never
+`.of`). A slice value keeps its letters, digits, `_`, `-` and spaces; every other byte of its UTF-8
+is `.` and two upper-case hex digits (`a/b` -> `a.2Fb`, `São` -> `S.C3.A3o`), and
 an empty value is `.-`. Each part is thus read back unambiguously, so no two keys share a name.
 A name longer than 250 characters keeps its first 200 and ends in `.h` and 16 hex digits of the
 SHA-256 of the key (`.h` is no escape, so such a name is marked; two keys then share a name only if
