@@ -235,11 +235,24 @@ _NEEDS_PREDICTED_POSITIVES = {
 }
 
 
+# ... and multiclass metrics that need every class, or two classes, decided
+_NEEDS_DECIDED_CLASSES = {
+    "precision_macro": "its precision_macro is undefined (the other classes are never decided)",
+    "precision_weighted": "its precision_weighted is undefined (the other classes are never decided)",
+    "mcc": "its MCC is undefined (MCC needs two decided classes)",
+}
+
+
 def _undefined_by_construction(ctx: Context, baseline: ast.Name, metric: MetricType, span) -> None:
     """W307: comparing with a baseline whose metric cannot be computed, whatever the data."""
     party = ctx.parties.get(baseline.value)
+    if party is None or party.strategy not in _CONSTANT:
+        return
+    if ctx.task == "multiclass":
+        _constant_multiclass(ctx, baseline, party.strategy, metric, span)
+        return
     why = _NEEDS_PREDICTED_POSITIVES.get(metric.key.name)
-    if ctx.task != "binary" or party is None or party.strategy not in _CONSTANT or why is None:
+    if ctx.task != "binary" or why is None:
         return
     predicts = "the majority class" if metric.key.name == "precision" else "one class"
     ctx.report(
@@ -249,6 +262,22 @@ def _undefined_by_construction(ctx: Context, baseline: ast.Name, metric: MetricT
         span,
         f"compare {metric.key.key} with a baseline that predicts positives (strategy stratified or uniform, "
         "or the as-is rule), or gate it with a level",
+    )
+
+
+def _constant_multiclass(ctx: Context, baseline: ast.Name, strategy: str, metric: MetricType, span) -> None:
+    why = _NEEDS_DECIDED_CLASSES.get(metric.key.name)
+    if metric.key.name == "precision" and metric.key.of is not None:
+        why = f"its {metric.key.key} is undefined unless that is the most frequent class"
+    if why is None:
+        return
+    ctx.report(
+        codes.UNDEFINED_BY_CONSTRUCTION,
+        f"'{baseline.value}' (strategy {strategy}) decides the most frequent class for every row, so {why} "
+        "and this condition is undefined",
+        span,
+        f"compare {metric.key.key} with a baseline that decides every class (strategy stratified or uniform, "
+        "or the as-is process), or compare accuracy or recall with this one",
     )
 
 
