@@ -28,6 +28,9 @@ def _wheel(source, tmp_path) -> zipfile.ZipFile:
 def test_wheel_contains_the_grammar(tmp_path):
     with _wheel(ROOT, tmp_path) as archive:
         shipped = archive.read("hurdlelang/lang/hurdle.lark").decode()
+        names = archive.namelist()
+        for schema in ("record", "ir", "check", "test", "record-1", "record-2"):  # `hurdlec schema` reads them
+            assert f"hurdlelang/record/schemas/{schema}.schema.json" in names
         assert archive.filename.split("/")[-1].startswith(f"hurdlelang_core-{__version__}-")
     assert shipped == (ROOT / "grammar" / "hurdle.lark").read_text()
 

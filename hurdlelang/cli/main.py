@@ -436,7 +436,9 @@ def run(
 
     if any(map(is_run_uri, [data_path, *options.baseline_data.values()])) and missing_diagnostic() is not None:
         _fail([missing_diagnostic()], None, Exit.USAGE)
-    target = _mlflow_target(mlflow_run, mlflow_experiment, mlflow_alias, mlflow_tracking_uri, model_id)
+    from hurdlelang.cli.run_mlflow import log_outcome, mlflow_target
+
+    target = mlflow_target(mlflow_run, mlflow_experiment, mlflow_alias, mlflow_tracking_uri, model_id)
     finish = None
     if target is not None:
         from hurdlelang.judging.mlflow_log import attach
@@ -449,7 +451,7 @@ def run(
     except RunFailure as failure:
         _fail(failure.diagnostics, result, failure_exit(failure))
     if target is not None:
-        _log_mlflow(target, outcome, quiet)
+        log_outcome(target, outcome, quiet)
     if not quiet:
         for w in [d for d in result.diagnostics if not d.is_error]:
             click.echo(render_text(w, result.source), err=True)
@@ -459,50 +461,6 @@ def run(
         _append_log(log_path, outcome, quiet)
     _print_run(outcome, result, fmt, quiet)
     sys.exit(outcome.exit_code)
-
-
-def _mlflow_target(run_id, experiment, alias, tracking_uri, model_id):
-    """Where the decision is to be logged in MLflow, checked before anything is judged; None: nowhere."""
-    if not (run_id or experiment or alias):
-        return None
-    if run_id and experiment:
-        raise click.UsageError("give --mlflow-run RUN_ID or --mlflow-experiment NAME, not both")
-    if not (run_id or experiment):
-        raise click.UsageError("--mlflow-alias needs --mlflow-run RUN_ID or --mlflow-experiment NAME")
-    from hurdlelang.core.diagnostics import DiagnosticError
-    from hurdlelang.judging.mlflow_log import prepare
-
-    try:
-        return prepare(run_id=run_id, experiment=experiment, alias=alias, model_id=model_id, tracking_uri=tracking_uri)
-    except DiagnosticError as error:
-        _fail(error.diagnostics, None, Exit.USAGE)
-
-
-def _log_mlflow(target, outcome, quiet: bool) -> None:
-    import tempfile
-
-    from hurdlelang.core.diagnostics import DiagnosticError
-    from hurdlelang.judging.mlflow_log import log
-    from hurdlelang.record.model import DecisionRecord
-
-    record = DecisionRecord.model_validate_json(outcome.record_json)
-    try:
-        if outcome.record_path != "-":
-            log(target, record, outcome.record_path)
-        else:  # --out -: the artifact is the same bytes, from a file of the default name
-            with tempfile.TemporaryDirectory(prefix="hurdlec-") as folder:
-                path = Path(folder) / f"{record.spec.name}.decision.json"
-                path.write_text(outcome.record_json + "\n", encoding="utf-8")
-                log(target, record, str(path))
-    except DiagnosticError as error:
-        _fail(error.diagnostics, None, Exit.OUTPUT_ERROR)
-    if quiet:
-        return
-    alias = record.mlflow.alias
-    said = "" if alias is None else f"; alias {alias.name!r} of {alias.model} version {alias.version} {alias.reason}"
-    click.echo(
-        f"mlflow: logged to run {record.mlflow.run_id} (experiment {record.mlflow.experiment_id}){said}", err=True
-    )
 
 
 def _append_log(log_path: str, outcome, quiet: bool) -> None:
