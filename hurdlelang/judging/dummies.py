@@ -30,7 +30,10 @@ def dummy_predictions(strategy: str, data: Prepared, seed: int) -> PartyData:
         positive = list(model.classes_).index(1) if 1 in model.classes_ else None
         score = proba[:, positive] if positive is not None else np.zeros(data.rows)
         return PartyData(decided.astype(np.int8), score.astype(float), note)
-    # multiclass: put the probability columns in the spec's class order (absent classes get 0)
+    # multiclass: put the probability columns in the spec's class order (absent classes get 0); a
+    # spec that declares no classes has no score columns to line them up with, nor metrics of them
+    if data.classes is None:
+        return PartyData(decided.astype(str), None, note)
     order = {str(c): i for i, c in enumerate(model.classes_)}
     columns = [proba[:, order[c]] if c in order else np.zeros(data.rows) for c in data.classes]
     return PartyData(decided.astype(str), np.column_stack(columns), note)

@@ -208,3 +208,24 @@ def test_a_derived_metric_may_share_a_name_with_a_per_class_metric(tmp_path):
     entries = DecisionRecord.model_validate(json.loads(out.read_text())).metrics["candidate"]["all"]
     assert entries["share"].value == pytest.approx(2 * entries["accuracy"].value, rel=1e-12)
     assert entries["share[billing]"].value == pytest.approx((frame["team"] == "billing").mean(), rel=1e-12)
+
+
+@pytest.mark.parametrize("classes", ["", "\n    classes billing, technical, sales"])
+def test_a_dummy_baseline_of_a_spec_without_scores(tmp_path, classes):
+    """A most_frequent dummy in a multiclass spec that binds only decisions: it ended in an internal
+    error (its probability columns were lined up with the spec's classes, which such a spec lacks)."""
+    frame = _frame(seed=8)
+    data = tmp_path / "routing.csv"
+    frame.to_csv(data, index=False)
+    spec = tmp_path / "po.hurdle"
+    spec.write_text(
+        'spec po "Decisions only" {\n  owner "o"\n  task  multiclass\n\n  data {\n    label   team\n'
+        f"    predict rules_team{classes}\n  }}\n\n"
+        '  baseline big "Biggest queue" {\n    strategy most_frequent\n  }\n\n'
+        '  hurdles {\n    tier t "Route" {\n      accuracy beats big\n    }\n    otherwise keep "Keep"\n  }\n}\n'
+    )
+    out = tmp_path / "record.json"
+    result = invoke("run", spec, "--data", data, "--out", out, "--resamples", "100")
+    assert result.exit_code == 0, result.stderr
+    entries = DecisionRecord.model_validate(json.loads(out.read_text())).metrics["big"]["all"]
+    assert entries["accuracy"].value == pytest.approx((frame["team"] == "billing").mean(), rel=1e-12)
