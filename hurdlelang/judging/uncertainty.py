@@ -8,8 +8,12 @@ Which method serves a metric (each exactly a row bootstrap; see the modules name
   (hurdlelang/stats/bootstrap_auc.py);
 - multiclass confusion metrics (accuracy, f1_macro, balanced_accuracy ...): a multinomial over the
   joint (slice, actual class, each party's class) cells (hurdlelang/stats/bootstrap_confusion.py);
-- everything else (regression, ranking, log_loss, brier, top_k_accuracy): resampling rows, or whole
-  queries for ranking, and computing the metric on each resample;
+- metrics that are ratios of sums of per-unit terms (regression, ranking, log_loss, brier,
+  top_k_accuracy): on a scope of at least ROW_BOOTSTRAP_BELOW units (rows; queries for ranking), the
+  normal approximation of the resampled sums, jointly over parties (hurdlelang/stats/moments.py),
+  with a Berry-Esseen bound in the notes; on smaller scopes the row (query) bootstrap, as sums;
+- any other metric: resampling rows, or whole queries for ranking, and computing the metric on each
+  resample (its scope's sum metrics too, so that they stay paired with it);
 - a figure baseline with a sample size: a parametric binomial bootstrap, independent of the data;
   without one, or a record baseline: its value, treated as exact (the record says so).
 Derived metrics are computed on each resample from their parts.
@@ -35,9 +39,10 @@ from hurdlelang.metrics.registry import (
 from hurdlelang.stats.bootstrap_auc import resample_auc
 from hurdlelang.stats.bootstrap_confusion import ConfusionCells, resample_confusion
 from hurdlelang.stats.bootstrap_counts import ALL, JointCells, resample_counts
-from hurdlelang.stats.bootstrap_means import query_units, sum_form
+from hurdlelang.stats.bootstrap_means import SumForm, query_units, sum_form
 from hurdlelang.stats.figures import figure_draws
 from hurdlelang.stats.intervals import make_rng
+from hurdlelang.stats.moments import NORMAL_METHOD, ROW_BOOTSTRAP_BELOW, Moments
 
 Request = tuple[str, ir.MetricKey, Scope]
 
@@ -49,8 +54,11 @@ class Uncertainty:
     seed: int = 0
     auc_method: str = "binned"
     methods: dict[str, str] = field(default_factory=dict)  # "party.metric" -> how it was resampled
+    # "party.metric" -> Berry-Esseen bound of its normal approximation, the largest over its scopes
+    bounds: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     _samples: dict[tuple[str, str, Scope], np.ndarray] = field(default_factory=dict)
+    _sum_draws: dict[int, dict[int, np.ndarray]] = field(default_factory=dict)
 
     def samples(self, party: str, metric: ir.MetricKey, scope: Scope) -> np.ndarray:
         return self._samples[(party, metric.key, scope)]
@@ -82,6 +90,11 @@ class Uncertainty:
         self._sizes(by_method["sizes"])
         for party, metric, scope in sorted(requests, key=lambda r: (r[0], r[1].key, str(r[2]))):
             self._derived(party, metric, scope)
+        for key, bound in sorted(self.bounds.items()):
+            self.notes.append(
+                f"{key}: normal approximation of the resampled sums; its CDF within {bound:.2g} of the row "
+                "bootstrap's for the linearised metric (Berry-Esseen bound, the largest over its scopes)"
+            )
 
     # ---- planning ----
 
@@ -204,24 +217,48 @@ class Uncertainty:
             self.notes += [n for n in drawn.notes if n not in self.notes]
 
     def _rows(self, requests: list[Request]) -> None:
-        """Resample units (rows; whole queries for ranking) by multinomial draws shared by every
-        request, so that all parties are paired. Metrics that are sums over units take one matrix
-        product per chunk of resamples (hurdlelang/stats/bootstrap_means.py); the others are computed
-        on each resample, with the draws as row weights."""
+        """Sum metrics (hurdlelang/stats/bootstrap_means.py) on a scope of at least
+        ROW_BOOTSTRAP_BELOW units: the normal approximation of their resampled sums (stats/moments.py),
+        O(terms^2) per resample. The rest resample units (rows; whole queries for ranking): all the
+        data's units when it is small or a metric is no sum, else only the scope's own units."""
         if not requests:
             return
         ev, data = self.evaluation, self.evaluation.data
         ranking = ev.spec.task == "ranking"
         query_of_row = query_units(data) if ranking else None
         units = int(query_of_row.max()) + 1 if ranking else data.rows
-        forms, generic = {}, []
+        forms: dict[Request, SumForm] = {}
         for request in requests:
-            party, metric, scope = request
-            form = sum_form(ev.spec.task, metric, data, data.parties[party])
-            if form is None:
-                generic.append(request)
+            form = sum_form(ev.spec.task, request[1], data, data.parties[request[0]])
+            if form is not None:
+                forms[request] = form
+        generic_scopes = {r[2] for r in requests if r not in forms}
+        by_scope: dict[Scope, list[Request]] = {}
+        for request in requests:
+            by_scope.setdefault(request[2], []).append(request)
+        normal, scoped, whole = [], [], []
+        for scope, group in by_scope.items():
+            size = self._scope_units(scope, query_of_row, units)
+            if scope in generic_scopes or units < ROW_BOOTSTRAP_BELOW:
+                whole += group  # as before: every unit of the data drawn, every metric paired
+            elif size >= ROW_BOOTSTRAP_BELOW:
+                normal += group
             else:
-                forms[request] = (form, self._unit_mask(scope, query_of_row, units))
+                scoped.append((scope, group))
+        self._normal({r: forms[r] for r in normal}, query_of_row, units)
+        for scope, group in scoped:
+            self._scoped_rows(scope, {r: forms[r] for r in group}, query_of_row, units)
+        self._all_rows(whole, forms, query_of_row, units)
+
+    def _all_rows(self, requests: list[Request], sum_forms: dict, query_of_row: np.ndarray | None, units: int) -> None:
+        """Every unit of the data drawn m times, (m_1..m_n) ~ Multinomial(n, 1/n), shared by every
+        request, so that all parties are paired. Sum metrics take one matrix product per chunk of
+        resamples; the others are computed on each resample, with the draws as row weights."""
+        if not requests:
+            return
+        ranking = query_of_row is not None
+        generic = [r for r in requests if r not in sum_forms]
+        forms = {r: (sum_forms[r], self._unit_mask(r[2], query_of_row, units)) for r in requests if r in sum_forms}
         rng = make_rng(self.seed, "rows")
         out = {r: np.empty(self.resamples) for r in requests}
         chunk = max(1, 20_000_000 // units)
@@ -241,7 +278,80 @@ class Uncertainty:
         what = "resampled queries" if ranking else "resampled rows"
         for request, values in out.items():
             self._samples[(request[0], request[1].key, request[2])] = values
-            self.methods[f"{request[0]}.{request[1].key}"] = what
+            self._name_method(request, what)
+
+    def _normal(self, forms: dict[Request, SumForm], query_of_row: np.ndarray | None, units: int) -> None:
+        """One Moments per slice column over the terms of every request (identical columns once),
+        drawn jointly per scope: paired across parties and metrics of the scope."""
+        by_column: dict[str | None, dict[Request, SumForm]] = {}
+        for request, form in forms.items():
+            by_column.setdefault(request[2][0] if request[2] else None, {})[request] = form
+        for column, group in by_column.items():
+            seen: dict[bytes, int] = {}
+            columns, terms, index = [], [], {}
+            for request, form in group.items():
+                index[request] = []
+                for j in range(form.columns.shape[1]):
+                    values = np.ascontiguousarray(form.columns[:, j], dtype=float)
+                    key = values.tobytes()
+                    if key not in seen:
+                        seen[key] = len(columns)
+                        columns.append(values)
+                        terms.append(f"{request[0]}.{request[1].key}[{j}]")
+                    index[request].append(seen[key])
+            codes, names = None, (ALL,)
+            if column is not None:
+                factorised = self.evaluation.factorised(column)
+                codes, names = factorised.codes, factorised.names
+                if query_of_row is not None:
+                    codes = codes[_first_rows(query_of_row, units)]  # a query is in its first row's slice
+            moments = Moments.from_columns(terms, np.column_stack(columns), codes, names)
+            for request, form in sorted(group.items(), key=lambda item: _request_order(item[0])):
+                party, metric, scope = request
+                k = moments.index(scope[1] if scope else ALL)
+                drawn = self._drawn_sums(moments, k, column)
+                self._samples[(party, metric.key, scope)] = form.combine(drawn[:, index[request]])
+                bound = moments.berry_esseen(k, form.combine, index[request])
+                key = f"{party}.{metric.key}"
+                self.bounds[key] = max(self.bounds.get(key, 0.0), bound)
+                self._name_method(request, NORMAL_METHOD)
+
+    def _drawn_sums(self, moments: Moments, k: int, column: str | None) -> np.ndarray:
+        cache = self._sum_draws.setdefault(id(moments), {})
+        if k not in cache:
+            stream = f"sums:{column}={moments.scopes[k]}" if column else "sums"
+            cache[k] = moments.draw(k, self.resamples, self.seed, stream)
+        return cache[k]
+
+    def _scoped_rows(
+        self, scope: Scope, forms: dict[Request, SumForm], query_of_row: np.ndarray | None, units: int
+    ) -> None:
+        """The row bootstrap of a small scope of large data, exactly and in O(scope units) per
+        resample: of the n draws of all units, Binomial(n, scope units / n) fall in the scope, each
+        uniformly on its units; one draw shared by every request of the scope (paired)."""
+        inside = np.flatnonzero(self._unit_mask(scope, query_of_row, units))
+        rng = make_rng(self.seed, f"rows:{scope[0]}={scope[1]}")
+        drawn = rng.binomial(units, len(inside) / units, self.resamples)
+        draws = np.zeros((self.resamples, len(inside)))
+        for b, k in enumerate(drawn):
+            if k:
+                draws[b] = np.bincount(rng.integers(0, len(inside), k), minlength=len(inside))
+        what = "resampled queries" if query_of_row is not None else "resampled rows"
+        for request, form in sorted(forms.items(), key=lambda item: _request_order(item[0])):
+            self._samples[(request[0], request[1].key, request[2])] = form.combine(draws @ form.columns[inside])
+            self._name_method(request, what)
+
+    def _scope_units(self, scope: Scope, query_of_row: np.ndarray | None, units: int) -> int:
+        return units if scope is None else int(self._unit_mask(scope, query_of_row, units).sum())
+
+    def _name_method(self, request: Request, method: str) -> None:
+        """The record's method of party.metric; scopes judged by different methods name each."""
+        key = f"{request[0]}.{request[1].key}"
+        known = self.methods.get(key)
+        if known is None or known == method:
+            self.methods[key] = method
+        elif method not in known.split("; "):
+            self.methods[key] = f"{known}; {method} (scopes under {ROW_BOOTSTRAP_BELOW:,} units)"
 
     def _unit_mask(self, scope: Scope, query_of_row: np.ndarray | None, units: int) -> np.ndarray | None:
         if scope is None:
@@ -249,10 +359,7 @@ class Uncertainty:
         in_scope = self.evaluation.data.slices[scope[0]] == scope[1]
         if query_of_row is None:
             return in_scope.astype(float)
-        # a query belongs to the slice of its first row
-        first = np.full(units, -1)
-        first[query_of_row[::-1]] = np.arange(len(query_of_row))[::-1]
-        return in_scope[first].astype(float)
+        return in_scope[_first_rows(query_of_row, units)].astype(float)  # a query is in its first row's slice
 
     def _weighted_value(self, request: Request, draws: np.ndarray) -> float:
         party, metric, scope = request
@@ -320,6 +427,13 @@ class Uncertainty:
         values[~np.isfinite(values)] = np.nan
         self._samples[key] = values
         self.methods[f"{party}.{metric.key}"] = "computed on each resample from its parts"
+
+
+def _first_rows(query_of_row: np.ndarray, units: int) -> np.ndarray:
+    """The first row of each query."""
+    first = np.full(units, -1)
+    first[query_of_row[::-1]] = np.arange(len(query_of_row))[::-1]
+    return first
 
 
 def _refs(expr: ir.Expr) -> list[ir.MetricKey]:

@@ -154,9 +154,10 @@ def _multiclass(metric: ir.MetricKey, data: Prepared, party: PartyData, w: np.nd
 
 
 def _binary(name: str, data: Prepared, party: PartyData, w: np.ndarray) -> SumForm | None:
-    if party.score is None:
+    if party.score is None and party.decided is None:
         return None
-    y, p = data.label, party.score
+    # a decisions-only party's 0/1 decisions are its probabilities, as the evaluator takes them
+    y, p = data.label, party.score if party.score is not None else party.decided.astype(float)
     if name == "log_loss":
         loss = -np.where(y == 1, np.log(np.clip(p, EPS, 1 - EPS)), np.log(np.clip(1 - p, EPS, 1 - EPS)))
         return _mean(loss, w)

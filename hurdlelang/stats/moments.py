@@ -138,8 +138,9 @@ class Moments:
         return out
 
     def berry_esseen(self, k: int, combine: Callable[[np.ndarray], np.ndarray], columns: Sequence[int]) -> float:
-        """The bound (module docstring) for ``combine`` of the terms at ``columns`` in scope k; 1.0
-        when the statistic has no spread (the normal law is then no statement) or is undefined."""
+        """The bound (module docstring) for ``combine`` of the terms at ``columns`` in scope k: 0.0
+        when the statistic has no spread (every draw is its value, as every row resample's is), 1.0
+        (no statement) where it is undefined."""
         cols = list(columns)
         s = self.sums[k, cols]
         g = _gradient(combine, s)
@@ -148,9 +149,9 @@ class Moments:
         big_n = self.units
         cov = self.covariance(k)[np.ix_(cols, cols)] / big_n  # per-unit covariance
         sigma2 = float(g @ cov @ g)
-        if not sigma2 > 0:
-            return 1.0
         mu = s / big_n
+        if not sigma2 > 1e-15 * max(1.0, float(np.abs(g) @ np.abs(mu)) ** 2):
+            return 0.0
         m2 = np.diag(self.cross[k])[cols] / big_n
         m3, m4 = self.cubes[k, cols] / big_n, self.fourths[k, cols] / big_n
         central4 = np.clip(m4 - 4 * mu * m3 + 6 * mu**2 * m2 - 3 * mu**4, 0.0, None)
