@@ -228,10 +228,12 @@ class Uncertainty:
         query_of_row = query_units(data) if ranking else None
         units = int(query_of_row.max()) + 1 if ranking else data.rows
         forms: dict[Request, SumForm] = {}
-        for request in requests:
-            form = sum_form(ev.spec.task, request[1], data, data.parties[request[0]])
-            if form is not None:
-                forms[request] = form
+        built: dict[tuple[str, str], SumForm | None] = {}  # a form's columns serve every scope
+        for party, metric, scope in requests:
+            if (party, metric.key) not in built:
+                built[(party, metric.key)] = sum_form(ev.spec.task, metric, data, data.parties[party])
+            if built[(party, metric.key)] is not None:
+                forms[(party, metric, scope)] = built[(party, metric.key)]
         generic_scopes = {r[2] for r in requests if r not in forms}
         by_scope: dict[Scope, list[Request]] = {}
         for request in requests:
@@ -288,17 +290,19 @@ class Uncertainty:
             by_column.setdefault(request[2][0] if request[2] else None, {})[request] = form
         for column, group in by_column.items():
             seen: dict[bytes, int] = {}
-            columns, terms, index = [], [], {}
+            columns, terms, index, of_form = [], [], {}, {}
             for request, form in group.items():
-                index[request] = []
-                for j in range(form.columns.shape[1]):
-                    values = np.ascontiguousarray(form.columns[:, j], dtype=float)
-                    key = values.tobytes()
-                    if key not in seen:
-                        seen[key] = len(columns)
-                        columns.append(values)
-                        terms.append(f"{request[0]}.{request[1].key}[{j}]")
-                    index[request].append(seen[key])
+                if id(form) not in of_form:  # the same form on several scopes: its terms once
+                    of_form[id(form)] = []
+                    for j in range(form.columns.shape[1]):
+                        values = np.ascontiguousarray(form.columns[:, j], dtype=float)
+                        key = values.tobytes()  # the same term in several forms (a weight sum): once
+                        if key not in seen:
+                            seen[key] = len(columns)
+                            columns.append(values)
+                            terms.append(f"{request[0]}.{request[1].key}[{j}]")
+                        of_form[id(form)].append(seen[key])
+                index[request] = of_form[id(form)]
             codes, names = None, (ALL,)
             if column is not None:
                 factorised = self.evaluation.factorised(column)

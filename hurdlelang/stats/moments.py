@@ -97,17 +97,18 @@ class Moments:
         n, sums = np.zeros(s), np.zeros((s, x.shape[1]))
         cross = np.zeros((s, x.shape[1], x.shape[1]))
         cubes, fourths = np.zeros_like(sums), np.zeros_like(sums)
-        order = np.argsort(codes, kind="stable")
-        bounds = np.searchsorted(codes[order], np.arange(s + 1))
+        order = np.argsort(codes, kind="stable") if s > 1 else None
+        bounds = np.searchsorted(codes[order], np.arange(s + 1)) if s > 1 else (0, len(x))
         for k in range(s):
-            rows = order[bounds[k] : bounds[k + 1]]
+            rows = order[bounds[k] : bounds[k + 1]] if s > 1 else slice(None)
             xk, mk = x[rows], m[rows]
+            weighted = xk if multiplicity is None else xk * mk[:, None]
             n[k] = mk.sum()
-            sums[k] = mk @ xk
-            cross[k] = xk.T @ (xk * mk[:, None])
-            sq = xk * xk
-            cubes[k] = mk @ (sq * xk)
-            fourths[k] = mk @ (sq * sq)
+            sums[k] = weighted.sum(axis=0)
+            cross[k] = xk.T @ weighted
+            sq = xk * weighted
+            cubes[k] = (sq * xk).sum(axis=0)
+            fourths[k] = (sq * xk * xk).sum(axis=0)
         return cls(tuple(terms), tuple(scopes), int(round(m.sum())), n, sums, cross, cubes, fourths)
 
     def index(self, scope: str) -> int:
