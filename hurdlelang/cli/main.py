@@ -50,6 +50,11 @@ ROOT_OPTION = click.option(
 @click.version_option(__version__, prog_name="hurdlec")
 def cli() -> None:
     """hurdlec: compile .hurdle specs and judge models against them."""
+    import os
+
+    # MLflow logs at INFO on standard error when it is imported ("Creating initial MLflow database
+    # tables..."): hurdlec's own output says what happened. MLFLOW_LOGGING_LEVEL set by the user wins.
+    os.environ.setdefault("MLFLOW_LOGGING_LEVEL", "WARNING")
 
 
 @cli.command()

@@ -6,6 +6,7 @@ by the tier reached, and the diagnostics when something is missing."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -229,3 +230,17 @@ def test_without_mlflow_installed_it_is_p001(tmp_path):
     assert done.returncode == 2, done.stderr
     assert codes.PACKAGE_MISSING in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_mlflow_says_nothing_of_its_own_on_a_new_store(tmp_path):
+    """MLflow logs at INFO when it makes a SQLite store's tables; hurdlec -q prints nothing at all."""
+    import subprocess
+    import sys
+
+    args = ["run", str(SIMPLE_SPEC), "--data", str(EXAMPLE_DATA), "-q", "--mlflow-experiment", "fresh"]
+    args += ["--mlflow-tracking-uri", f"sqlite:///{tmp_path / 'new.db'}"]
+    env = {k: v for k, v in os.environ.items() if k != "MLFLOW_LOGGING_LEVEL"}
+    code = "from hurdlelang.cli.main import main; main()"
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert json.loads((tmp_path / "repeat_purchase.decision.json").read_text())["mlflow"]["run_id"]
