@@ -34,6 +34,7 @@ class UnitPostLexer:
     # context), so elsewhere it is a name again: a metric `cost` may start a condition
     BLOCK_KEYWORDS = {"COST": "SPEC", "CLASSES": "DATA"}
     OPENERS = frozenset({"SPEC", "DATA", "BASELINE", "HURDLES", "TIER", "EXAMPLE", "COST"})
+    NOT_KEYWORDS = frozenset({"NAME", "NUMBER", "STRING", "UNIT", "DECIDED"})
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         previous: Token | None = None
@@ -52,6 +53,16 @@ class UnitPostLexer:
                     and (blocks[-1] if blocks else None) != self.BLOCK_KEYWORDS[token.type]
                 )
             ):
+                token = Token.new_borrow_pos("NAME", token.value, token)
+            elif (
+                blocks
+                and blocks[-1] == "COST"
+                and token.type not in self.NOT_KEYWORDS
+                and token.value.isidentifier()
+                and not (after_number and previous.end_line == token.line)  # `5 points` stays a unit
+            ):
+                # a cost matrix holds classes and numbers only (after its `decided`): a class may be
+                # called `in` or `and`, which after a number the lexer would take for the keyword
                 token = Token.new_borrow_pos("NAME", token.value, token)
             if token.type in self.OPENERS:
                 opener = token.type

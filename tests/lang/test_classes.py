@@ -60,3 +60,19 @@ def test_each_misuse_has_its_code(kwargs, code):
 def test_a_derived_metric_takes_no_class():
     _, found = problems(extra="  metric m = accuracy * 2", condition="m[a] >= 0.5")
     assert ("E119", 5) in found
+
+
+def test_classes_may_be_called_like_keywords():
+    """In a cost matrix a row starts with a class: one called `in`, `and` or `cost`, after a row that
+    ends in a number, is a class, not the keyword the lexer would read there elsewhere."""
+    table = """  cost in EUR {
+    decided cost, in, and
+    cost    0,    1,  2
+    in      1,    0,  2
+    and     1,    2,  0
+  }"""
+    result, found = problems(
+        data="predict d classes cost, in, and", extra=table, condition="recall[in] >= 0.5\n cost beats rules"
+    )
+    assert found == []
+    assert [c.actual for c in result.specs[0].cost.cells[::3]] == ["cost", "in", "and"]
