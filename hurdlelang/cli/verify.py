@@ -168,7 +168,9 @@ def _show(value) -> str:
     return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
 
 
-def verify_record(record_path: str, spec_path: str | None, data_path: str | None) -> list[Diagnostic]:
+def verify_record(
+    record_path: str, spec_path: str | None, data_path: str | None, tracking_uri: str | None = None
+) -> list[Diagnostic]:
     from hurdlelang.record.load import RecordError, load_record
 
     try:
@@ -203,8 +205,8 @@ def verify_record(record_path: str, spec_path: str | None, data_path: str | None
     from hurdlelang.data.fetch import local_copies
 
     paths = {"predictions": data_path} | {f"baseline {n}": p for n, p in baselines.items()}
-    try:  # files named by a runs:/ URI are downloaded from MLflow's default store (MLFLOW_TRACKING_URI)
-        with local_copies(paths) as (local, _):
+    try:  # files named by a runs:/ URI are downloaded (--mlflow-tracking-uri, else MLFLOW_TRACKING_URI)
+        with local_copies(paths, tracking_uri) as (local, _):
             data_path = local["predictions"]
             baselines = {n: local[f"baseline {n}"] for n in baselines}
             findings = _check_files(record, record_path, spec_path, data_path, baselines)
@@ -287,7 +289,12 @@ def _junit(findings: list[Diagnostic], checks: list[tuple[str, list[str]]]) -> s
     help="text for people; json; github: annotations; junit: one test case per check.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only what differs (no warnings, no verdict line).")
-def verify(record_path, data_path, spec_path, log_path, log_head, fmt, quiet) -> None:
+@click.option(
+    "--mlflow-tracking-uri",
+    metavar="URI",
+    help="The MLflow store that runs:/ data is downloaded from [default: MLFLOW_TRACKING_URI].",
+)
+def verify(record_path, data_path, spec_path, log_path, log_head, fmt, quiet, mlflow_tracking_uri) -> None:
     """Re-derive a decision record from its spec and data and report exactly what differs; check a
     decision log's hash chain."""
     if not record_path and not log_path:
@@ -298,7 +305,7 @@ def verify(record_path, data_path, spec_path, log_path, log_head, fmt, quiet) ->
         from hurdlelang.cli.stop import need_run_stack
 
         need_run_stack("verify")
-        findings += verify_record(record_path, spec_path, data_path)
+        findings += verify_record(record_path, spec_path, data_path, mlflow_tracking_uri)
         checks += [
             ("the record can be read", [codes.CANNOT_READ_RECORD]),
             ("the spec is the recorded one", [codes.SPEC_CHANGED]),

@@ -160,7 +160,9 @@ def test_predictions_are_read_from_a_run_artifact(hurdlec, store, tmp_path, monk
     assert record["data"]["files"][0]["sha256"] == local["data"]["files"][0]["sha256"]
     assert record["metrics"] == local["metrics"] and from_file.exit_code == 0
     assert f"data: {uri} (4,000 rows)" in result.stdout
-    # verify downloads it again, from MLflow's default store
+    # verify downloads it again, from --mlflow-tracking-uri or MLflow's default store
+    verified = hurdlec("verify", out, "--mlflow-tracking-uri", store[0])
+    assert verified.exit_code == 0, verified.stdout + verified.stderr
     monkeypatch.setenv("MLFLOW_TRACKING_URI", store[0])
     verified = hurdlec("verify", out)
     assert verified.exit_code == 0, verified.stdout + verified.stderr
