@@ -124,6 +124,13 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "M002": (Severity.ERROR, "MLflow run artifact not found"),
     "M003": (Severity.ERROR, "registered model version not found"),
     "M004": (Severity.ERROR, "MLflow call failed"),
+    # hurdlec plan --assume
+    "A001": (Severity.ERROR, "assumed value cannot be read"),
+    "A002": (Severity.ERROR, "assumption names something unknown"),
+    "A003": (Severity.ERROR, "assumption the plan does not use"),
+    "A004": (Severity.ERROR, "assumption missing"),
+    "A005": (Severity.ERROR, "assumed values cannot all hold"),
+    "A006": (Severity.ERROR, "cannot be planned from assumed values"),
     # editors (hurdlec lsp)
     "W501": (Severity.WARNING, "example does not reach its expected tier"),
 }

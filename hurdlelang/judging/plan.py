@@ -96,26 +96,29 @@ class TierPlan:
     reachable: bool
     rows: int | None  # rows needed for the asked power; None when unreachable
     slice_rows: dict[str, dict[str, int]]  # slice column -> value -> rows, for `in every` conditions
-    power_now: float
+    power_now: float | None  # at the pilot's rows (or --rows with assumed values); None: no size given
     hardest: str | None  # the condition that needs the most rows on its own
     conditions: list[dict]
     why_unreachable: str | None = None
+    planned: bool = True  # False: the tier reads what assumed values do not fix (why_unreachable says)
 
 
 @dataclass(frozen=True)
 class Plan:
     spec: str
-    pilot_rows: int
+    pilot_rows: int | None  # None when planned from assumed values
     power: float
     tiers: list[TierPlan]
+    assumed: list[str] | None = None  # the assumed values, as written (`hurdlec plan --assume`)
+    pairing: str | None = None  # how the assumed parties' predictions relate
+    slices: dict[str, dict[str, float]] | None = None  # the assumed slices' shares
+    rows: int | None = None  # --rows: the size the power and detectable values are given at
 
     def to_dict(self) -> dict:
-        return {
-            "spec": self.spec,
-            "pilot_rows": self.pilot_rows,
-            "power": self.power,
-            "tiers": [t.__dict__ for t in self.tiers],
-        }
+        out = {"spec": self.spec, "pilot_rows": self.pilot_rows, "power": self.power}
+        if self.assumed is not None:
+            out |= {"assumed": self.assumed, "pairing": self.pairing, "slices": self.slices, "rows": self.rows}
+        return out | {"tiers": [t.__dict__ for t in self.tiers]}
 
 
 def _se(samples: np.ndarray) -> float:
@@ -126,8 +129,21 @@ def _se(samples: np.ndarray) -> float:
 
 
 class Planner:
-    def __init__(self, spec: ir.Spec, ev: Evaluation, unc: Uncertainty | None, power: float):
+    """`reference`: the multiple of the pilot's rows at which the power and the detectable values
+    are given (1: the pilot itself; None: none, for a plan from assumed values without --rows);
+    `truth`: what the plan takes as the truth, in its messages."""
+
+    def __init__(
+        self,
+        spec: ir.Spec,
+        ev: Evaluation,
+        unc: Uncertainty | None,
+        power: float,
+        reference: float | None = 1.0,
+        truth: str = "the pilot",
+    ):
         self.spec, self.ev, self.unc, self.target = spec, ev, unc, power
+        self.reference, self.truth = reference, truth
         self.decider = Decider(spec, ev, unc)
         for g in spec.guards:  # per-slice guards decide which slices are judged
             self.decider.guard(g)
@@ -185,7 +201,7 @@ class Planner:
             (nodes.append(node) if node is not None else unjudged.append(c.text))
         if unjudged:
             why = f"cannot be judged on the pilot: {', '.join(repr(t) for t in unjudged)}"
-            return TierPlan(tier.name, False, None, {}, 0.0, unjudged[0], [], why)
+            return TierPlan(tier.name, False, None, {}, None, unjudged[0], [], why)
         whole = Node("all", nodes)
         power = TierPower(whole, self.unc.resamples if self.unc else 0)
         floor = self._guard_scale()
@@ -200,11 +216,11 @@ class Planner:
                 "op": g.gate.op,
                 "required": g.gate.required,
                 "level": g.gate.level,
-                "power_now": round(g.power(1.0), 4),
+                "power_now": None if self.reference is None else round(g.power(self.reference), 4),
                 "rows_alone": None
                 if singles[g.condition, g.scope] is None
                 else math.ceil(singles[g.condition, g.scope] * pilot),
-                "detectable_now": _detectable(g, self.target),
+                "detectable_now": _detectable(g, self.target, self.reference),
             }
             for g in gates
         ]
@@ -212,18 +228,21 @@ class Planner:
         worst = blocked[0] if blocked else max(singles, key=lambda k: singles[k]) if singles else None
         hardest = None if worst is None else worst[0] + ("" if worst[1] == "all" else f" [{worst[1]}]")
         if scale is None:
-            why = _why(next(g for g in gates if (g.condition, g.scope) == worst), self.target)
-            return TierPlan(tier.name, False, None, {}, power(1.0), hardest, conditions, why)
+            why = _why(next(g for g in gates if (g.condition, g.scope) == worst), self.target, self.truth)
+            return TierPlan(tier.name, False, None, {}, self._power_now(power), hardest, conditions, why)
         scale = max(scale, floor)
         return TierPlan(
             tier.name,
             True,
             math.ceil(scale * pilot),
             self._slice_rows(tier, scale),
-            power(1.0),
+            self._power_now(power),
             hardest,
             conditions,
         )
+
+    def _power_now(self, power: TierPower) -> float | None:
+        return None if self.reference is None else power(self.reference)
 
     def _slice_rows(self, tier: ir.Tier, scale: float) -> dict[str, dict[str, int]]:
         columns = {c.scope.slice for c in _comparisons(tier) if c.scope is not None and c.scope.value is None}
@@ -248,9 +267,12 @@ def _comparisons(tier: ir.Tier):
             yield c
 
 
-def _detectable(g: PlannedGate, power: float) -> float | None:
-    """The value the statistic must truly have to be shown with `power` at the pilot's size."""
-    se = math.sqrt(g.gate.se**2 + g.fixed_se**2)
+def _detectable(g: PlannedGate, power: float, reference: float | None) -> float | None:
+    """The value the statistic must truly have to be shown with `power` at `reference` times the
+    pilot's size (None: no size to say it at)."""
+    if reference is None:
+        return None
+    se = math.sqrt(g.gate.se**2 / reference + g.fixed_se**2)
     margin = pw.Gate(g.gate.estimate, se, g.gate.rows, g.gate.op, g.gate.required, g.gate.level).detectable_margin(
         power
     )
@@ -259,11 +281,15 @@ def _detectable(g: PlannedGate, power: float) -> float | None:
     return g.gate.required + margin if g.gate.op in (">=", ">") else g.gate.required - margin
 
 
-def _why(g: PlannedGate, power: float) -> str:
+def _why(g: PlannedGate, power: float, truth: str) -> str:
     if g.gate.margin <= 0:
+        estimate = f"the pilot's estimate {g.gate.estimate:.4g}"
+        if truth != "the pilot":
+            estimate = f"the estimate from {truth}, {g.gate.estimate:.4g},"
+        verb = "is" if truth == "the pilot" else "are"
         return (
-            f"'{g.condition}' ({g.scope}): the pilot's estimate {g.gate.estimate:.4g} does not clear the hurdle "
-            f"({g.gate.op} {g.gate.required:g}), so no number of rows reaches it if the pilot is the truth"
+            f"'{g.condition}' ({g.scope}): {estimate} does not clear the hurdle "
+            f"({g.gate.op} {g.gate.required:g}), so no number of rows reaches it if {truth} {verb} the truth"
         )
     return (
         f"'{g.condition}' ({g.scope}): the baseline's own uncertainty (a figure or an earlier record) does not "
@@ -277,25 +303,72 @@ def plan_pilot(spec: ir.Spec, ev: Evaluation, unc: Uncertainty | None, power: fl
 
 def plan_data(spec: ir.Spec, data_path: str, power: float, seed: int, resamples: int, root: str | None = None) -> Plan:
     """Read and judge the pilot as a run would (drawing only what the conditions need), then plan."""
-    from hurdlelang.core.diagnostics import DiagnosticError
     from hurdlelang.data.prepare import prepare
     from hurdlelang.data.read import read_table
+
+    prepared, records = _prepared(spec, lambda: prepare(spec, read_table(data_path), {}), seed, root)
+    return Planner(spec, *_judged(spec, prepared, records, seed, resamples), power).plan()
+
+
+def plan_assumed(
+    spec: ir.Spec,
+    assumed,
+    power: float,
+    seed: int,
+    resamples: int,
+    rows: int | None = None,
+    root: str | None = None,
+) -> Plan:
+    """Plan from assumed values (judging/assumptions.py) instead of a pilot: a synthetic pilot whose
+    estimates are those values, planned as a real one; `rows`: the size to give the power at."""
+    from hurdlelang.judging.assumed_pilot import synthetic_pilot
+    from hurdlelang.judging.assumptions import unplannable
+
+    # a tier that reads what the assumptions do not fix is not judged at all: no number to give
+    why = {t.name: unplannable(spec, t) for t in spec.tiers}
+    plannable = spec.model_copy(update={"tiers": [t for t in spec.tiers if why[t.name] is None]})
+    prepared, records = _prepared(plannable, lambda: synthetic_pilot(spec, assumed, seed), seed, root)
+    ev, unc = _judged(plannable, prepared, records, seed, resamples)
+    reference = None if rows is None else rows / prepared.rows
+    planned = iter(Planner(plannable, ev, unc, power, reference, "the assumed values").plan().tiers)
+    tiers = [
+        next(planned) if why[t.name] is None else TierPlan(t.name, False, None, {}, None, None, [], why[t.name], False)
+        for t in spec.tiers
+    ]
+    assumed_texts = [a.text for a in assumed.values]
+    pairing = PAIRING[spec.task]
+    return Plan(spec.name, None, power, tiers, assumed_texts, pairing, assumed.slices, rows)
+
+
+PAIRING = {
+    "binary": "the candidate's and each baseline's decisions independent given the label",
+    "regression": "the candidate's and each baseline's errors independent",
+}
+
+
+def _prepared(spec: ir.Spec, make, seed: int, root: str | None):
+    from hurdlelang.core.diagnostics import DiagnosticError
     from hurdlelang.judging.failures import DataFailure
     from hurdlelang.judging.record_baselines import load_records
-    from hurdlelang.judging.uncertainty import requested
 
     try:
         records, _ = load_records(spec, root)
-        prepared = prepare(spec, read_table(data_path), {})
+        prepared = make()
     except DiagnosticError as error:
         raise DataFailure(error.diagnostics) from None
     if any(isinstance(b, ir.DummyBaseline) for b in spec.baselines):
         from hurdlelang.judging.dummies import with_dummies
 
         prepared = with_dummies(spec, prepared, seed)
+    return prepared, records
+
+
+def _judged(spec: ir.Spec, prepared, records, seed: int, resamples: int):
+    from hurdlelang.judging.uncertainty import requested
+
     ev = Evaluation(spec, prepared, records)
     unc = None
     if any(c.confidence is not None for c in spec.comparisons()):
         unc = Uncertainty(ev, resamples, seed)
         unc.prepare(requested(ev))
-    return plan_pilot(spec, ev, unc, power)
+    return ev, unc

@@ -11,8 +11,8 @@ from tests.conftest import ROOT
 from tests.lang.test_golden import GOLDEN, KNOWN_BUGS
 
 DOCS = ROOT / "docs" / "diagnostics.md"
-CODE = re.compile(r"\b[EWDORPVM]\d{3}\b")
-SECTION = re.compile(r"^## ([EWDORPVM]\d{3}) (.+)$", re.MULTILINE)
+CODE = re.compile(r"\b[EWDORPVMA]\d{3}\b")
+SECTION = re.compile(r"^## ([EWDORPVMA]\d{3}) (.+)$", re.MULTILINE)
 # "`hurdlec check NAME` ([the whole file](../tests/corpus/check/NAME)):" then the output, verbatim
 GOLDEN_OUTPUT = re.compile(
     r"`hurdlec check (?P<name>\S+\.hurdle)` \(\[the whole file\]\(\.\./tests/corpus/check/(?P=name)\)\):\n\n"
@@ -68,7 +68,7 @@ def test_no_bare_code_literal_outside_the_catalogue():
     """Code that reports a problem names it (codes.UNKNOWN_METRIC), never a bare "E101"."""
     import re
 
-    bare = re.compile(r'"[EWDORPVM]\d{3}"')
+    bare = re.compile(r'"[EWDORPVMA]\d{3}"')
     for path in (ROOT / "hurdlelang").rglob("*.py"):
         if path.name in ("codes.py", "diagnostics.py") and path.parent.name == "core":
             continue
