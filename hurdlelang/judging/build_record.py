@@ -86,6 +86,7 @@ def _judged_values(j: Judged | None) -> dict:
         "observed": finite(j.observed),
         "bound": finite(j.bound),
         "interval": _interval(j.interval),
+        "judged_interval": _interval(j.judged_interval),
     }
 
 
@@ -131,6 +132,7 @@ def condition_entry(r: ConditionResult) -> ConditionEntry:
                     observed=finite(s.observed),
                     bound=finite(s.bound),
                     interval=_interval(s.interval),
+                    judged_interval=_interval(s.judged_interval),
                     reason=s.reason,
                 )
                 for s in r.slices

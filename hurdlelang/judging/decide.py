@@ -64,8 +64,9 @@ class Judged:
     baseline: float | None
     observed: float | None  # the statistic compared: the metric, or the improvement over a baseline
     bound: float | None = None  # the interval bound compared, with a confidence level
-    interval: Interval | None = None  # two-sided, for reports
+    interval: Interval | None = None  # two-sided at the stated level, for reading
     reason: str | None = None
+    judged_interval: Interval | None = None  # the one-sided interval at the level judged at: `bound` is its end
 
 
 @dataclass(frozen=True)
@@ -216,10 +217,11 @@ class Decider:
         samples = self._samples(c, scope)
         judgement = holds(samples, op, required, level, what=f"'{c.text}'")
         report = interval(samples, c.confidence, "two-sided", what=f"'{c.text}'")
+        used = judgement.interval
         if judgement.held is None:
-            return Judged(scope, State.UNDEFINED, cand.value, b, observed, None, report, judgement.reason)
+            return Judged(scope, State.UNDEFINED, cand.value, b, observed, None, report, judgement.reason, used)
         state = State.HELD if judgement.held else State.FAILED
-        return Judged(scope, state, cand.value, b, observed, judgement.bound, report)
+        return Judged(scope, state, cand.value, b, observed, judgement.bound, report, judged_interval=used)
 
     # ---- conditions ----
 

@@ -13,9 +13,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, WithJsonSchema
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # every version this hurdlec can read: docs/decision-record.md#schema-and-versions says what changed
-READABLE_VERSIONS = ("1", "2")
+READABLE_VERSIONS = ("1", "2", "3")
 StateLiteral = Literal["held", "failed", "undefined"]
 # held; ruled_out: the reverse holds at the same level (the data show it fails); not_shown: the data
 # cannot tell yet; failed: failed on point estimates, no confidence level; undefined
@@ -131,7 +131,8 @@ class SliceJudgement(RecordModel):
     baseline_value: float | None
     observed: float | None
     bound: float | None
-    interval: IntervalEntry | None = None
+    interval: IntervalEntry | None = None  # two-sided, at the stated level: for reading
+    judged_interval: IntervalEntry | None = None  # one-sided, at judged_at: what the decision compared
     reason: str | None
 
 
@@ -157,7 +158,8 @@ class ConditionEntry(RecordModel):
     baseline_value: float | None = None
     observed: float | None = None  # the statistic: the metric, or the improvement over the baseline
     bound: float | None = None  # the one-sided interval bound compared with `required`
-    interval: IntervalEntry | None = None
+    interval: IntervalEntry | None = None  # two-sided, at the stated level (`confidence`): for reading
+    judged_interval: IntervalEntry | None = None  # one-sided, at `judged_at`: what the decision compared
     slices: list[SliceJudgement] = []
     skipped_slices: dict[str, str] = {}
     parts: list[ConditionEntry] = []
@@ -255,7 +257,7 @@ class MlflowInfo(RecordModel):
 
 class DecisionRecord(RecordModel):
     # reads every version (fields a version lacks stay at their defaults); the schema says what is written
-    schema_version: Annotated[Literal["1", "2"], WithJsonSchema({"const": SCHEMA_VERSION, "type": "string"})] = (
+    schema_version: Annotated[Literal["1", "2", "3"], WithJsonSchema({"const": SCHEMA_VERSION, "type": "string"})] = (
         SCHEMA_VERSION
     )
     tool: ToolInfo

@@ -228,7 +228,7 @@ def _numbers(r: Reading, cond: ConditionEntry) -> str:
         head.append(f"{pct(cond.interval.confidence)} interval (two-sided)")
         row.append(t(f"{r.stat(cond.interval.low)} … {r.stat(cond.interval.high)}"))
     if cond.bound is not None:
-        head.append(f"{pct(cond.confidence)} {r.side} bound")
+        head.append(f"{pct(cond.judged_at or cond.confidence)} {r.side} bound (as judged)")
         row.append(t(r.stat(cond.bound)))
     head += ["Hurdle", "Result"]
     row += [t(r.hurdle_short()), f'<span class="state-{cond.state}">{RESULT[cond.state]}</span>']
@@ -239,7 +239,7 @@ def _slice_table(r: Reading, cond: ConditionEntry) -> str:
     name = cond.scope.removeprefix("every ") if cond.scope else "slice"
     judged = cond.confidence is not None
     sides = [] if r.form == "level" else ["Candidate", c(r.baseline)]
-    bound_head = [f"{pct(cond.confidence)} {r.side} bound"] if judged else []
+    bound_head = [f"{pct(cond.judged_at or cond.confidence)} {r.side} bound"] if judged else []
     head = [c(name)] + sides + [t(r.stat_label())] + bound_head + ["Result"]
     rows = []
     for s in cond.slices:

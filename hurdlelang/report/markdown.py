@@ -148,6 +148,8 @@ def _numbers_row(record: DecisionRecord, label: str, c: ConditionEntry) -> list[
     if c.interval and not c.interval.reason:
         interval = f"{r.stat(c.interval.low)} … {r.stat(c.interval.high)}"
     bound = f"{'≥' if r.side == 'lower' else '≤'} {r.stat(c.bound)}" if c.bound is not None else ""
+    if bound and c.judged_at is not None and c.judged_at != c.confidence:  # corrected inside an `or`
+        bound += f" (judged at {pct(c.judged_at)})"
     return [
         label,
         code(c.text),
@@ -182,7 +184,7 @@ def _slice_table(r: Reading, c: ConditionEntry) -> list[str]:
     name = c.scope.removeprefix("every ") if c.scope else "slice"
     judged = c.confidence is not None
     sides = [] if r.form == "level" else ["Candidate", code(r.baseline or "?")]
-    bound_head = [f"{pct(c.confidence)} {r.side} bound"] if judged else []
+    bound_head = [f"{pct(c.judged_at or c.confidence)} {r.side} bound"] if judged else []
     head = [code(name)] + sides + [md(r.stat_label())] + bound_head + ["Result"]
     rows = []
     for s in c.slices:

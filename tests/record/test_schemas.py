@@ -86,6 +86,7 @@ def test_the_functions_return_the_models_schemas_with_their_dialect_and_id():
 FIELDS_DIGEST = {
     "1": "204c32ffa226ee38d0c748f7cf0838bfaa7ff3f88ac3aa84f8ad106d3c16b8c5",
     "2": "8401da3e834ec45dc4fcd98a1c5591d5a1c3ad708ffdb336f929616d35a67c65",
+    "3": "8172f6282b6843e5d0b493801dc896f73ac645020bc9a37c69ae4b47067b8658",
 }
 
 
