@@ -1,13 +1,17 @@
 """False-promotion rates of single conditions, by simulation (run by hand; not part of the suite).
 
     .venv/bin/python bench/bench_error_rates.py [--sets 2000] [--sizes 200,2000,20000] [--workers 2]
+        [--metrics mae,roc_auc] [--chunk 100]
 
 For each metric and size, --sets data sets are drawn in which the candidate and the baseline are
 exchangeable (same error rates, independent errors given the label, so every true difference is
 0), and each is judged by the real evaluation, bootstrap and decision (hurdlelang.judging) for
 `METRIC beats b` at 95%. The share of data sets that promote is the false-promotion rate: nominal
 is 5%; the brief accepts 3.5% to 6.0%. Prints a Markdown table for docs/statistics.md, with each
-rate's 95% binomial (Wilson) interval and the method the record names.
+rate's 95% binomial (Wilson) interval and the method the record names. Each cell runs in chunks of
+--chunk data sets (chunk k of a cell draws from the generator seeded with (cell seed, k)), spread
+over the workers; after every chunk a line on stderr gives the cell's running count, so a run cut
+short still says how far it got.
 """
 
 from __future__ import annotations
@@ -86,16 +90,16 @@ def promoted(spec, frame: pd.DataFrame, seed: int, resamples: int) -> tuple[bool
     return outcome.tier == "t", unc.methods.get(f"candidate.{spec.tiers[0].conditions[0].metric.key}", "")
 
 
-def run_case(args: tuple[str, int, int, int, int]) -> tuple[str, int, int, int, str, float]:
-    name, n, sets, resamples, seed = args
+def run_case(args: tuple[str, int, int, int, int, int]) -> tuple[str, int, int, int, str, float]:
+    name, n, sets, resamples, seed, chunk = args
     template, condition = CASES[name]
     spec = api.load_spec(text=template.format(condition=condition))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng([seed, chunk])
     task = "binary" if template is BINARY else "regression"
     start = time.perf_counter()
     hits, method = 0, ""
     for i in range(sets):
-        hit, method = promoted(spec, simulate(rng, task, n), i, resamples)
+        hit, method = promoted(spec, simulate(rng, task, n), chunk * sets + i, resamples)
         hits += hit
     return name, n, sets, hits, method, time.perf_counter() - start
 
@@ -114,22 +118,35 @@ def main() -> None:
     parser.add_argument("--resamples", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--metrics", default=",".join(CASES))
+    parser.add_argument("--chunk", type=int, default=100)
     args = parser.parse_args()
-    jobs = [
-        (name, int(n), args.sets, args.resamples, 1000 * i + j)
-        for i, name in enumerate(args.metrics.split(","))
+    cells = [
+        (name, int(n), 1000 * list(CASES).index(name) + j)
+        for name in args.metrics.split(",")
         for j, n in enumerate(args.sizes.split(","))
     ]
-    print("| condition at 95% | n | data sets | false promotion | 95% interval | method | seconds |")
-    print("|---|---|---|---|---|---|---|")
+    chunks = -(-args.sets // args.chunk)
+    jobs = [(name, n, args.chunk, args.resamples, seed, k) for k in range(chunks) for name, n, seed in cells]
+    done = {(name, n): [0, 0, "", 0.0] for name, n, _ in cells}  # sets, hits, method, seconds
     with ProcessPoolExecutor(args.workers) as pool:
         for name, n, sets, hits, method, seconds in pool.map(run_case, jobs):
-            low, high = wilson(hits, sets)
+            cell = done[name, n]
+            cell[0] += sets
+            cell[1] += hits
+            cell[2] = method
+            cell[3] += seconds
             print(
-                f"| `{CASES[name][1]}` | {n:,} | {sets:,} | {hits / sets:.1%} | {low:.1%} – {high:.1%} "
-                f"| {method} | {seconds:.0f} |",
-                flush=True,
+                f"{name} n={n}: {cell[1]} of {cell[0]} promoted ({cell[1] / cell[0]:.2%})", file=sys.stderr, flush=True
             )
+    print("| condition at 95% | n | data sets | false promotion | 95% interval | method | seconds |")
+    print("|---|---|---|---|---|---|---|")
+    for (name, n), (sets, hits, method, seconds) in done.items():
+        low, high = wilson(hits, sets)
+        print(
+            f"| `{CASES[name][1]}` | {n:,} | {sets:,} | {hits / sets:.1%} | {max(low, 0):.1%} – {high:.1%} "
+            f"| {method} | {seconds:.0f} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
