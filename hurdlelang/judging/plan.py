@@ -242,7 +242,7 @@ class Planner:
         )
 
     def _power_now(self, power: TierPower) -> float | None:
-        return None if self.reference is None else power(self.reference)
+        return None if self.reference is None else round(power(self.reference), 4)
 
     def _slice_rows(self, tier: ir.Tier, scale: float) -> dict[str, dict[str, int]]:
         columns = {c.scope.slice for c in _comparisons(tier) if c.scope is not None and c.scope.value is None}
