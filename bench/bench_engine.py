@@ -49,6 +49,12 @@ SPECS = {
         '  baseline rule "rule" {\n    predict rule\n  }\n',
         "      f1_macro beats rule by 1 point\n      accuracy beats rule in every region\n",
     ),
+    "ranking": (
+        "ranking",
+        "    label bought\n    score model\n    group query\n",
+        '  baseline pop "popularity" {\n    score pop\n  }\n',
+        "      ndcg@5 beats pop\n      mrr beats pop\n      hit_rate@5 beats pop by 2 points\n",
+    ),
     "regression": (
         "regression",
         "    label label\n    predict forecast\n",
@@ -87,6 +93,20 @@ def synthetic(task: str, rows: int, seed: int = 0) -> pd.DataFrame:
         frame = {"label": CLASSES[label], "rule": CLASSES[rule], "region": region}
         frame |= {f"p_{c}": np.round(p[:, i], 6) for i, c in enumerate(CLASSES)}
         return pd.DataFrame(frame)
+    if task == "ranking":  # queries of 10 items (100,000 queries in 1M rows), one region each
+        queries = rows // 10
+        query = np.repeat(np.arange(queries), 10)
+        taste = rng.normal(size=rows)
+        bought = (taste + rng.normal(size=rows) > 1.6).astype(np.int8)
+        return pd.DataFrame(
+            {
+                "query": query,
+                "bought": bought,
+                "model": np.round(taste + rng.normal(0, 0.8, rows), 5),
+                "pop": np.round(taste + rng.normal(0, 1.5, rows), 5),
+                "region": np.repeat(REGIONS[rng.integers(0, len(REGIONS), queries)], 10),
+            }
+        )
     label = rng.poisson(20, rows).astype(float)
     return pd.DataFrame(
         {

@@ -65,7 +65,30 @@ def regression(frame: pd.DataFrame) -> list[float]:
     return out
 
 
-TASKS = {"binary": binary, "binary_loss": binary_loss, "multiclass": multiclass, "regression": regression}
+def ranking(frame: pd.DataFrame) -> list[float]:
+    # every query holds 10 consecutive rows (bench_engine.py writes them so): one row per query
+    y = frame["bought"].to_numpy().reshape(-1, 10)
+    out = []
+    for party in ("model", "pop"):
+        s = frame[party].to_numpy().reshape(-1, 10)
+        order = np.argsort(-s, axis=1, kind="stable")
+        ranked = np.take_along_axis(y, order, axis=1) > 0
+        first = np.where(ranked.any(axis=1), ranked.argmax(axis=1) + 1, np.inf)
+        out += [
+            metrics.ndcg_score(y, s, k=5),
+            float(np.mean(1 / first)),
+            float(ranked[:, :5].any(axis=1).mean()),
+        ]
+    return out
+
+
+TASKS = {
+    "binary": binary,
+    "binary_loss": binary_loss,
+    "multiclass": multiclass,
+    "regression": regression,
+    "ranking": ranking,
+}
 
 
 def main() -> None:
