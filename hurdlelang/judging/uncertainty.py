@@ -289,19 +289,11 @@ class Uncertainty:
         for request, form in forms.items():
             by_column.setdefault(request[2][0] if request[2] else None, {})[request] = form
         for column, group in by_column.items():
-            seen: dict[bytes, int] = {}
             columns, terms, index, of_form = [], [], {}, {}
             for request, form in group.items():
                 if id(form) not in of_form:  # the same form on several scopes: its terms once
-                    of_form[id(form)] = []
-                    for j in range(form.columns.shape[1]):
-                        values = np.ascontiguousarray(form.columns[:, j], dtype=float)
-                        key = values.tobytes()  # the same term in several forms (a weight sum): once
-                        if key not in seen:
-                            seen[key] = len(columns)
-                            columns.append(values)
-                            terms.append(f"{request[0]}.{request[1].key}[{j}]")
-                        of_form[id(form)].append(seen[key])
+                    of_form[id(form)] = [_term(form.columns[:, j], columns) for j in range(form.columns.shape[1])]
+                    terms += [f"{request[0]}.{request[1].key}/{i}" for i in range(len(terms), len(columns))]
                 index[request] = of_form[id(form)]
             codes, names = None, (ALL,)
             if column is not None:
@@ -431,6 +423,16 @@ class Uncertainty:
         values[~np.isfinite(values)] = np.nan
         self._samples[key] = values
         self.methods[f"{party}.{metric.key}"] = "computed on each resample from its parts"
+
+
+def _term(values: np.ndarray, columns: list[np.ndarray]) -> int:
+    """The index of a term among ``columns``, appended when new: the same term in several forms (a
+    weight sum, the squared error of rmse and r2) is drawn once. A cheap test first, then equality."""
+    for i, known in enumerate(columns):
+        if known[0] == values[0] and known[-1] == values[-1] and np.array_equal(known, values):
+            return i
+    columns.append(np.asarray(values, dtype=float))
+    return len(columns) - 1
 
 
 def _first_rows(query_of_row: np.ndarray, units: int) -> np.ndarray:

@@ -15,6 +15,7 @@ from hurdlelang.lang.compiler import compile_path
 from hurdlelang.lang.ir import MetricKey
 from hurdlelang.metrics.registry import CONFUSION_METRIC_NAMES
 from hurdlelang.stats.bootstrap_means import sum_combine, sum_form
+from hurdlelang.stats.moments import NORMAL_METHOD
 from tests.conftest import EXAMPLES
 
 CASES = {
@@ -90,3 +91,43 @@ def test_an_engines_sums_go_through_the_same_combine_as_the_rows(name):
             assert sum_combine(spec.task, metric.name) is form.combine, metric.key
         else:
             assert sum_combine(spec.task, metric.name) is None, metric.key
+
+
+def test_the_normal_approximation_of_sums_has_the_row_bootstraps_spread_paired_and_on_slices(monkeypatch):
+    # demand_forecast's 2,400 rows: the whole data by the normal approximation of its sums, the
+    # store-format slices (under 2,000 rows) by the scope's own row bootstrap; against the row
+    # bootstrap of every row (ROW_BOOTSTRAP_BELOW raised), 2,000 resamples each
+    (spec,) = compile_path(EXAMPLES / "demand_forecast.hurdle").specs
+    from hurdlelang.data.read import Table
+
+    data = prepare(spec, Table("x.csv", read_table(str(EXAMPLES / "data" / "demand_forecast.csv")).frame))
+    assert data.rows >= 2_000
+    ev = Evaluation(spec, data)
+    column = spec.data.slices[0]
+    scopes = [None, (column, ev.slice_values(column)[0])]
+    metrics = [_key(m) for m in ("mae", "rmse", "r2", "bias")]
+    requests = {(p, m, s) for p in (CANDIDATE, "seasonal_naive") for m in metrics for s in scopes}
+
+    def drawn(rows_everywhere: bool) -> uncertainty.Uncertainty:
+        if rows_everywhere:
+            monkeypatch.setattr(uncertainty, "ROW_BOOTSTRAP_BELOW", 10**9)
+        unc = uncertainty.Uncertainty(ev, resamples=2000, seed=5)
+        unc.prepare(requests)
+        monkeypatch.undo()
+        return unc
+
+    fast, rows = drawn(False), drawn(True)
+    assert fast.methods[f"{CANDIDATE}.mae"].startswith(NORMAL_METHOD)
+    assert "resampled rows (scopes under 2,000 units)" in fast.methods[f"{CANDIDATE}.mae"]
+    assert rows.methods[f"{CANDIDATE}.mae"] == "resampled rows"
+    assert any(n.startswith(f"{CANDIDATE}.mae: normal approximation") for n in fast.notes)
+    for metric in metrics:
+        for scope in scopes:
+            a = fast.samples(CANDIDATE, metric, scope)
+            b = rows.samples(CANDIDATE, metric, scope)
+            # 2,000 resamples: a standard deviation is known to about 3%, a mean to 2% of the spread
+            assert abs(np.std(a) / np.std(b) - 1) < 0.1, (metric.key, scope)
+            assert abs(np.mean(a) - np.mean(b)) < 0.1 * np.std(b), (metric.key, scope)
+        gain = fast.samples(CANDIDATE, metric, None) - fast.samples("seasonal_naive", metric, None)
+        gain_rows = rows.samples(CANDIDATE, metric, None) - rows.samples("seasonal_naive", metric, None)
+        assert abs(np.std(gain) / np.std(gain_rows) - 1) < 0.1, metric.key  # paired: the correlation kept
