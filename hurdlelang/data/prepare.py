@@ -18,6 +18,7 @@ from hurdlelang.data.errors import MAX_ROWS_SHOWN, count, examples, fail, first_
 from hurdlelang.data.prepared import PartyData, Prepared
 from hurdlelang.data.read import Table
 from hurdlelang.data.sniff import refuse_nested
+from hurdlelang.data.volume import with_volumes
 from hurdlelang.lang import ir
 
 
@@ -273,6 +274,8 @@ def _decisions(task: str, table: Table, rule: ir.PredictRule, role: str, rows, c
         return _numeric(table, rule.column, role, rows)
     if task == "multiclass":
         return _classes(table, rule.column, role, rows, classes, words)
+    if rule.at_volume:  # the values the rule ranks; data/volume.py turns them into decisions
+        return _numeric(table, rule.column, role, rows)
     if rule.op is None:
         return _binary(table, rule.column, role, codes.DECISION_NOT_BINARY, rows)
     values = _numeric(table, rule.column, role, rows)
@@ -328,7 +331,7 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None) -
             role = f"decisions of baseline {b.name}"
             decisions = _decisions(task, table, b.predict, role, rows, classes, words) if b.predict else None
             parties[b.name] = PartyData(decisions, _scores(task, table, b.scores, f"score of baseline {b.name}", rows))
-    return Prepared(task, label, parties, classes, weight, group, slices, n, dropped)
+    return Prepared(task, label, with_volumes(spec, parties), classes, weight, group, slices, n, dropped)
 
 
 def more_than_one_class(task: str, path: str, column: str, label: np.ndarray) -> None:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from hurdlelang.lang import ir
+
 
 @dataclass(frozen=True)
 class PartyData:
@@ -14,6 +16,10 @@ class PartyData:
     decided: np.ndarray | None
     score: np.ndarray | None
     note: str | None = None
+    # a decision at a volume (`predict p top 10%`): the rule and the values it ranks, so that the
+    # bootstrap re-chooses the cut in each resample (hurdlelang/data/volume.py)
+    volume: ir.PredictRule | None = None
+    ranked: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,10 @@ class Prepared:
         return replace(
             self,
             label=self.label[mask],
-            parties={k: PartyData(cut(p.decided), cut(p.score), p.note) for k, p in self.parties.items()},
+            parties={
+                k: replace(p, decided=cut(p.decided), score=cut(p.score), ranked=cut(p.ranked))
+                for k, p in self.parties.items()
+            },
             weight=cut(self.weight),
             group=cut(self.group),
             slices={k: v[mask] for k, v in self.slices.items()},

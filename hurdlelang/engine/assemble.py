@@ -8,11 +8,15 @@ import numpy as np
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.data.prepare import more_than_one_class
 from hurdlelang.data.prepared import PartyData, Prepared
+from hurdlelang.data.volume import describe
 from hurdlelang.lang import ir
 
 
-def assemble(spec: ir.Spec, got: dict[str, np.ndarray], parties, classes, n: int, dropped, label_path: str) -> Prepared:
-    """The evaluator's arrays, typed as the pandas reader types them."""
+def assemble(
+    spec: ir.Spec, got: dict[str, np.ndarray], parties, classes, n: int, dropped, label_path: str, cuts=None
+) -> Prepared:
+    """The evaluator's arrays, typed as the pandas reader types them. `cuts`: (k, cut) of each party
+    deciding at a volume, chosen by the engine; its ranked values come as `ranked:NAME`."""
     task, d = spec.task, spec.data
 
     def as_str(a: np.ndarray) -> np.ndarray:
@@ -43,6 +47,11 @@ def assemble(spec: ir.Spec, got: dict[str, np.ndarray], parties, classes, n: int
         elif name == CANDIDATE and task == "multiclass" and score is not None:
             decided = np.asarray(classes)[np.argmax(score, axis=1)]
         built[name] = PartyData(decided, score)
+        if cuts and name in cuts:
+            ranked = got[f"ranked:{name}"].astype(float)
+            k, threshold = cuts[name]
+            note = describe(rule, k, threshold, int(decided.sum()), len(ranked))
+            built[name] = PartyData(decided, score, note, rule, ranked)
     prepared = Prepared(
         task,
         label,

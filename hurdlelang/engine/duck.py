@@ -26,6 +26,7 @@ from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.data.errors import MAX_ROWS_SHOWN, fail
 from hurdlelang.data.prepared import Prepared
 from hurdlelang.data.sniff import refuse_nested
+from hurdlelang.data.volume import volume_k
 from hurdlelang.engine.assemble import assemble
 from hurdlelang.engine.columns import (
     Kind,
@@ -297,7 +298,7 @@ class DuckData:
                 return [numeric(rule.column, role)]
             if task == "multiclass":
                 return known_class(rule.column, role)
-            if rule.op is None:
+            if rule.op is None and not rule.at_volume:
                 return [binary(rule.column, role, codes.DECISION_NOT_BINARY)]
             return [numeric(rule.column, role)]
 
@@ -472,8 +473,13 @@ class DuckData:
         want["label"] = label_sql()
         parties: list[tuple[str, ir.PredictRule | None, list[ir.ClassScore]]] = [(CANDIDATE, d.predict, d.scores)]
         parties += [(b.name, b.predict, b.scores) for b in self.spec.baselines if isinstance(b, ir.ColumnBaseline)]
+        cuts = self._volume_cuts({name: rule for name, rule, _ in parties if rule is not None}, decision_sql)
         for name, rule, scores in parties:
-            if rule is not None:
+            if rule is not None and name in cuts:
+                v = number(rule.column, k[rule.column])
+                want[f"decided:{name}"] = _flag_sql(v, cuts[name][1])
+                want[f"ranked:{name}"] = v
+            elif rule is not None:
                 want[f"decided:{name}"] = decision_sql(rule)
             used = scores[:1] if task != "multiclass" else scores
             for i, s in enumerate(used):
@@ -485,7 +491,34 @@ class DuckData:
         for s in d.slices:
             want[f"slice:{s}"] = text(s, k[s])
         got = self._fetch(want)
-        return assemble(self.spec, got, parties, classes, self.n, dropped, self.source.label)
+        return assemble(self.spec, got, parties, classes, self.n, dropped, self.source.label, cuts)
+
+    def _volume_cuts(self, rules: dict[str, ir.PredictRule], decision_sql) -> dict[str, tuple[int, float | None]]:
+        """(k, cut) of each party deciding at a volume, in SQL: k from the rows kept (or the rows the
+        borrowed baseline flags), the cut the k-th highest value (hurdlelang/data/volume.py)."""
+        cuts = {}
+        for name, rule in rules.items():
+            if not rule.at_volume:
+                continue
+            borrowed = None
+            if rule.volume_of is not None:
+                flagged = decision_sql(rules[rule.volume_of])
+                borrowed = int(self.con.execute(f"SELECT coalesce(sum({flagged}), 0) FROM kept").fetchone()[0])
+            k = volume_k(rule, self.rows, borrowed)
+            threshold = None
+            if k > 0:
+                v = number(rule.column, self.kinds[rule.column])
+                threshold = float(
+                    self.con.execute(f"SELECT {v} FROM kept ORDER BY {v} DESC LIMIT 1 OFFSET {k - 1}").fetchone()[0]
+                )
+            cuts[name] = (k, threshold)
+        return cuts
+
+
+def _flag_sql(v: str, threshold: float | None) -> str:
+    if threshold is None:
+        return "CAST(0 AS TINYINT)"
+    return f"CAST(({v} >= CAST({threshold!r} AS DOUBLE)) AS TINYINT)"
 
 
 def prepare_duckdb(spec: ir.Spec, source: Source) -> Prepared:

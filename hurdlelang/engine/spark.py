@@ -39,6 +39,7 @@ from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.data.errors import MAX_ROWS_SHOWN, fail
 from hurdlelang.data.prepared import Prepared
 from hurdlelang.data.sniff import refuse_nested
+from hurdlelang.data.volume import volume_k
 from hurdlelang.engine import spark_columns as sc
 from hurdlelang.engine.assemble import assemble
 from hurdlelang.engine.columns import Kind, shown
@@ -418,7 +419,7 @@ class SparkData:
                 return [numeric(rule.column, role)]
             if task == "multiclass":
                 return known_class(rule.column, role)
-            if rule.op is None:
+            if rule.op is None and not rule.at_volume:
                 return [binary(rule.column, role, codes.DECISION_NOT_BINARY)]
             return [numeric(rule.column, role)]
 
@@ -632,8 +633,16 @@ class SparkData:
         want: dict[str, object] = {"label": txt(d.label) if task == "multiclass" else num(d.label)}
         parties: list[tuple[str, ir.PredictRule | None, list[ir.ClassScore]]] = [(CANDIDATE, d.predict, d.scores)]
         parties += [(b.name, b.predict, b.scores) for b in self.spec.baselines if isinstance(b, ir.ColumnBaseline)]
+        cuts = self._volume_cuts({name: rule for name, rule, _ in parties if rule is not None}, decision)
         for name, rule, scores in parties:
-            if rule is not None:
+            if rule is not None and name in cuts:
+                v = num(rule.column)
+                threshold = cuts[name][1]
+                want[f"decided:{name}"] = (v >= f.lit(threshold) if threshold is not None else f.lit(False)).cast(
+                    "tinyint"
+                )
+                want[f"ranked:{name}"] = v
+            elif rule is not None:
                 want[f"decided:{name}"] = decision(rule)
             used = scores[:1] if task != "multiclass" else scores
             for i, s in enumerate(used):
@@ -646,7 +655,30 @@ class SparkData:
             want[f"slice:{s}"] = txt(s)
         with _reading(self.source):
             got = self._fetch(want)
-        return assemble(self.spec, got, parties, classes, self.n, dropped, self.source.label)
+        return assemble(self.spec, got, parties, classes, self.n, dropped, self.source.label, cuts)
+
+    def _volume_cuts(self, rules: dict[str, ir.PredictRule], decision) -> dict[str, tuple[int, float | None]]:
+        """(k, cut) of each party deciding at a volume, in Spark: k from the rows kept (or the rows
+        the borrowed baseline flags), the cut the k-th highest value (hurdlelang/data/volume.py)."""
+        f = sc.F()
+        cuts = {}
+        for name, rule in rules.items():
+            if not rule.at_volume:
+                continue
+            with _reading(self.source):
+                rows = self.kept.count()
+                borrowed = None
+                if rule.volume_of is not None:
+                    total = self.kept.select(f.sum(decision(rules[rule.volume_of]))).first()[0]
+                    borrowed = int(total or 0)
+                k = volume_k(rule, rows, borrowed)
+                threshold = None
+                if k > 0:
+                    v = sc.number(col(rule.column), self.kinds[rule.column])
+                    top = self.kept.select(v.alias("v")).orderBy(f.desc("v")).limit(k)
+                    threshold = float(top.agg(f.min("v")).first()[0])
+            cuts[name] = (k, threshold)
+        return cuts
 
 
 def prepare_spark(spec: ir.Spec, source: SparkSource) -> Prepared:

@@ -40,6 +40,7 @@ from hurdlelang.stats.bootstrap_auc import resample_auc
 from hurdlelang.stats.bootstrap_confusion import ConfusionCells, resample_confusion
 from hurdlelang.stats.bootstrap_counts import ALL, JointCells, resample_counts
 from hurdlelang.stats.bootstrap_means import SumForm, query_units, sum_form
+from hurdlelang.stats.bootstrap_volume import VolumeCells, VolumeParty, resample_volume_counts
 from hurdlelang.stats.figures import figure_draws
 from hurdlelang.stats.intervals import make_rng
 from hurdlelang.stats.moments import NORMAL_METHOD, ROW_BOOTSTRAP_BELOW, Moments
@@ -140,8 +141,7 @@ class Uncertainty:
         data = self.evaluation.data
         parties = {p: data.parties[p].decided for p in data.parties if data.parties[p].decided is not None}
         for column, group in self._by_column(requests).items():
-            cells = JointCells.build(data.label, parties, self.evaluation.factorised(column), data.weight)
-            drawn = resample_counts(cells, self.resamples, self.seed, f"counts:{column or ALL}")
+            drawn = self._draw_counts(parties, column)
             for party, metric, scope in group:
                 c = drawn.counts[(party, scope[1] if scope else ALL)]
                 self._samples[(party, metric.key, scope)] = _count_metric(metric, c)
@@ -153,6 +153,18 @@ class Uncertainty:
                     f"weighted counts on {where}: weights quantised, each resampled count within "
                     f"{drawn.weight_error_bound:.2g} (relative) of its exact value"
                 )
+
+    def _draw_counts(self, parties: dict[str, np.ndarray], column: str | None):
+        """The paired multinomial over joint cells; with a party deciding at a volume, its cut is
+        chosen again in each resample (hurdlelang/stats/bootstrap_volume.py)."""
+        data, stream = self.evaluation.data, f"counts:{column or ALL}"
+        volume = {p: VolumeParty(d.volume, d.ranked) for p, d in data.parties.items() if d.volume is not None}
+        if volume:
+            fixed = {p: decided for p, decided in parties.items() if p not in volume}
+            cells = VolumeCells.build(data.label, fixed, volume, self.evaluation.factorised(column), data.weight)
+            return resample_volume_counts(cells, self.resamples, self.seed, stream)
+        cells = JointCells.build(data.label, parties, self.evaluation.factorised(column), data.weight)
+        return resample_counts(cells, self.resamples, self.seed, stream)
 
     def _confusion(self, requests: list[Request]) -> list[Request]:
         """Multiclass confusion metrics by the multinomial over joint cells (exact, O(cells) per

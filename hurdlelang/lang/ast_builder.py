@@ -132,6 +132,14 @@ class AstBuilder(Transformer):
         column, op, threshold = children
         return ast.Rule(column, op.value if op else None, threshold, _span(meta))
 
+    def top_rule(self, meta, children):
+        column, top = children
+        return ast.Rule(column, None, None, _span(meta), top=top)
+
+    def volume_rule(self, meta, children):
+        column, baseline = children
+        return ast.Rule(column, None, None, _span(meta), volume_of=_name(baseline))
+
     def bare_column(self, meta, children):
         return ast.Column(children[0].value, _span(meta))
 

@@ -41,6 +41,8 @@ class Rule:
     op: str | None
     threshold: Quantity | None
     span: Span
+    top: Quantity | None = None  # `COLUMN top 10%` / `COLUMN top 500`: a decision at a volume
+    volume_of: Name | None = None  # `COLUMN at the volume of BASELINE`
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,7 @@ _ALL = [
     _m("specificity", "share of negatives predicted negative", B, 0.0, 1.0, H, share_of="negatives"),
     _m("f1", "harmonic mean of precision and recall", B, 0.0, 1.0, H),
     _m("fbeta", "F-beta: recall weighted beta times as much as precision", B, 0.0, 1.0, H, param="beta"),
+    _m("lift", "precision over the positive rate: how many times the base rate the flagged rows hold", B, 0.0, INF, H),
     _m("predicted_positive_rate", "share of rows predicted positive", B, 0.0, 1.0, N, share_of="rows"),
     _m("positive_rate", "share of rows whose label is positive", B, 0.0, 1.0, N, needs=Needs.LABELS, share_of="rows"),
     _m("tp", "true positives", B, 0.0, INF, N),

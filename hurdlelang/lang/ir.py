@@ -52,11 +52,20 @@ class MetricKey(Model):
 
 
 class PredictRule(Model):
-    """How decisions are made: `column op threshold`, or a column that already holds them."""
+    """How decisions are made: `column op threshold`, a column that already holds them, or a
+    decision at a volume: the rows with the highest values of `column` (`top 10%`, `top 500`, `at
+    the volume of BASELINE`), the cut chosen on the whole data and ties at the cut all in."""
 
     column: str
     op: Op | None = None
     threshold: float | None = None
+    top_rows: int | None = None  # `top 500`
+    top_share: float | None = None  # `top 10%`: 0.10
+    volume_of: str | None = None  # `at the volume of as_is`: as many rows as that baseline flags
+
+    @property
+    def at_volume(self) -> bool:
+        return self.top_rows is not None or self.top_share is not None or self.volume_of is not None
 
 
 class ClassScore(Model):

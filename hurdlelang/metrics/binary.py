@@ -89,6 +89,11 @@ COUNT_LIBRARY: dict[str, CountMetric] = {
     ),
     "fbeta": CountMetric(_fbeta, _fixed("no positives predicted or actual (tp + fp + fn = 0)"), param="beta"),
     "mcc": CountMetric(_mcc, _mcc_reason),
+    # precision / positive rate = tp n / ((tp + fp)(tp + fn)): 1 is no better than flagging at random
+    "lift": CountMetric(
+        lambda tp, fp, tn, fn, _: safe_divide(tp * (tp + fp + tn + fn), (tp + fp) * (tp + fn)),
+        _fixed(f"{NO_PREDICTED_POSITIVES} or {NO_ACTUAL_POSITIVES}"),
+    ),
     "predicted_positive_rate": CountMetric(
         lambda tp, fp, tn, fn, _: safe_divide(tp + fp, tp + fp + tn + fn), _fixed(NO_ROWS)
     ),

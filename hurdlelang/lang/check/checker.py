@@ -11,6 +11,7 @@ from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.lang import ast_nodes as ast
 from hurdlelang.lang import ir
 from hurdlelang.lang.catalogue import TASKS, UnitKind, lookup, names_for
+from hurdlelang.lang.check import decisions as check_decisions
 from hurdlelang.lang.check import figures as check_figures
 from hurdlelang.lang.check.analysis import analyse
 from hurdlelang.lang.check.classes import cost_matrix, declared_line
@@ -186,6 +187,7 @@ class Checker:
                 )
         derived = check_derived(ctx, spec.metrics)
         baselines = self._baselines(ctx, spec)  # after the derived metrics: a figure may report one
+        check_decisions.check_volume_sources(ctx, spec, baselines)
         hurdles = self._hurdles(ctx, spec)
         failed = sum(d.is_error for d in self.diagnostics) > errors_before
         if failed or hurdles is None or ctx.data is None or ctx.task is None:
@@ -250,6 +252,8 @@ class Checker:
 
     def _rule(self, ctx: Context, binding: ast.Binding) -> ir.PredictRule | None:
         rule: ast.Rule = binding.value
+        if rule.top is not None or rule.volume_of is not None:
+            return check_decisions.volume_rule(ctx, rule)
         if rule.threshold is not None:
             if ctx.task in ("multiclass", "regression", "ranking"):
                 ctx.report(
