@@ -163,12 +163,12 @@ def _parties(spec: ir.Spec) -> list[Party]:
     candidate_detail = (
         f"(decides by {d.predict.column} {d.predict.op} {d.predict.threshold:g})"
         if (d.predict and d.predict.op)
-        else ("(decides by the most probable class)" if multiclass_argmax else "")
+        else ("(decides by the most probable class)" if multiclass_argmax else _volume_detail(d.predict))
     )
     parties = [Party(CANDIDATE, "data", bool(d.predict) or multiclass_argmax, bool(d.scores), candidate_detail)]
     for b in spec.baselines:
         if isinstance(b, ir.ColumnBaseline):
-            parties.append(Party(b.name, "data", b.predict is not None, bool(b.scores)))
+            parties.append(Party(b.name, "data", b.predict is not None, bool(b.scores), _volume_detail(b.predict)))
         elif isinstance(b, ir.DummyBaseline):
             scored = spec.task in ("binary", "multiclass")
             parties.append(Party(b.name, "dummy", True, scored, f"(strategy {b.strategy})"))
@@ -183,6 +183,15 @@ def _class_rule(d: ir.DataBindings) -> str:
     if d.scores:
         return "a scored class"
     return "one of the spec's classes" if d.classes else "a class"
+
+
+def _volume_detail(rule: ir.PredictRule | None) -> str:
+    if rule is None or not rule.at_volume:
+        return ""
+    if rule.volume_of is not None:
+        return f"(decides by the highest {rule.column} at the volume of {rule.volume_of})"
+    volume = f"{rule.top_share * 100:g}%" if rule.top_share is not None else f"{rule.top_rows:,} rows"
+    return f"(decides by the highest {rule.column}, top {volume})"
 
 
 def _checks(spec: ir.Spec) -> list[Check]:
@@ -211,6 +220,8 @@ def _checks(spec: ir.Spec) -> list[Check]:
             return [Check(rule.column, role, "a finite number", codes.NOT_NUMERIC)]
         if task == "multiclass":
             return [Check(rule.column, role, _class_rule(d), codes.UNSCORED_CLASS)]
+        if rule.at_volume:
+            return [Check(rule.column, role, "a finite number (ranked, highest flagged)", codes.NOT_NUMERIC)]
         if rule.op is None:
             return [Check(rule.column, role, "0/1", codes.DECISION_NOT_BINARY)]
         return [Check(rule.column, role, f"a finite number (decides {rule.op} {rule.threshold:g})", codes.NOT_NUMERIC)]
@@ -260,6 +271,12 @@ INTERVALS = {
 }
 
 
+def _volume_rules(spec: ir.Spec) -> dict[str, ir.PredictRule]:
+    rules = {CANDIDATE: spec.data.predict} if spec.data.predict else {}
+    rules.update({b.name: b.predict for b in spec.baselines if isinstance(b, ir.ColumnBaseline) and b.predict})
+    return {name: rule for name, rule in rules.items() if rule.at_volume}
+
+
 def compile_plan(spec: ir.Spec) -> Plan:
     """The plan of one checked spec."""
     task, d = spec.task, spec.data
@@ -299,9 +316,13 @@ def compile_plan(spec: ir.Spec) -> Plan:
     statistics = []
     for group, (names, metrics) in grouped.items():
         kind = group[0]
+        interval = INTERVALS[kind]
         if kind in ("joint_cells", "confusion_cells"):
-            keys = (*slice_key, "label", *(f"decision[{p}]" for p in deciding))
+            volume = {name for name, rule in _volume_rules(spec).items()}
+            keys = (*slice_key, "label", *(f"rank[{p}]" if p in volume else f"decision[{p}]" for p in deciding))
             names = deciding
+            if volume:
+                interval = "exact: multinomial over the joint cells, each volume's cut re-chosen in every resample"
         elif kind == "score_histogram":
             keys = (*slice_key, "label", f"score[{names[0]}]")
         elif kind == "query_sums":
@@ -314,5 +335,5 @@ def compile_plan(spec: ir.Spec) -> Plan:
         if kind in ("sums", "query_sums"):
             table = SUM_TERMS if kind == "sums" else {(task, k): v for k, v in QUERY_TERMS.items()}
             terms = tuple(f"{m}: {', '.join(table[(task, m.split('@')[0])])}" for m in metrics)
-        statistics.append(Statistic(kind, keys, tuple(names), tuple(metrics), terms, INTERVALS[kind]))
+        statistics.append(Statistic(kind, keys, tuple(names), tuple(metrics), terms, interval))
     return Plan(spec.name, task, scopes, tuple(parties), tuple(_checks(spec)), tuple(statistics), leaves)

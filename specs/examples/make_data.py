@@ -141,12 +141,36 @@ def basket_recommendation(sessions: int = 2_100, items: int = 15, seed: int = 90
     return out
 
 
+def insurance_mailing(rows: int = 6_000, seed: int = 3_117) -> list[dict]:
+    """Customers offered caravan insurance by post: 6% buy. Today's rule mails homeowners with two
+    cars; the model also sees the household's past insurance, so at the same number of letters its
+    list holds more buyers."""
+    rng = np.random.default_rng(seed)
+    region = rng.choice(["north", "south", "east", "west"], size=rows, p=[0.3, 0.3, 0.2, 0.2])
+    wealth = rng.normal(0.0, 1.0, rows)
+    insured = rng.normal(0.0, 1.0, rows)
+    bought = (rng.random(rows) < _sigmoid(-3.6 + 0.9 * wealth + 1.1 * insured)).astype(int)
+    p_buy = _sigmoid(-3.6 + 0.9 * wealth + 1.1 * insured + rng.normal(0.0, 0.5, rows))
+    mailing_rule = (wealth + rng.normal(0.0, 0.5, rows) > 1.1).astype(int)
+    return [
+        {
+            "customer_id": f"K{i:05d}",
+            "region": region[i],
+            "purchased": int(bought[i]),
+            "p_buy": f"{p_buy[i]:.4f}",
+            "mailing_rule": int(mailing_rule[i]),
+        }
+        for i in range(rows)
+    ]
+
+
 DATASETS = {
     "repeat_purchase.csv": repeat_purchase,
     "fraud_blocking.csv": fraud_blocking,
     "ticket_routing.csv": ticket_routing,
     "demand_forecast.csv": demand_forecast,
     "basket_recommendation.csv": basket_recommendation,
+    "insurance_mailing.csv": insurance_mailing,
 }
 
 

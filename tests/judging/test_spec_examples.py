@@ -12,7 +12,7 @@ WRONG = TEST_SPECS / "wrong_example.hurdle"
 def test_every_bundled_example_passes(hurdlec):
     result = hurdlec("test", EXAMPLES)
     assert result.exit_code == 0, result.stdout
-    assert result.stdout.splitlines()[-1] == "7 passed, 0 failed"
+    assert result.stdout.splitlines()[-1] == "8 passed, 0 failed"
     assert all(line.startswith("PASS ") for line in result.stdout.splitlines()[:-1])
 
 

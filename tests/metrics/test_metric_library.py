@@ -77,6 +77,8 @@ def sk_binary(name, param, y, d, w):
         "mcc": lambda: sk.matthews_corrcoef(y, d, sample_weight=w),
         "predicted_positive_rate": lambda: np.average(d, weights=w),
         "positive_rate": lambda: np.average(y, weights=w),
+        # lift: precision over the base rate, the two computed by scikit-learn and numpy apart
+        "lift": lambda: sk.precision_score(y, d, sample_weight=w, zero_division=np.nan) / np.average(y, weights=w),
     }[name]()
 
 
@@ -154,6 +156,8 @@ def test_count_metrics_on_random_counts_equal_sklearn_on_expanded_rows(cells):
             assert ours.defined == ((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn) > 0)
         if name == "balanced_accuracy":
             assert ours.defined == (tp + fn > 0 and tn + fp > 0)
+        if name == "lift":
+            assert ours.defined == (tp + fp > 0 and tp + fn > 0)
         if ours.defined:
             assert ours.value == pytest.approx(oracle, abs=TOL), name
         else:
@@ -504,7 +508,7 @@ def test_undefined_states_explain_themselves(task, name, param, inputs, reason):
 EXPECTED_NAMES = {
     "binary": {
         "accuracy", "balanced_accuracy", "precision", "recall", "specificity", "f1", "fbeta", "mcc",
-        "predicted_positive_rate", "positive_rate", "tp", "fp", "tn", "fn", "n",
+        "predicted_positive_rate", "positive_rate", "tp", "fp", "tn", "fn", "n", "lift",
         "roc_auc", "pr_auc", "log_loss", "brier",
     },
     "multiclass": {
