@@ -176,7 +176,7 @@ def _names(prefix: _Prefix, spec, task: str | None, index: SymbolIndex) -> list[
         return [Candidate(s, "value", "dummy strategy") for s in STRATEGIES.get(task or "", ())]
     if kind == "MISSING":
         return [Candidate(p, "value", "missing-value policy") for p in POLICIES]
-    if kind in ("BEATS", "THAN"):
+    if kind in ("BEATS", "THAN", "OF"):  # `beats B`, `no worse than B`, `at the volume of B`
         return _baselines(spec)
     if kind == "EXPECT":
         return _tiers(spec)

@@ -65,6 +65,16 @@ def test_completion_by_context():
     assert labels(TEXT, "precision >= q3_report.") == ["precision"]
 
 
+def test_completion_of_a_decision_at_a_volume():
+    mailing = (EXAMPLES / "insurance_mailing.hurdle").read_text(encoding="utf-8")
+    assert labels(mailing, "predict p_buy at the volume of ") == ["as_is"]
+    at = mailing.index("predict p_buy at") + len("predict p_buy ")
+    made = analyse("t.hurdle", mailing, run_examples=False)
+    words = [c.label for c in complete(mailing, at, made.index, mailing.count("\n", 0, at) + 1)]
+    assert {"top", "at"} <= set(words)
+    assert "lift" in labels(mailing, "      lift", after=6)
+
+
 def test_completion_of_metrics_follows_the_task():
     regression = (EXAMPLES / "demand_forecast.hurdle").read_text(encoding="utf-8")
     found = labels(regression, "    otherwise", after=4)  # after a tier's closing brace: keywords only
