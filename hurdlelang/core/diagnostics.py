@@ -53,6 +53,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E121": (Severity.ERROR, "example has no single expected tier"),
     "E122": (Severity.ERROR, "record path outside the project"),
     "E125": (Severity.ERROR, "volume borrowed from a baseline without fixed decisions"),
+    "E126": (Severity.ERROR, "abstain bands overlap or leave nothing undecided"),
     # classes and the cost matrix of a multiclass spec
     "E130": (Severity.ERROR, "unknown class"),
     "E131": (Severity.ERROR, "the spec declares no classes"),

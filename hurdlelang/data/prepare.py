@@ -14,6 +14,7 @@ from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.names import CANDIDATE, WHOLE_DATA
 from hurdlelang.core.operators import COMPARE
 from hurdlelang.core.suggest import did_you_mean
+from hurdlelang.data.bands import with_bands
 from hurdlelang.data.errors import MAX_ROWS_SHOWN, count, examples, fail, first_rows, original_rows
 from hurdlelang.data.prepared import PartyData, Prepared
 from hurdlelang.data.read import Table
@@ -274,7 +275,7 @@ def _decisions(task: str, table: Table, rule: ir.PredictRule, role: str, rows, c
         return _numeric(table, rule.column, role, rows)
     if task == "multiclass":
         return _classes(table, rule.column, role, rows, classes, words)
-    if rule.at_volume:  # the values the rule ranks; data/volume.py turns them into decisions
+    if rule.at_volume or rule.abstain:  # values data/volume.py and data/bands.py turn into decisions
         return _numeric(table, rule.column, role, rows)
     if rule.op is None:
         return _binary(table, rule.column, role, codes.DECISION_NOT_BINARY, rows)
@@ -331,7 +332,8 @@ def prepare(spec: ir.Spec, main: Table, extra: dict[str, Table] | None = None) -
             role = f"decisions of baseline {b.name}"
             decisions = _decisions(task, table, b.predict, role, rows, classes, words) if b.predict else None
             parties[b.name] = PartyData(decisions, _scores(task, table, b.scores, f"score of baseline {b.name}", rows))
-    return Prepared(task, label, with_volumes(spec, parties), classes, weight, group, slices, n, dropped)
+    parties = with_bands(spec, with_volumes(spec, parties))
+    return Prepared(task, label, parties, classes, weight, group, slices, n, dropped)
 
 
 def more_than_one_class(task: str, path: str, column: str, label: np.ndarray) -> None:

@@ -20,6 +20,9 @@ class PartyData:
     # bootstrap re-chooses the cut in each resample (hurdlelang/data/volume.py)
     volume: ir.PredictRule | None = None
     ranked: np.ndarray | None = None
+    # abstain bands (`predict p >= 0.8 as block, p < 0.2 as allow, otherwise review`): 1 for a row
+    # sent to the otherwise band, whose `decided` is then 0 (hurdlelang/data/bands.py)
+    abstained: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,9 @@ class Prepared:
             self,
             label=self.label[mask],
             parties={
-                k: replace(p, decided=cut(p.decided), score=cut(p.score), ranked=cut(p.ranked))
+                k: replace(
+                    p, decided=cut(p.decided), score=cut(p.score), ranked=cut(p.ranked), abstained=cut(p.abstained)
+                )
                 for k, p in self.parties.items()
             },
             weight=cut(self.weight),

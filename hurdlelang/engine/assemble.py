@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from hurdlelang.core.names import CANDIDATE
+from hurdlelang.data.bands import describe as describe_bands
 from hurdlelang.data.prepare import more_than_one_class
 from hurdlelang.data.prepared import PartyData, Prepared
 from hurdlelang.data.volume import describe
@@ -47,6 +48,10 @@ def assemble(
         elif name == CANDIDATE and task == "multiclass" and score is not None:
             decided = np.asarray(classes)[np.argmax(score, axis=1)]
         built[name] = PartyData(decided, score)
+        if f"abstained:{name}" in got:
+            abstained = got[f"abstained:{name}"].astype(np.int8)
+            note = describe_bands(rule, int(abstained.sum()), len(abstained))
+            built[name] = PartyData(decided, score, note, abstained=abstained)
         if cuts and name in cuts:
             ranked = got[f"ranked:{name}"].astype(float)
             k, threshold = cuts[name]

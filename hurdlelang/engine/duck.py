@@ -298,7 +298,7 @@ class DuckData:
                 return [numeric(rule.column, role)]
             if task == "multiclass":
                 return known_class(rule.column, role)
-            if rule.op is None and not rule.at_volume:
+            if not rule.reads_numbers:
                 return [binary(rule.column, role, codes.DECISION_NOT_BINARY)]
             return [numeric(rule.column, role)]
 
@@ -475,7 +475,11 @@ class DuckData:
         parties += [(b.name, b.predict, b.scores) for b in self.spec.baselines if isinstance(b, ir.ColumnBaseline)]
         cuts = self._volume_cuts({name: rule for name, rule, _ in parties if rule is not None}, decision_sql)
         for name, rule, scores in parties:
-            if rule is not None and name in cuts:
+            if rule is not None and rule.abstain is not None:
+                want[f"decided:{name}"], want[f"abstained:{name}"] = _bands_sql(
+                    rule, number(rule.column, k[rule.column])
+                )
+            elif rule is not None and name in cuts:
                 v = number(rule.column, k[rule.column])
                 want[f"decided:{name}"] = _flag_sql(v, cuts[name][1])
                 want[f"ranked:{name}"] = v
@@ -513,6 +517,12 @@ class DuckData:
                 )
             cuts[name] = (k, threshold)
         return cuts
+
+
+def _bands_sql(rule: ir.PredictRule, v: str) -> tuple[str, str]:
+    """(decided, abstained) of abstain bands (hurdlelang/data/bands.py), as 0/1 SQL."""
+    above, below = (f"({v} {b.op} CAST({float(b.threshold)!r} AS DOUBLE))" for b in rule.bands)
+    return f"CAST({above} AS TINYINT)", f"CAST((NOT {above} AND NOT {below}) AS TINYINT)"
 
 
 def _flag_sql(v: str, threshold: float | None) -> str:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from hurdlelang.core import codes
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.lang import ir
-from hurdlelang.metrics.binary import COUNT_LIBRARY
+from hurdlelang.metrics.binary import COUNT_LIBRARY, COVERAGE_LIBRARY
 from hurdlelang.metrics.multiclass import CONFUSION_LIBRARY, COST_METRICS, PER_CLASS
 
 REPORTED = {
@@ -127,6 +127,8 @@ class Plan:
 def reported_metrics(spec: ir.Spec) -> list[ir.MetricKey]:
     """The task's usual metrics, every derived metric and every metric a guard or condition uses."""
     keys = {name: ir.MetricKey(name=name) for name in REPORTED[spec.task]}
+    if spec.data.predict is not None and spec.data.predict.abstain:  # abstain bands: how much is decided
+        keys.update({name: ir.MetricKey(name=name) for name in ("coverage", "abstain_rate")})
     for m in spec.metrics:
         keys[m.name] = ir.MetricKey(name=m.name)
     used = [g.metric for g in spec.guards]
@@ -186,6 +188,12 @@ def _class_rule(d: ir.DataBindings) -> str:
 
 
 def _volume_detail(rule: ir.PredictRule | None) -> str:
+    if rule is not None and rule.abstain is not None:
+        above, below = rule.bands
+        return (
+            f"(decides {rule.column} {above.op} {above.threshold:g} as {above.name}, {below.op} {below.threshold:g} "
+            f"as {below.name}, otherwise {rule.abstain}: not decided)"
+        )
     if rule is None or not rule.at_volume:
         return ""
     if rule.volume_of is not None:
@@ -222,6 +230,8 @@ def _checks(spec: ir.Spec) -> list[Check]:
             return [Check(rule.column, role, _class_rule(d), codes.UNSCORED_CLASS)]
         if rule.at_volume:
             return [Check(rule.column, role, "a finite number (ranked, highest flagged)", codes.NOT_NUMERIC)]
+        if rule.abstain is not None:
+            return [Check(rule.column, role, "a finite number (cut into bands)", codes.NOT_NUMERIC)]
         if rule.op is None:
             return [Check(rule.column, role, "0/1", codes.DECISION_NOT_BINARY)]
         return [Check(rule.column, role, f"a finite number (decides {rule.op} {rule.threshold:g})", codes.NOT_NUMERIC)]
@@ -246,7 +256,7 @@ def _checks(spec: ir.Spec) -> list[Check]:
 def _kind(task: str, name: str, party: Party) -> str:
     if name in SIZES and not (task == "binary" and name == "n"):
         return "sizes"
-    if task == "binary" and name in COUNT_LIBRARY:
+    if task == "binary" and (name in COUNT_LIBRARY or name in COVERAGE_LIBRARY):
         return "joint_cells" if party.decides else "rows"
     if task == "binary" and name in ("roc_auc", "pr_auc"):
         return "score_histogram" if (party.scores or party.decides) else "rows"
@@ -269,6 +279,10 @@ INTERVALS = {
     "rows": "paired resampling of rows, metric on each resample",
     "reported": "a reported value (a binomial bootstrap when the figure gives its rows)",
 }
+
+
+def _abstaining(spec: ir.Spec) -> set[str]:
+    return {CANDIDATE} if spec.data.predict is not None and spec.data.predict.abstain else set()
 
 
 def _volume_rules(spec: ir.Spec) -> dict[str, ir.PredictRule]:
@@ -320,6 +334,7 @@ def compile_plan(spec: ir.Spec) -> Plan:
         if kind in ("joint_cells", "confusion_cells"):
             volume = {name for name, rule in _volume_rules(spec).items()}
             keys = (*slice_key, "label", *(f"rank[{p}]" if p in volume else f"decision[{p}]" for p in deciding))
+            keys += tuple(f"abstained[{p}]" for p in deciding if p in _abstaining(spec))
             names = deciding
             if volume:
                 interval = "exact: multinomial over the joint cells, each volume's cut re-chosen in every resample"

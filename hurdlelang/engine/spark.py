@@ -35,6 +35,7 @@ import numpy as np
 from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.names import CANDIDATE
+from hurdlelang.core.operators import COMPARE
 from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.data.errors import MAX_ROWS_SHOWN, fail
 from hurdlelang.data.prepared import Prepared
@@ -419,7 +420,7 @@ class SparkData:
                 return [numeric(rule.column, role)]
             if task == "multiclass":
                 return known_class(rule.column, role)
-            if rule.op is None and not rule.at_volume:
+            if not rule.reads_numbers:
                 return [binary(rule.column, role, codes.DECISION_NOT_BINARY)]
             return [numeric(rule.column, role)]
 
@@ -635,7 +636,9 @@ class SparkData:
         parties += [(b.name, b.predict, b.scores) for b in self.spec.baselines if isinstance(b, ir.ColumnBaseline)]
         cuts = self._volume_cuts({name: rule for name, rule, _ in parties if rule is not None}, decision)
         for name, rule, scores in parties:
-            if rule is not None and name in cuts:
+            if rule is not None and rule.abstain is not None:
+                want[f"decided:{name}"], want[f"abstained:{name}"] = _bands_columns(rule, num(rule.column))
+            elif rule is not None and name in cuts:
                 v = num(rule.column)
                 threshold = cuts[name][1]
                 want[f"decided:{name}"] = (v >= f.lit(threshold) if threshold is not None else f.lit(False)).cast(
@@ -679,6 +682,13 @@ class SparkData:
                     threshold = float(top.agg(f.min("v")).first()[0])
             cuts[name] = (k, threshold)
         return cuts
+
+
+def _bands_columns(rule: ir.PredictRule, v):
+    """(decided, abstained) of abstain bands (hurdlelang/data/bands.py), as 0/1 Columns."""
+    f = sc.F()
+    above, below = (COMPARE[b.op](v, f.lit(float(b.threshold))) for b in rule.bands)
+    return above.cast("tinyint"), (~above & ~below).cast("tinyint")
 
 
 def prepare_spark(spec: ir.Spec, source: SparkSource) -> Prepared:

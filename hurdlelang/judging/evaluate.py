@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hurdlelang.core.names import CANDIDATE
+from hurdlelang.data.bands import abstain_party
 from hurdlelang.data.prepared import Prepared
 from hurdlelang.engine.plan import reported_metrics
 from hurdlelang.lang import ir
@@ -52,6 +53,35 @@ def evaluate_expr(expr: ir.Expr, lookup: Callable[[ir.MetricKey], object]):
         return left * right
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.divide(left, right)
+
+
+def deciding_parties(data: Prepared) -> dict[str, np.ndarray]:
+    """Every party's 0/1 decisions, and for a party with abstain bands a pseudo-party whose
+    'decisions' are its abstentions, counted in the same joint cells (hurdlelang/data/bands.py)."""
+    found = {p: d.decided for p, d in data.parties.items() if d.decided is not None}
+    found.update({abstain_party(p): d.abstained for p, d in data.parties.items() if d.abstained is not None})
+    return found
+
+
+@dataclass(frozen=True)
+class DecidedCounts:
+    """A party's counts on the rows it decided, with `ab` the rows it left undecided (arrays)."""
+
+    tp: np.ndarray
+    fp: np.ndarray
+    tn: np.ndarray
+    fn: np.ndarray
+    ab: np.ndarray
+
+
+def decided_counts(counts: dict, party: str, where: str) -> DecidedCounts:
+    """Its abstained rows were counted as decided 0 (tn or fn); the pseudo-party's tp and fp are the
+    abstained positives and negatives, so subtracting them leaves the decided rows, on the same draws."""
+    c = counts[(party, where)]
+    a = counts.get((abstain_party(party), where))
+    if a is None:
+        return DecidedCounts(c.tp, c.fp, c.tn, c.fn, np.zeros_like(c.tp))
+    return DecidedCounts(c.tp, c.fp, c.tn - a.fp, c.fn - a.tp, a.tp + a.fp)
 
 
 @dataclass(frozen=True)
@@ -185,11 +215,11 @@ class Evaluation:
         per slice column shared by every party: the sufficient statistics of all count metrics."""
         column = scope[0] if scope else None
         if column not in self._joint:
-            decisions = {p: d.decided for p, d in self.data.parties.items() if d.decided is not None}
+            decisions = deciding_parties(self.data)
             cells = JointCells.build(self.data.label, decisions, self.factorised(column), self.data.weight)
             self._joint[column] = cells.observed()
-        c = self._joint[column][(party, scope[1] if scope else ALL)]
-        return Counts(tp=float(c.tp[0]), fp=float(c.fp[0]), tn=float(c.tn[0]), fn=float(c.fn[0]))
+        c = decided_counts(self._joint[column], party, scope[1] if scope else ALL)
+        return Counts(tp=float(c.tp[0]), fp=float(c.fp[0]), tn=float(c.tn[0]), fn=float(c.fn[0]), ab=float(c.ab[0]))
 
     def _figure(self, baseline: ir.FigureBaseline, metric: ir.MetricKey, scope: Scope) -> MetricValue:
         # a reported figure is one benchmark for the whole business: every slice is held to it

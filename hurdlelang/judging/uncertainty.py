@@ -26,7 +26,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from hurdlelang.core.names import CANDIDATE
-from hurdlelang.judging.evaluate import Evaluation, Scope, evaluate_expr, scope_key
+from hurdlelang.judging.evaluate import (
+    Evaluation,
+    Scope,
+    decided_counts,
+    deciding_parties,
+    evaluate_expr,
+    scope_key,
+)
 from hurdlelang.lang import ir
 from hurdlelang.lang.catalogue import AUC_METRICS
 from hurdlelang.metrics.multiclass import Cells
@@ -138,12 +145,11 @@ class Uncertainty:
         return grouped
 
     def _counts(self, requests: list[Request]) -> None:
-        data = self.evaluation.data
-        parties = {p: data.parties[p].decided for p in data.parties if data.parties[p].decided is not None}
+        parties = deciding_parties(self.evaluation.data)
         for column, group in self._by_column(requests).items():
             drawn = self._draw_counts(parties, column)
             for party, metric, scope in group:
-                c = drawn.counts[(party, scope[1] if scope else ALL)]
+                c = decided_counts(drawn.counts, party, scope[1] if scope else ALL)
                 self._samples[(party, metric.key, scope)] = _count_metric(metric, c)
                 self.methods[f"{party}.{metric.key}"] = drawn.method
             self.notes += [n for n in drawn.notes if n not in self.notes]
@@ -465,10 +471,10 @@ def _refs(expr: ir.Expr) -> list[ir.MetricKey]:
 
 
 def _count_metric(metric: ir.MetricKey, c) -> np.ndarray:
-    counts = {"tp": c.tp, "fp": c.fp, "tn": c.tn, "fn": c.fn, "n": c.n}
+    counts = {"tp": c.tp, "fp": c.fp, "tn": c.tn, "fn": c.fn, "n": c.tp + c.fp + c.tn + c.fn + c.ab}
     if metric.name in counts:
         return np.asarray(counts[metric.name], dtype=float)
-    return vectorised_count_metric(metric.name, metric.param, c.tp, c.fp, c.tn, c.fn)
+    return vectorised_count_metric(metric.name, metric.param, c.tp, c.fp, c.tn, c.fn, c.ab)
 
 
 def _request_order(request: Request) -> tuple:

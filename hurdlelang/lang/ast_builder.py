@@ -132,6 +132,17 @@ class AstBuilder(Transformer):
         column, op, threshold = children
         return ast.Rule(column, op.value if op else None, threshold, _span(meta))
 
+    def predict_bands(self, meta, children):
+        return ast.Binding("predict", children[0], _span(meta))
+
+    def bands(self, meta, children):
+        *bands, otherwise = children
+        return ast.Bands(tuple(bands), _name(otherwise), _span(meta))
+
+    def band(self, meta, children):
+        column, op, threshold, name = children
+        return ast.Band(column, op.value, threshold, _name(name), _span(meta))
+
     def top_rule(self, meta, children):
         column, top = children
         return ast.Rule(column, None, None, _span(meta), top=top)

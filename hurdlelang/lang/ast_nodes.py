@@ -46,6 +46,26 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Band:
+    """`COLUMN CMP NUMBER as NAME`: one decided band of an abstain rule."""
+
+    column: Column
+    op: str
+    threshold: Quantity
+    name: Name
+    span: Span
+
+
+@dataclass(frozen=True)
+class Bands:
+    """`predict p >= 0.8 as block, p < 0.2 as allow, otherwise review`."""
+
+    bands: tuple[Band, ...]
+    otherwise: Name
+    span: Span
+
+
+@dataclass(frozen=True)
 class LabelIn:
     """`label COLUMN in "UNIT"`: the label and the unit it is measured in."""
 

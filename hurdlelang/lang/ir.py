@@ -51,6 +51,14 @@ class MetricKey(Model):
 # ---- data ----
 
 
+class Band(Model):
+    """One decided band of an abstain rule: `p >= 0.8 as block`."""
+
+    op: Op
+    threshold: float
+    name: str
+
+
 class PredictRule(Model):
     """How decisions are made: `column op threshold`, a column that already holds them, or a
     decision at a volume: the rows with the highest values of `column` (`top 10%`, `top 500`, `at
@@ -62,6 +70,13 @@ class PredictRule(Model):
     top_rows: int | None = None  # `top 500`
     top_share: float | None = None  # `top 10%`: 0.10
     volume_of: str | None = None  # `at the volume of as_is`: as many rows as that baseline flags
+    bands: list[Band] = []  # abstain bands: the positive band (above), then the negative (below)
+    abstain: str | None = None  # the `otherwise` band: its rows are not decided
+
+    @property
+    def reads_numbers(self) -> bool:
+        """The column holds numbers the rule turns into decisions, not the decisions themselves."""
+        return self.op is not None or self.at_volume or self.abstain is not None
 
     @property
     def at_volume(self) -> bool:

@@ -107,17 +107,33 @@ COUNT_LIBRARY: dict[str, CountMetric] = {
 }
 
 
+# Of a party with abstain bands (hurdlelang/data/bands.py): `ab` rows were not decided. For every
+# other party ab is 0: coverage 1, nothing abstained.
+COVERAGE_LIBRARY: dict[str, Callable[..., np.ndarray]] = {
+    "coverage": lambda tp, fp, tn, fn, ab: safe_divide(tp + fp + tn + fn, tp + fp + tn + fn + ab),
+    "abstain_rate": lambda tp, fp, tn, fn, ab: safe_divide(ab, tp + fp + tn + fn + ab),
+    "abstained": lambda tp, fp, tn, fn, ab: np.asarray(ab, dtype=float),
+    # every row judged, decided or not: a value per row counts every customer
+    "n": lambda tp, fp, tn, fn, ab: np.asarray(tp + fp + tn + fn + ab, dtype=float),
+}
+
+
 def count_metric(name: str, c: Counts, param: float | None = None) -> MetricValue:
-    metric = COUNT_LIBRARY[name]
     counts = (np.float64(c.tp), np.float64(c.fp), np.float64(c.tn), np.float64(c.fn))
+    if name in COVERAGE_LIBRARY:
+        value = float(COVERAGE_LIBRARY[name](*counts, np.float64(c.ab)))
+        return undefined(NO_ROWS) if np.isnan(value) else MetricValue(value)
+    metric = COUNT_LIBRARY[name]
     value = float(metric.formula(*counts, param))
     return undefined(metric.why(c)) if np.isnan(value) else MetricValue(value)
 
 
-def count_metric_vectorised(name: str, param: float | None, tp, fp, tn, fn) -> np.ndarray:
+def count_metric_vectorised(name: str, param: float | None, tp, fp, tn, fn, ab=0.0) -> np.ndarray:
     """The same formula on arrays of counts (e.g. shape (B,) bootstrap resamples); NaN where undefined."""
-    arrays = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (tp, fp, tn, fn)))
-    return np.asarray(COUNT_LIBRARY[name].formula(*arrays, param), dtype=float)
+    arrays = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (tp, fp, tn, fn, ab)))
+    if name in COVERAGE_LIBRARY:
+        return np.asarray(COVERAGE_LIBRARY[name](*arrays), dtype=float)
+    return np.asarray(COUNT_LIBRARY[name].formula(*arrays[:4], param), dtype=float)
 
 
 # Named functions for the walking-skeleton evaluator and its tests (metric_values re-exports them).

@@ -73,6 +73,17 @@ def _binary_defs() -> list[MetricDef]:
         for name, metric in binary.COUNT_LIBRARY.items()
     ]
     defs += [
+        MetricDef(
+            "binary",
+            name,
+            frozenset({"decided"}),
+            None,
+            lambda i, p, name=name: binary.count_metric(name, _binary_counts(i), p),
+        )
+        for name in binary.COVERAGE_LIBRARY
+        if name not in binary.COUNT_LIBRARY
+    ]
+    defs += [
         MetricDef("binary", name, frozenset({"score"}), None, lambda i, p, fn=fn: fn(i.label, i.score, i.weight))
         for name, fn in binary.SCORE_LIBRARY.items()
     ]
@@ -185,17 +196,18 @@ def compute(task: str, name: str, param: float | None, inputs: MetricInputs) -> 
 def metric_from_counts(name: str, param: float | None, counts: Counts) -> MetricValue:
     """A binary count metric from confusion counts already summed (the sufficient statistics)."""
     d = metric_def("binary", name)
-    if name not in binary.COUNT_LIBRARY:
+    if name not in COUNT_METRIC_NAMES:
         raise ValueError(f"{name} is not computed from confusion counts")
     return binary.count_metric(name, counts, _check_param(d, param))
 
 
-def vectorised_count_metric(name: str, param: float | None, tp, fp, tn, fn) -> np.ndarray:
-    """A binary count metric on arrays of counts (shape (B,) for B resamples); NaN where undefined."""
+def vectorised_count_metric(name: str, param: float | None, tp, fp, tn, fn, ab=0.0) -> np.ndarray:
+    """A binary count metric on arrays of counts (shape (B,) for B resamples); NaN where undefined.
+    `ab`: rows a party with abstain bands left undecided."""
     d = metric_def("binary", name)
-    if name not in binary.COUNT_LIBRARY:
+    if name not in COUNT_METRIC_NAMES:
         raise ValueError(f"{name} is not computed from confusion counts")
-    return binary.count_metric_vectorised(name, _check_param(d, param), tp, fp, tn, fn)
+    return binary.count_metric_vectorised(name, _check_param(d, param), tp, fp, tn, fn, ab)
 
 
 def vectorised_confusion_metric(
@@ -210,5 +222,7 @@ def vectorised_confusion_metric(
     return multiclass.confusion_metric_vectorised(name, matrices, cells)
 
 
-COUNT_METRIC_NAMES = tuple(binary.COUNT_LIBRARY)
+COUNT_METRIC_NAMES = tuple(binary.COUNT_LIBRARY) + tuple(
+    n for n in binary.COVERAGE_LIBRARY if n not in binary.COUNT_LIBRARY
+)
 CONFUSION_METRIC_NAMES = (*multiclass.CONFUSION_LIBRARY, *multiclass.PER_CLASS, *multiclass.COST_METRICS)

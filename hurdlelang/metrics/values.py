@@ -38,6 +38,7 @@ class Counts:
     fp: float
     tn: float
     fn: float
+    ab: float = 0.0  # rows a party with abstain bands left undecided (not in tp, fp, tn or fn)
 
     @property
     def n(self) -> float:

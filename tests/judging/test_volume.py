@@ -46,8 +46,7 @@ spec mailing "Insurance mailing" {
 """
 
 
-@pytest.fixture(scope="module")
-def frame() -> pd.DataFrame:
+def make_frame() -> pd.DataFrame:
     rng = np.random.default_rng(14)
     n = 1_500
     x = rng.normal(size=n)
@@ -61,6 +60,11 @@ def frame() -> pd.DataFrame:
             "region": rng.choice(["north", "south"], n),
         }
     )
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return make_frame()
 
 
 def _top(values: np.ndarray, k: int) -> np.ndarray:

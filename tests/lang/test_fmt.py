@@ -234,7 +234,29 @@ def spec(draw) -> list[tuple[int, list[str]]]:
     if draw(st.booleans()):
         out.append((1, ["description", '"first"', *draw(st.sampled_from([[], ['"second"']]))]))
     out += [(1, ["data", "{"]), (2, ["label", "c_label"]), (2, ["score", "c_p"])]
-    out.append((2, ["predict", "c_p", draw(st.sampled_from([">=", ">"])), f"0.{draw(st.integers(1, 9))}"]))
+    high, low = draw(st.integers(5, 9)), draw(st.integers(1, 4))
+    decisions = [
+        ["c_p", draw(st.sampled_from([">=", ">"])), f"0.{draw(st.integers(1, 9))}"],
+        ["c_p", "top", draw(st.sampled_from([f"{draw(st.integers(1, 60))}%", _count(draw)]))],  # at a volume
+        ["c_p", "at", "the", "volume", "of", ctx["baseline"]],
+        [
+            "c_p",
+            ">=",
+            f"0.{high}",
+            "as",
+            "block",
+            ",",
+            "c_p",
+            "<",
+            f"0.{low}",
+            "as",
+            "allow",
+            ",",
+            "otherwise",
+            "review",
+        ],
+    ]
+    out.append((2, ["predict", *draw(st.sampled_from(decisions))]))
     if region:
         out.append((2, ["slice", region, *draw(st.sampled_from([[], [",", '"sales region"']]))]))
     if draw(st.booleans()):

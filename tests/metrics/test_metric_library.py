@@ -79,6 +79,10 @@ def sk_binary(name, param, y, d, w):
         "positive_rate": lambda: np.average(y, weights=w),
         # lift: precision over the base rate, the two computed by scikit-learn and numpy apart
         "lift": lambda: sk.precision_score(y, d, sample_weight=w, zero_division=np.nan) / np.average(y, weights=w),
+        # a party that decides every row (no abstain bands: tests/judging/test_bands.py has those)
+        "coverage": lambda: 1.0,
+        "abstain_rate": lambda: 0.0,
+        "abstained": lambda: 0.0,
     }[name]()
 
 
@@ -509,6 +513,7 @@ EXPECTED_NAMES = {
     "binary": {
         "accuracy", "balanced_accuracy", "precision", "recall", "specificity", "f1", "fbeta", "mcc",
         "predicted_positive_rate", "positive_rate", "tp", "fp", "tn", "fn", "n", "lift",
+        "coverage", "abstain_rate", "abstained",
         "roc_auc", "pr_auc", "log_loss", "brier",
     },
     "multiclass": {

@@ -252,6 +252,8 @@ class Checker:
 
     def _rule(self, ctx: Context, binding: ast.Binding) -> ir.PredictRule | None:
         rule: ast.Rule = binding.value
+        if isinstance(rule, ast.Bands):
+            return check_decisions.bands(ctx, rule)
         if rule.top is not None or rule.volume_of is not None:
             return check_decisions.volume_rule(ctx, rule)
         if rule.threshold is not None:

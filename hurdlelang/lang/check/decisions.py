@@ -105,3 +105,78 @@ def check_volume_sources(ctx: Context, spec: ast.Spec, baselines: list) -> None:
                 "borrow the volume of a baseline that flags rows by a column or a threshold "
                 "(predict rule, or predict score >= 0.5)",
             )
+
+
+def _band(ctx: Context, band: ast.Band) -> ir.Band | None:
+    t = band.threshold
+    if t.unit not in (None, "%"):
+        ctx.report(
+            codes.UNIT_MISMATCH,
+            f"a band's threshold is a number or a percentage, not '{t.text}'",
+            t.span,
+            "write it as a number or a percentage, e.g. 0.8 or 80%",
+        )
+        return None
+    return ir.Band(op=band.op, threshold=t.value / (100 if t.unit == "%" else 1), name=band.name.value)
+
+
+def bands(ctx: Context, node: ast.Bands) -> ir.PredictRule | None:
+    """`predict p >= 0.8 as block, p < 0.2 as allow, otherwise review`: one band above, one below,
+    on one column, apart, with something left between them for the `otherwise` band."""
+    if ctx.task != "binary":
+        ctx.report(
+            codes.BINDING_DOES_NOT_FIT,
+            f"abstain bands decide rows positive or negative, which a {ctx.task} spec does not decide",
+            node.span,
+            f"write: predict {node.bands[0].column.name}",
+        )
+        return None
+    above = [b for b in node.bands if b.op in (">=", ">")]
+    below = [b for b in node.bands if b.op in ("<=", "<")]
+    example = "predict p >= 0.8 as block, p < 0.2 as allow, otherwise review"
+    if len(above) != 1 or len(below) != 1:
+        ctx.report(
+            codes.BAD_BANDS,
+            f"abstain bands need one band above (>= or >) and one below (<= or <); these have "
+            f"{len(above)} above and {len(below)} below",
+            node.span,
+            f"write: {example}",
+        )
+        return None
+    up, down = above[0], below[0]
+    if up.column.name != down.column.name:
+        ctx.report(
+            codes.BAD_BANDS,
+            f"the bands read two columns, '{up.column.name}' and '{down.column.name}'",
+            down.column.span,
+            f"both bands cut the same score: {up.column.name} {down.op} ...",
+        )
+        return None
+    names = [up.name, down.name, node.otherwise]
+    for i, name in enumerate(names):
+        if name.value in [n.value for n in names[:i]]:
+            ctx.report(
+                codes.BAD_BANDS, f"two bands are called '{name.value}'", name.span, "give each band its own name"
+            )
+            return None
+    high, low = _band(ctx, up), _band(ctx, down)
+    if high is None or low is None:
+        return None
+    both = f"{up.column.name} {up.op} {up.threshold.text} and {down.column.name} {down.op} {down.threshold.text}"
+    if high.threshold < low.threshold or (high.threshold == low.threshold and up.op == ">=" and down.op == "<="):
+        ctx.report(
+            codes.BAD_BANDS,
+            f"the bands overlap: a row with {both} would be both {up.name.value} and {down.name.value}",
+            node.span,
+            f"the band above starts where the band below ends, or higher: {example}",
+        )
+        return None
+    if high.threshold == low.threshold and (up.op == ">=") != (down.op == "<="):
+        ctx.report(
+            codes.BAD_BANDS,
+            f"the bands leave nothing for '{node.otherwise.value}': every row is {up.name.value} or {down.name.value}",
+            node.span,
+            f"leave a gap between the bands, or decide every row: predict {up.column.name} {up.op} {up.threshold.text}",
+        )
+        return None
+    return ir.PredictRule(column=up.column.name, bands=[high, low], abstain=node.otherwise.value)
