@@ -73,6 +73,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E210": (Severity.ERROR, "confidence level out of range"),
     "E211": (Severity.ERROR, "sample size given for a figure that is not a share"),
     "E212": (Severity.ERROR, "figure does not fit the interval reported with it"),
+    "E215": (Severity.ERROR, "per-period condition without the spec's volume for that period"),
+    "E216": (Severity.ERROR, "per-period condition on a metric that is not a total"),
     # static analysis of the hurdles
     "W301": (Severity.WARNING, "comparison runs against the metric's direction"),
     "W302": (Severity.WARNING, "tier can never be reached: a better tier is implied"),

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from hurdlelang.core import codes
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.lang import ir
+from hurdlelang.lang.check.volume import reported_per_period
 from hurdlelang.metrics.binary import COUNT_LIBRARY, COVERAGE_LIBRARY
 from hurdlelang.metrics.multiclass import CONFUSION_LIBRARY, COST_METRICS, PER_CLASS
 
@@ -131,6 +132,7 @@ def reported_metrics(spec: ir.Spec) -> list[ir.MetricKey]:
         keys.update({name: ir.MetricKey(name=name) for name in ("coverage", "abstain_rate")})
     for m in spec.metrics:
         keys[m.name] = ir.MetricKey(name=m.name)
+    keys.update({m.key: m for m in reported_per_period(spec)})
     used = [g.metric for g in spec.guards]
     for c in spec.comparisons():
         used.append(c.metric)

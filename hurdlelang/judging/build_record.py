@@ -189,10 +189,16 @@ def _n(ev: Evaluation, party: str, metric: ir.MetricKey, scope: Scope) -> int | 
 
 
 def _metric_info(ev: Evaluation) -> dict[str, MetricInfo]:
-    keys = {m.key: m for party in ev.parties for m in ev.reported_for(party)}
+    return _metric_info_for(ev, {m.key: m for party in ev.parties for m in ev.reported_for(party)})
+
+
+def _metric_info_for(ev: Evaluation, keys: dict[str, ir.MetricKey]) -> dict[str, MetricInfo]:
     info = {}
     for key, metric in keys.items():
         derived = ev.spec.derived(metric)
+        if metric.per is not None:
+            info[key] = _per_period_info(ev, metric)
+            continue
         if derived is not None:
             info[key] = MetricInfo(
                 title=derived.title, direction=derived.direction, unit=derived.unit, low=None, high=None
@@ -210,6 +216,20 @@ def _metric_info(ev: Evaluation) -> dict[str, MetricInfo]:
             title=m.title, direction=m.direction.value, unit=unit, low=finite(m.low), high=finite(m.high)
         )
     return info
+
+
+def _per_period_info(ev: Evaluation, metric: ir.MetricKey) -> MetricInfo:
+    """A total at the spec's volume: the metric's unit per period (`EUR per month`)."""
+    base = _metric_info_of(ev, metric.base)
+    volume = ev.spec.volume
+    rows = f"{volume.amount:,.0f} {volume.unit or 'rows'}"
+    unit = f"{base.unit} per {metric.per}" if base.unit else f"per {metric.per}"
+    title = f"{base.title or metric.name}, per {metric.per} at {rows} per {volume.period}"
+    return MetricInfo(title=title, direction=base.direction, unit=unit, low=None, high=None)
+
+
+def _metric_info_of(ev: Evaluation, metric: ir.MetricKey) -> MetricInfo:
+    return _metric_info_for(ev, {metric.key: metric})[metric.key]
 
 
 def _metrics(ev: Evaluation, unc: Uncertainty | None, level: float | None) -> dict:

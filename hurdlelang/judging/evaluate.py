@@ -144,7 +144,21 @@ class Evaluation:
             return "computed from 0/1 decisions (no score bound)"
         return data_party.note
 
+    def per_period_factor(self) -> float | None:
+        """`per month`: a total over the rows judged, scaled to the spec's volume (value / n * volume);
+        one factor for every scope, so a slice's monthly total is its share of the volume."""
+        n = self.value(CANDIDATE, ir.MetricKey(name="n"), None).value
+        return None if self.spec.volume is None or not n else self.spec.volume.amount / n
+
     def _compute(self, party: str, metric: ir.MetricKey, scope: Scope) -> MetricValue:
+        if metric.per is not None:
+            if isinstance(self.baselines.get(party), ir.FigureBaseline | ir.RecordBaseline):
+                return MetricValue(None, f"a per-{metric.per} total is scaled from the rows judged; {party} has none")
+            base = self.value(party, metric.base, scope)
+            factor = self.per_period_factor()
+            if base.value is None or factor is None:
+                return MetricValue(None, base.reason or "no rows")
+            return MetricValue(base.value * factor)
         derived = self.spec.derived(metric)
         baseline = self.baselines.get(party)
         if isinstance(baseline, ir.FigureBaseline):

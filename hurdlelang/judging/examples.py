@@ -34,6 +34,8 @@ class GivenValues:
         values = self.given.get(party, {})
         if metric.key in values:
             return MetricValue(values[metric.key])
+        if metric.per is not None and metric.base.key in values:  # a per-period condition reads it as given
+            return MetricValue(values[metric.base.key])
         derived = self.spec.derived(metric)
         if derived is not None:
             computed = evaluate_expr(derived.expr, lambda m: self.value(party, m).value)

@@ -107,6 +107,11 @@ class Uncertainty:
     # ---- planning ----
 
     def _leaves(self, party: str, metric: ir.MetricKey, scope: Scope, out: set[Request]) -> None:
+        if metric.per is not None and not isinstance(
+            self.evaluation.baselines.get(party), ir.FigureBaseline | ir.RecordBaseline
+        ):
+            self._leaves(party, metric.base, scope, out)
+            return
         derived = self.evaluation.spec.derived(metric)
         baseline = self.evaluation.baselines.get(party)
         if derived is None or isinstance(baseline, ir.FigureBaseline | ir.RecordBaseline):
@@ -429,6 +434,12 @@ class Uncertainty:
     def _derived(self, party: str, metric: ir.MetricKey, scope: Scope) -> None:
         key = (party, metric.key, scope)
         if key in self._samples:
+            return
+        if metric.per is not None:  # the total's resamples, scaled to the volume by one factor
+            self._derived(party, metric.base, scope)
+            factor = self.evaluation.per_period_factor()
+            self._samples[key] = self._samples[(party, metric.base.key, scope)] * (np.nan if factor is None else factor)
+            self.methods[f"{party}.{metric.key}"] = f"{metric.base.key} on each resample, times volume / n"
             return
         derived = self.evaluation.spec.derived(metric)
 

@@ -76,6 +76,7 @@ class AstBuilder(Transformer):
             examples=_of(items, ast.Example),
             span=_span(meta),
             costs=_of(items, ast.CostMatrix),
+            volumes=_of(items, ast.Volume),
         )
 
     owner = _field("owner")
@@ -266,23 +267,32 @@ class AstBuilder(Transformer):
         return ast.Not(children[0], _span(meta))
 
     def compare(self, meta, children):
-        metric, op, operand, scope, confidence = children
-        return ast.Compare(metric, op.value, operand, scope, confidence, _span(meta))
+        metric, op, operand, per, scope, confidence = children
+        return ast.Compare(metric, op.value, operand, scope, confidence, _span(meta), per)
 
     def beats(self, meta, children):
         metric, baseline, margin, scope, confidence = children
-        return ast.Beats(metric, _name(baseline), margin, False, scope, confidence, _span(meta))
+        margin, per = margin or (None, None)
+        return ast.Beats(metric, _name(baseline), margin, False, scope, confidence, _span(meta), per)
 
     def no_worse(self, meta, children):
         metric, baseline, margin, scope, confidence = children
-        return ast.Beats(metric, _name(baseline), margin, True, scope, confidence, _span(meta))
+        margin, per = margin or (None, None)
+        return ast.Beats(metric, _name(baseline), margin, True, scope, confidence, _span(meta), per)
+
+    def volume(self, meta, children):
+        amount, period = children
+        return ast.Volume(amount, period, _span(meta))
+
+    def per(self, meta, children):
+        return _name(children[0])
 
     def baseline_metric(self, meta, children):
         baseline, metric = children
         return ast.BaselineMetric(_name(baseline), metric, _span(meta))
 
     def margin(self, meta, children):
-        return children[0]
+        return children[0], children[1]  # the quantity, and the period of `by 5_000 GBP per month`
 
     def every_slice(self, meta, children):
         return ast.Scope(_name(children[0]), None, _span(meta))
@@ -291,8 +301,8 @@ class AstBuilder(Transformer):
         return ast.Scope(_name(children[0]), None, _span(meta), strict=True)
 
     def between_condition(self, meta, children):
-        metric, low, high, scope, confidence = children
-        return ast.Between(metric, low, high, scope, confidence, _span(meta))
+        metric, low, high, per, scope, confidence = children
+        return ast.Between(metric, low, high, scope, confidence, _span(meta), per)
 
     def one_slice(self, meta, children):
         name, value = children

@@ -231,6 +231,7 @@ class Compare:
     scope: Scope | None
     confidence: Confidence | None
     span: Span
+    per: Name | None = None  # `net_value >= 40_000 GBP per month`: the metric's total per period
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,7 @@ class Beats:
     scope: Scope | None
     confidence: Confidence | None
     span: Span
+    per: Name | None = None  # `by 5_000 GBP per month`
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,7 @@ class Between:
     scope: Scope | None
     confidence: Confidence | None
     span: Span
+    per: Name | None = None
 
 
 @dataclass(frozen=True)
@@ -354,6 +357,15 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Volume:
+    """`volume 120_000 customers per month`."""
+
+    amount: Quantity
+    period: Name
+    span: Span
+
+
+@dataclass(frozen=True)
 class Spec:
     name: Name
     title: str | None
@@ -365,6 +377,7 @@ class Spec:
     examples: tuple[Example, ...]
     span: Span
     costs: tuple[CostMatrix, ...] = ()
+    volumes: tuple[Volume, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -41,11 +41,18 @@ class MetricKey(Model):
     name: str
     param: float | None = None
     of: str | None = None  # a per-class metric's class: recall[billing]
+    per: str | None = None  # `per month`: the metric's total at the spec's volume per period
 
     @property
     def key(self) -> str:
         key = self.name if self.param is None else f"{self.name}@{self.param:g}"
-        return key if self.of is None else f"{key}[{class_text(self.of)}]"
+        key = key if self.of is None else f"{key}[{class_text(self.of)}]"
+        return key if self.per is None else f"{key} per {self.per}"
+
+    @property
+    def base(self) -> MetricKey:
+        """The metric on the data, without `per PERIOD`."""
+        return MetricKey(name=self.name, param=self.param, of=self.of)
 
 
 # ---- data ----
@@ -341,6 +348,15 @@ class SpecWarning(Model):
     line: int
 
 
+class Volume(Model):
+    """`volume 120_000 customers per month`: totals judged `per month` are scaled from the rows
+    judged to this many rows (value / n * amount)."""
+
+    amount: float
+    unit: str | None = None  # what a row is: "customers"
+    period: str
+
+
 class SourceInfo(Model):
     path: str
     sha256: str
@@ -353,6 +369,7 @@ class Spec(Model):
     description: str | None = None
     version: str | None = None
     task: Task
+    volume: Volume | None = None
     data: DataBindings
     baselines: list[Baseline] = []
     metrics: list[DerivedMetric] = []

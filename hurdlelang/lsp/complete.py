@@ -180,6 +180,9 @@ def _names(prefix: _Prefix, spec, task: str | None, index: SymbolIndex) -> list[
         return _baselines(spec)
     if kind == "EXPECT":
         return _tiers(spec)
+    if kind == "PER":  # `... per month`: the period of the spec's volume
+        periods = [v.period.value for v in spec.volumes] if spec else []
+        return [Candidate(p, "value", "the period of the spec's volume") for p in periods]
     if kind in ("EVERY", "IN"):
         return _slices(spec)
     if kind == "LSQB" or block == "COST":

@@ -231,6 +231,9 @@ def spec(draw) -> list[tuple[int, list[str]]]:
     ctx = {"baseline": "b_" + draw(WORD), "slice": region, "metrics": []}
     out = [(0, ["spec", name, *draw(st.sampled_from([[], ['"A title"']])), "{"])]
     out += [(1, ["owner", '"team"']), (1, ["task", "binary"])]
+    monthly = draw(st.booleans())
+    if monthly:
+        out.append((1, ["volume", f"{_count(draw)} customers", "per", "month"]))
     if draw(st.booleans()):
         out.append((1, ["description", '"first"', *draw(st.sampled_from([[], ['"second"']]))]))
     out += [(1, ["data", "{"]), (2, ["label", "c_label"]), (2, ["score", "c_p"])]
@@ -279,6 +282,8 @@ def spec(draw) -> list[tuple[int, list[str]]]:
     for tier in tiers:
         out.append((2, ["tier", tier, *draw(st.sampled_from([[], ['"Ship"']])), "{"]))
         out += [(3, draw(condition(ctx))) for _ in range(draw(st.integers(1, 3)))]
+        if monthly and draw(st.booleans()):  # a total judged per period
+            out.append((3, ["tp", draw(st.sampled_from([">=", ">"])), _count(draw), "per", "month"]))
         out.append((2, ["}"]))
     out += [(2, ["otherwise", "keep", *draw(st.sampled_from([[], ['"Keep"']]))]), (1, ["}"])]
     if draw(st.booleans()):

@@ -75,6 +75,12 @@ def test_completion_of_a_decision_at_a_volume():
     assert "lift" in labels(mailing, "      lift", after=6)
 
 
+def test_completion_of_a_period():
+    text = TEXT.replace("  task  binary", "  task  binary\n  volume 4_000 customers per week", 1)
+    text = text.replace("precision >= 0.33", "tp >= 100 per ", 1)
+    assert labels(text, "tp >= 100 per ") == ["week"]
+
+
 def test_completion_of_metrics_follows_the_task():
     regression = (EXAMPLES / "demand_forecast.hurdle").read_text(encoding="utf-8")
     found = labels(regression, "    otherwise", after=4)  # after a tier's closing brace: keywords only

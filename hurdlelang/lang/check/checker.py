@@ -13,6 +13,7 @@ from hurdlelang.lang import ir
 from hurdlelang.lang.catalogue import TASKS, UnitKind, lookup, names_for
 from hurdlelang.lang.check import decisions as check_decisions
 from hurdlelang.lang.check import figures as check_figures
+from hurdlelang.lang.check import volume as check_volume
 from hurdlelang.lang.check.analysis import analyse
 from hurdlelang.lang.check.classes import cost_matrix, declared_line
 from hurdlelang.lang.check.context import Context, Party
@@ -186,6 +187,8 @@ class Checker:
                     "name the derived metric differently",
                 )
         derived = check_derived(ctx, spec.metrics)
+        ctx.definitions = {m.name.value: m.expr for m in spec.metrics}
+        ctx.volume = check_volume.volume(ctx, spec.volumes)
         baselines = self._baselines(ctx, spec)  # after the derived metrics: a figure may report one
         check_decisions.check_volume_sources(ctx, spec, baselines)
         hurdles = self._hurdles(ctx, spec)
@@ -200,6 +203,7 @@ class Checker:
             description=fields["description"].value if "description" in fields else None,
             version=fields["version"].value if "version" in fields else None,
             task=ctx.task,
+            volume=ctx.volume,
             data=ctx.data,
             baselines=baselines,
             metrics=derived,

@@ -54,6 +54,8 @@ class Context:
     classes: tuple[str, ...] | None = None  # a multiclass spec's declared classes
     cost: ir.CostMatrix | None = None  # the checked cost matrix
     cost_given: bool = False  # a cost matrix is written (checked or not): no second error for `cost`
+    volume: ir.Volume | None = None  # `volume 120_000 customers per month`
+    definitions: dict = field(default_factory=dict)  # derived metric name -> its expression (AST)
 
     def report(self, code: str, message: str, span: Span, hint: str | None = None, subject: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, self.source.path, span, hint, subject=subject))

@@ -10,6 +10,7 @@ from hurdlelang.lang import ir
 from hurdlelang.lang.catalogue import Direction, Needs
 from hurdlelang.lang.check.context import Context, MetricType
 from hurdlelang.lang.check.metrics import level, quantity_unit, resolve
+from hurdlelang.lang.check.volume import per_period
 
 
 def confidence(ctx: Context, node: ast.Confidence | None, inherited: float | None) -> float | None:
@@ -159,6 +160,10 @@ def condition(ctx: Context, cond: ast.Condition, inherited: float | None, negate
     if isinstance(cond, ast.Between):
         return _between(ctx, cond, inherited, negated)
     metric = resolve(ctx, cond.metric)
+    if cond.per is not None:
+        metric = per_period(ctx, metric, cond.per, cond.metric)
+        if metric is None:
+            return None
     where = scope(ctx, cond.scope)
     level_ = confidence(ctx, cond.confidence, inherited)
     if isinstance(cond, ast.Compare):
@@ -208,9 +213,11 @@ def _between(ctx: Context, cond: ast.Between, inherited: float | None, negated: 
         )
         return None
     tail = "".join(f" {ctx.text(n.span)}" for n in (cond.scope, cond.confidence) if n is not None)
+    if cond.per is not None:
+        tail = f" per {cond.per.value}{tail}"
     parts = []
     for op, end in ((">=", cond.low), ("<=", cond.high)):
-        node = ast.Compare(cond.metric, op, end, cond.scope, cond.confidence, cond.span)
+        node = ast.Compare(cond.metric, op, end, cond.scope, cond.confidence, cond.span, cond.per)
         part = _part(ctx, node, inherited, negated, f"{cond.metric.text} {op} {end.text}{tail}")
         if part is None:
             return None
@@ -219,7 +226,7 @@ def _between(ctx: Context, cond: ast.Between, inherited: float | None, negated: 
 
 
 def _part(ctx: Context, cond: ast.Compare, inherited, negated: bool, text: str) -> ir.Condition | None:
-    metric = resolve(ctx, cond.metric)
+    metric = per_period(ctx, resolve(ctx, cond.metric), cond.per, cond.metric)
     where = scope(ctx, cond.scope)
     level_ = confidence(ctx, cond.confidence, inherited)
     # a band sets a floor and a ceiling on purpose: no W301 for the end against the direction

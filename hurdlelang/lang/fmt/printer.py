@@ -19,7 +19,7 @@ from hurdlelang.lang.parser import make_parser
 
 BLOCKS = frozenset({"spec", "data", "baseline", "hurdles", "tier", "example", "cost_matrix"})
 TABLE_ROWS = frozenset({"cost_header", "cost_row"})  # a cost matrix's lines: printed as aligned columns
-HEADER = frozenset({"owner", "description", "version", "task"})
+HEADER = frozenset({"owner", "description", "version", "task", "volume"})
 STEP = 2  # spaces per block level
 CONTINUATION = 2  # extra spaces of a derived metric's `= expr` line, beyond the `metric` line
 COMMENT_COLUMN = 36  # 0-based column where trailing comments start, when the code leaves room
