@@ -6,7 +6,7 @@ with the number of rows, so at the business's volume it is `value / n * volume`.
 scale (precision, or a margin per 1,000 customers: `... / n * 1000`): it is the same at any volume,
 and `per month` on it would print a number that means nothing, so the checker refuses it (E214).
 Whether a metric is a total is read from its definition: the counts (tp, fp, tn, fn, n, rows,
-abstained) are totals; a product adds the powers of the row count, a quotient subtracts them, a sum
+abstained, a class's support, the total cost of a cost matrix) are totals; a product adds the powers of the row count, a quotient subtracts them, a sum
 needs terms of one power; a total is of power 1.
 """
 
@@ -19,7 +19,7 @@ from hurdlelang.lang import ast_nodes as ast
 from hurdlelang.lang import ir
 from hurdlelang.lang.check.context import Context, MetricType
 
-TOTALS = frozenset({"tp", "fp", "tn", "fn", "n", "rows", "abstained"})
+TOTALS = frozenset({"tp", "fp", "tn", "fn", "n", "rows", "abstained", "support", "total_cost"})
 
 
 def volume(ctx: Context, nodes: tuple[ast.Volume, ...]) -> ir.Volume | None:
@@ -111,7 +111,7 @@ def checked_power(expr: ir.Expr, spec: ir.Spec, seen: frozenset[str] = frozenset
     if isinstance(expr, ir.NumberExpr):
         return 0
     if isinstance(expr, ir.RefExpr):
-        derived = spec.derived(expr.metric.name)
+        derived = spec.derived(expr.metric)
         if derived is not None:
             return None if derived.name in seen else checked_power(derived.expr, spec, seen | {derived.name})
         return 1 if expr.metric.name in TOTALS else 0
