@@ -4,10 +4,10 @@
 A total over the rows judged (the margin of the customers mailed, the false alarms raised) scales
 with the number of rows, so at the business's volume it is `value / n * volume`. A rate does not
 scale (precision, or a margin per 1,000 customers: `... / n * 1000`): it is the same at any volume,
-and `per month` on it would print a number that means nothing, so the checker refuses it (E214).
+and `per month` on it would print a number that means nothing, so the checker refuses it (E216).
 Whether a metric is a total is read from its definition: the counts (tp, fp, tn, fn, n, rows,
-abstained, a class's support, the total cost of a cost matrix) are totals; a product adds the powers of the row count, a quotient subtracts them, a sum
-needs terms of one power; a total is of power 1.
+abstained, a class's support, a cost matrix's total_cost) are totals; a product adds the powers of
+the row count, a quotient subtracts them, a sum needs terms of one power; a total is of power 1.
 """
 
 from __future__ import annotations
