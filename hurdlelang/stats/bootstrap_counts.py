@@ -269,19 +269,28 @@ class JointCells:
         for party in self.parties:
             target = self.group_slice * 4 + self._confusion_index(party)
             flat = np.bincount((target[None, :] + offsets).ravel(), weights=values.ravel(), minlength=b * n_slices * 4)
-            per_slice = flat.reshape(b, n_slices, 4)
-            if self.group_weight is None:
-                per_slice = np.rint(per_slice).astype(np.int64)
-            whole = per_slice.sum(axis=1)
-            out[(party, ALL)] = CountArrays(whole[:, 3], whole[:, 1], whole[:, 0], whole[:, 2])
-            for s, name in enumerate(self.slices):
-                cells = per_slice[:, s]
-                out[(party, name)] = CountArrays(cells[:, 3], cells[:, 1], cells[:, 0], cells[:, 2])
+            out.update(scope_counts(party, flat, b, self.slices, counted=self.group_weight is None))
         return out
 
     def observed(self) -> dict[tuple[str, str], CountArrays]:
         """The counts on the data itself (arrays of shape (1,)), same keys as a resample."""
         return self._aggregate(self.group_rows[None, :])
+
+
+def scope_counts(
+    party: str, flat: np.ndarray, b: int, slices: tuple[str, ...], counted: bool
+) -> dict[tuple[str, str], CountArrays]:
+    """One party's (B, slice, 4) confusion cells, flattened by np.bincount, as counts on the whole data
+    and on each slice value; `counted` (no weight column) rounds the sums to whole rows."""
+    per_slice = flat.reshape(b, max(len(slices), 1), 4)
+    if counted:
+        per_slice = np.rint(per_slice).astype(np.int64)
+    whole = per_slice.sum(axis=1)
+    out = {(party, ALL): CountArrays(whole[:, 3], whole[:, 1], whole[:, 0], whole[:, 2])}
+    for s, name in enumerate(slices):
+        cells = per_slice[:, s]
+        out[(party, name)] = CountArrays(cells[:, 3], cells[:, 1], cells[:, 0], cells[:, 2])
+    return out
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import numpy as np
 
 from hurdlelang.data.volume import volume_k
 from hurdlelang.lang import ir
-from hurdlelang.stats.bootstrap_counts import ALL, CountArrays, CountResamples, Slices, slice_codes
+from hurdlelang.stats.bootstrap_counts import CountArrays, CountResamples, Slices, scope_counts, slice_codes
 from hurdlelang.stats.intervals import make_rng
 
 _CHUNK_CELLS = 4_000_000  # resamples x groups held at once
@@ -124,14 +124,7 @@ class VolumeCells:
         for party, decided in self._flags(draws).items():
             target = self.group_slice[None, :] * 4 + 2 * self.group_label[None, :] + decided
             flat = np.bincount((target + offsets).ravel(), weights=values.ravel(), minlength=b * n_slices * 4)
-            per_slice = flat.reshape(b, n_slices, 4)
-            if self.group_weight is None:
-                per_slice = np.rint(per_slice).astype(np.int64)
-            whole = per_slice.sum(axis=1)
-            out[(party, ALL)] = CountArrays(whole[:, 3], whole[:, 1], whole[:, 0], whole[:, 2])
-            for s, name in enumerate(self.slices):
-                cells = per_slice[:, s]
-                out[(party, name)] = CountArrays(cells[:, 3], cells[:, 1], cells[:, 0], cells[:, 2])
+            out.update(scope_counts(party, flat, b, self.slices, counted=self.group_weight is None))
         return out
 
     def observed(self) -> dict[tuple[str, str], CountArrays]:
