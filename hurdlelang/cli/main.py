@@ -515,9 +515,9 @@ def _print_run(outcome, result: CompileResult, fmt: str, quiet: bool) -> None:
 
 
 @cli.command()
-@click.argument("which", type=click.Choice(["record", "ir", "check", "test"]))
+@click.argument("which", type=click.Choice(["record", "ir", "check", "test", "plan"]))
 def schema(which: str) -> None:
-    """Print a JSON Schema: the decision record, the IR, or the JSON of check or test."""
+    """Print a JSON Schema: the decision record, the IR, or the JSON of check, test or plan."""
     from hurdlelang.record.schemas import GENERATORS, render
 
     click.echo(render(GENERATORS[which]()), nl=False)
@@ -546,7 +546,7 @@ SUMMARIES = {
     "test": "Run the specs' examples: is each expected tier reached?",
     "init": "Write a starting spec guessed from a predictions file.",
     "run": "Judge predictions against a spec and write the decision record.",
-    "schema": "Print a JSON Schema: record, ir, check or test output.",
+    "schema": "Print a JSON Schema: record, ir, check, test or plan output.",
     "fmt": "Lay out specs canonically, comments kept.",
     "lsp": "Run the language server for editors (stdio).",
     "plan": "Say how many rows each tier needs, from a pilot.",

@@ -67,6 +67,10 @@ def _size(plan, t) -> str:
 
 
 def render_text(plan) -> str:
+    # the statistic in the summary's own terms (points, percent, the metric's unit per period)
+    from hurdlelang.core.operators import SIGNS
+    from hurdlelang.judging.plan import Units
+
     lines = _head(plan)
     now = "now" if plan.assumed is None else f"with {plan.rows:,} rows" if plan.rows else None
     for t in plan.tiers:
@@ -86,10 +90,12 @@ def render_text(plan) -> str:
         for c in t.conditions:
             alone = "never" if c["rows_alone"] is None else f"{c['rows_alone']:,} rows"
             where = "" if c["scope"] == "all" else f" [{c['scope']}]"
+            show = Units(c["kind"], c["unit"], c["scale"]).show
+            sign = SIGNS[c["op"]]
             detect = c["detectable_now"]
-            shown = "" if detect is None else f"; detectable {now} if truly {c['op']} {detect:.4g}"
+            shown = "" if detect is None else f"; detectable {now} if truly {sign} {show(detect)}"
             lines.append(
-                f"  {c['condition']}{where}: estimate {c['estimate']:.4g} (needs {c['op']} {c['required']:g}), "
+                f"  {c['condition']}{where}: estimate {show(c['estimate'])} (needs {sign} {show(c['required'])}), "
                 f"alone {alone}{shown}"
             )
     return "\n".join(lines)

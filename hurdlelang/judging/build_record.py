@@ -220,7 +220,7 @@ def _metric_info_for(ev: Evaluation, keys: dict[str, ir.MetricKey]) -> dict[str,
 
 def _per_period_info(ev: Evaluation, metric: ir.MetricKey) -> MetricInfo:
     """A total at the spec's volume: the metric's unit per period (`EUR per month`)."""
-    base = _metric_info_of(ev, metric.base)
+    base = metric_info_of(ev, metric.base)
     volume = ev.spec.volume
     rows = f"{volume.amount:,.0f} {volume.unit or 'rows'}"
     unit = f"{base.unit} per {metric.per}" if base.unit else f"per {metric.per}"
@@ -228,7 +228,8 @@ def _per_period_info(ev: Evaluation, metric: ir.MetricKey) -> MetricInfo:
     return MetricInfo(title=title, direction=base.direction, unit=unit, low=None, high=None)
 
 
-def _metric_info_of(ev: Evaluation, metric: ir.MetricKey) -> MetricInfo:
+def metric_info_of(ev: Evaluation, metric: ir.MetricKey) -> MetricInfo:
+    """What the record says about one metric (its title, direction, unit, range)."""
     return _metric_info_for(ev, {metric.key: metric})[metric.key]
 
 

@@ -17,11 +17,47 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from hurdlelang.core.operators import SIGNS
+from hurdlelang.judging.build_record import condition_entry, metric_info_of
 from hurdlelang.judging.decide import ConditionResult, Decider
 from hurdlelang.judging.evaluate import Evaluation, Scope, scope_key
 from hurdlelang.judging.uncertainty import Uncertainty
 from hurdlelang.lang import ir
+from hurdlelang.record.outputs import PlanOutput
+from hurdlelang.report import numbers, phrasing
 from hurdlelang.stats import power as pw
+
+
+@dataclass(frozen=True)
+class Units:
+    """How a gate's statistic (its estimate, hurdle and detectable value) reads: as the summary
+    reads the same condition (hurdlelang/report/phrasing.py), so a plan and a run say `+5.7 pts`,
+    `+51.5%` and `3,294 EUR per month` alike."""
+
+    kind: str  # numbers.KINDS: level, difference, points, relative
+    unit: str | None  # the metric's unit without the period (EUR, thousand riders); None: none
+    scale: str | None  # "per month": a total at the spec's volume per period; None: on the rows judged
+
+    def show(self, value: float | None) -> str:
+        shown = " ".join(part for part in (self.unit, self.scale) if part) or None
+        return numbers.statistic(value, self.kind, shown)
+
+    @classmethod
+    def of(cls, ev: Evaluation, r: ConditionResult) -> Units:
+        metric = r.condition.metric
+        reading = phrasing.read(condition_entry(r), info=metric_info_of(ev, metric))
+        kind = (
+            "level"
+            if reading.form == "level"
+            else "relative"
+            if reading.relative
+            else "points"
+            if reading.points
+            else "difference"
+        )
+        if metric.per is None:
+            return cls(kind, reading.unit or None, None)
+        return cls(kind, numbers.unit_in(metric_info_of(ev, metric.base)), f"per {metric.per}")
 
 
 @dataclass(frozen=True)
@@ -30,6 +66,7 @@ class PlannedGate:
     condition: str  # as written
     scope: str  # "all" or "region=EU"
     fixed_se: float  # the part of the standard error more rows do not shrink (a figure's own)
+    units: Units = Units("level", None, None)
     data_samples: np.ndarray | None = field(
         default=None, compare=False, repr=False
     )  # the statistic's resamples, the part more rows shrink
@@ -115,10 +152,18 @@ class Plan:
     rows: int | None = None  # --rows: the size the power and detectable values are given at
 
     def to_dict(self) -> dict:
-        out = {"spec": self.spec, "pilot_rows": self.pilot_rows, "power": self.power}
-        if self.assumed is not None:
-            out |= {"assumed": self.assumed, "pairing": self.pairing, "slices": self.slices, "rows": self.rows}
-        return out | {"tiers": [t.__dict__ for t in self.tiers]}
+        """What `hurdlec plan --format json` prints, through its versioned model (record/outputs.py)."""
+        out = PlanOutput(
+            spec=self.spec,
+            pilot_rows=self.pilot_rows,
+            power=self.power,
+            assumed=self.assumed,
+            pairing=self.pairing,
+            slices=self.slices,
+            rows=self.rows,
+            tiers=[t.__dict__ for t in self.tiers],
+        )
+        return out.model_dump(mode="json")
 
 
 def _se(samples: np.ndarray) -> float:
@@ -159,7 +204,7 @@ class Planner:
             se = _se(data)
             fixed = 0.0 if own is None else _se(own)
         gate = pw.Gate(observed, se, rows, r.op, r.required, r.level)
-        return PlannedGate(gate, c.text, scope_key(scope), fixed, data, own)
+        return PlannedGate(gate, c.text, scope_key(scope), fixed, Units.of(self.ev, r), data, own)
 
     def _node(self, r: ConditionResult) -> Node | None:
         if r.parts:
@@ -221,6 +266,9 @@ class Planner:
                 if singles[g.condition, g.scope] is None
                 else math.ceil(singles[g.condition, g.scope] * pilot),
                 "detectable_now": _detectable(g, self.target, self.reference),
+                "kind": g.units.kind,
+                "unit": g.units.unit,
+                "scale": g.units.scale,
             }
             for g in gates
         ]
@@ -283,13 +331,15 @@ def _detectable(g: PlannedGate, power: float, reference: float | None) -> float 
 
 def _why(g: PlannedGate, power: float, truth: str) -> str:
     if g.gate.margin <= 0:
-        estimate = f"the pilot's estimate {g.gate.estimate:.4g}"
+        shown = g.units.show(g.gate.estimate)
+        estimate = f"the pilot's estimate {shown}"
         if truth != "the pilot":
-            estimate = f"the estimate from {truth}, {g.gate.estimate:.4g},"
+            estimate = f"the estimate from {truth}, {shown},"
         verb = "is" if truth == "the pilot" else "are"
         return (
             f"'{g.condition}' ({g.scope}): {estimate} does not clear the hurdle "
-            f"({g.gate.op} {g.gate.required:g}), so no number of rows reaches it if {truth} {verb} the truth"
+            f"({SIGNS[g.gate.op]} {g.units.show(g.gate.required)}), so no number of rows reaches it "
+            f"if {truth} {verb} the truth"
         )
     return (
         f"'{g.condition}' ({g.scope}): the baseline's own uncertainty (a figure or an earlier record) does not "

@@ -71,3 +71,56 @@ class TestOutput(OutputModel):
     failed: int
     examples: list[ExampleOut]
     diagnostics: list[DiagnosticOut]  # of the specs that do not compile
+
+
+PLAN_VERSION = "1"
+
+
+class PlanConditionOut(OutputModel):
+    """One gate of a tier: a comparison, on the whole data or one slice value. `estimate`,
+    `required` and `detectable_now` are the condition's statistic, read by `kind`: `level` (the
+    metric's value, in `unit`), `difference` (candidate minus baseline, or the improvement, in
+    `unit`), `points` (a difference of two proportions as a fraction: 0.057 is 5.7 points) or
+    `relative` (an improvement as a fraction of the baseline's value: 0.515 is +51.5%, no unit).
+    `unit` is the metric's unit (null: none, or the label's unnamed unit); `scale` is `per month`
+    (the spec's period) for a total judged at the business's volume, null on the rows judged."""
+
+    condition: str
+    scope: str  # "all" or "region=EU"
+    estimate: float
+    op: Literal[">=", ">", "<=", "<"]
+    required: float
+    level: float | None  # the level it is judged at; null: point estimates compared
+    power_now: float | None
+    rows_alone: int | None  # null: never reached on its own
+    detectable_now: float | None
+    kind: Literal["level", "difference", "points", "relative"]
+    unit: str | None
+    scale: str | None
+
+
+class PlanTierOut(OutputModel):
+    name: str
+    reachable: bool
+    rows: int | None  # null when unreachable
+    slice_rows: dict[str, dict[str, int]]  # slice column -> value -> rows, for `in every` conditions
+    power_now: float | None
+    hardest: str | None
+    conditions: list[PlanConditionOut]
+    why_unreachable: str | None
+    planned: bool  # false: the tier reads what assumed values do not fix (why_unreachable says)
+
+
+class PlanOutput(OutputModel):
+    """`hurdlec plan --format json`: each tier's rows, from a pilot (`pilot_rows`) or from assumed
+    values (`assumed`, `pairing`, `slices`, `rows`; null for a pilot)."""
+
+    schema_version: Annotated[Literal["1"], WithJsonSchema({"const": PLAN_VERSION, "type": "string"})] = PLAN_VERSION
+    spec: str
+    pilot_rows: int | None
+    power: float
+    assumed: list[str] | None
+    pairing: str | None
+    slices: dict[str, dict[str, float]] | None
+    rows: int | None
+    tiers: list[PlanTierOut]

@@ -81,6 +81,24 @@ def points(difference: float | None, signed: bool = True, word: str = "pts", mis
     return ("+" if difference > 0 else "-") + text
 
 
+KINDS = ("level", "difference", "points", "relative")
+"""How a condition's statistic reads: the metric's value (`level`, in its unit), a difference in the
+metric's unit (`difference`), a difference of two proportions (`points`: 0.057 is 5.7 points), an
+improvement as a share of the baseline's value (`relative`: 0.515 is +51.5%, no unit)."""
+
+
+def statistic(value: float | None, kind: str, unit: str | None = None, missing: str = MISSING) -> str:
+    """A condition's statistic as the summary shows it: `3,294 EUR`, `+1,119 EUR per month`,
+    `+5.7 pts`, `+51.5%`."""
+    if kind == "relative":
+        return percent(value, missing=missing)
+    if kind == "points":
+        return points(value, missing=missing)
+    if kind == "difference":
+        return signed(value, unit, missing)
+    return number(value, unit, missing)
+
+
 def level(confidence: float | None, missing: str = MISSING) -> str:
     """A confidence level or a share: 0.95 -> `95%`, 0.975 -> `97.5%`."""
     return missing if confidence is None else f"{confidence * 100:.4g}%"
@@ -95,7 +113,11 @@ def count(value: float | None, missing: str = MISSING) -> str:
 
 def unit_of(record: DecisionRecord, metric: str | None) -> str | None:
     """The unit to print beside a metric's values, from the record's metric_info."""
-    info = record.metric_info.get(metric or "")
+    return unit_in(record.metric_info.get(metric or ""))
+
+
+def unit_in(info: MetricInfo | None) -> str | None:
+    """The unit to print beside the values of a metric with this info (None: no unit to print)."""
     if info is None or info.unit in (None, *_UNNAMED):
         return None
     return info.unit

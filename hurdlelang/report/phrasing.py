@@ -21,7 +21,7 @@ from typing import Literal
 
 from hurdlelang.core.names import CANDIDATE, WHOLE_DATA
 from hurdlelang.core.operators import REVERSED, SIGNS, WORDS
-from hurdlelang.record.model import ConditionEntry, DecisionRecord, IntervalEntry, MetricEntry, TierEntry
+from hurdlelang.record.model import ConditionEntry, DecisionRecord, IntervalEntry, MetricEntry, MetricInfo, TierEntry
 from hurdlelang.report import numbers
 
 STATE_WORDS = {"held": "held", "failed": "failed", "undefined": "undefined"}
@@ -250,13 +250,15 @@ class Reading:
         return self.cond.op
 
 
-def read(cond: ConditionEntry, record: DecisionRecord | None = None) -> Reading | None:
-    """How to read a comparison (compare or beats); None for and / or / not. With the record, the
-    metric's unit comes from its metric_info (a derived metric's unit, the label's named unit);
-    without it, from the unit written after the hurdle's number."""
-    unit = (numbers.unit_of(record, cond.metric) if record is not None else None) or _unit(cond.text)
+def read(cond: ConditionEntry, record: DecisionRecord | None = None, info: MetricInfo | None = None) -> Reading | None:
+    """How to read a comparison (compare or beats); None for and / or / not. With the record (or
+    the metric's `info` itself, as `hurdlec plan` has it), the metric's unit comes from its
+    metric_info (a derived metric's unit, the label's named unit); without, from the unit written
+    after the hurdle's number."""
+    if info is None and record is not None:
+        info = record.metric_info.get(cond.metric or "")
+    unit = numbers.unit_in(info) or _unit(cond.text)
     # a difference of two proportions reads in points (+20.5 pts), never like a proportion itself
-    info = record.metric_info.get(cond.metric or "") if record is not None else None
     proportion = info is not None and info.low == 0.0 and info.high == 1.0
     if cond.kind == "beats":
         formula = cond.formula or ""

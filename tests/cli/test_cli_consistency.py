@@ -133,7 +133,7 @@ def test_run_format_json_and_json_print_the_same_record(tmp_path):
     assert strip(a.stdout) == strip(b.stdout) == strip((tmp_path / "a.json").read_text())
 
 
-@pytest.mark.parametrize("which", ["check", "test", "record", "ir"])
+@pytest.mark.parametrize("which", ["check", "test", "plan", "record", "ir"])
 def test_schema_prints_the_shipped_schema(which):
     printed = feed("schema", which)
     assert printed.exit_code == 0 and json.loads(printed.stdout) == schemas.shipped(which)
@@ -171,12 +171,13 @@ def test_test_json_shows_why_a_spec_does_not_compile(tmp_path):
     assert good["ok"] is True and good["diagnostics"] == [] and good["failed"] == 0 and good["passed"] > 0
 
 
-# The fields of check's and test's JSON, as a digest of their schemas without titles and
-# descriptions: a change to them needs a new CHECK_VERSION / TEST_VERSION (record/outputs.py), and
-# its digest here.
+# The fields of check's, test's and plan's JSON, as a digest of their schemas without titles and
+# descriptions: a change to them needs a new CHECK_VERSION / TEST_VERSION / PLAN_VERSION
+# (record/outputs.py), and its digest here.
 OUTPUT_DIGESTS = {
     ("check", "1"): "1612d96eed5afea46f7f27f028af2b8cf446a4436b9d7583ce56d7f831af6970",
     ("test", "1"): "17739fc5c27b8f51a29c953a8b177ba743d0bc64ba0f594d20b53db2e0229953",
+    ("plan", "1"): "e543813d0cc83e84b7eee28ba38f1eeb8bd59052b08b76b0d839463dc4a9effa",
 }
 
 
@@ -192,9 +193,9 @@ def _digest(schema: dict) -> str:
 
 
 def test_a_change_to_the_json_outputs_fields_changes_their_version():
-    from hurdlelang.record.outputs import CHECK_VERSION, TEST_VERSION
+    from hurdlelang.record.outputs import CHECK_VERSION, PLAN_VERSION, TEST_VERSION
 
-    for which, version in (("check", CHECK_VERSION), ("test", TEST_VERSION)):
+    for which, version in (("check", CHECK_VERSION), ("test", TEST_VERSION), ("plan", PLAN_VERSION)):
         generated = schemas.GENERATORS[which]()
         assert generated["$id"] == f"urn:hurdlelang:{which}:{version}"
         assert _digest(generated) == OUTPUT_DIGESTS[(which, version)], (

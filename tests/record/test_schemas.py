@@ -49,7 +49,7 @@ def records(tmp_path_factory):
 # ---- the checked-in files ----
 
 
-@pytest.mark.parametrize("name", ["record", "ir", "check", "test"])
+@pytest.mark.parametrize("name", ["record", "ir", "check", "test", "plan"])
 def test_checked_in_schemas_are_current(name):
     path = schemas.FILES[name]
     assert path.exists(), f"{path} is missing: {REGENERATE}"
@@ -60,7 +60,7 @@ def test_checked_in_schemas_are_current(name):
     )
 
 
-@pytest.mark.parametrize("name", ["record", "ir", "check", "test"])
+@pytest.mark.parametrize("name", ["record", "ir", "check", "test", "plan"])
 def test_schemas_are_valid_json_schemas(name):
     jsonschema.Draft202012Validator.check_schema(schemas.shipped(name))
 

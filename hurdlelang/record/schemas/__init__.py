@@ -1,5 +1,5 @@
 """The JSON Schemas that ship with hurdlelang: the decision record, the IR, and the JSON output of
-`hurdlec check` and `hurdlec test` (record/outputs.py).
+`hurdlec check`, `hurdlec test` and `hurdlec plan` (record/outputs.py).
 
 `record_schema()` and `ir_schema()` generate them from the pydantic models; the checked-in copies
 `record.schema.json` and `ir.schema.json` beside this file let tools without Python validate a
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from hurdlelang.lang import ir
 from hurdlelang.record.model import READABLE_VERSIONS, SCHEMA_VERSION, DecisionRecord
-from hurdlelang.record.outputs import CHECK_VERSION, TEST_VERSION, CheckOutput, TestOutput
+from hurdlelang.record.outputs import CHECK_VERSION, PLAN_VERSION, TEST_VERSION, CheckOutput, PlanOutput, TestOutput
 
 HERE = Path(__file__).resolve().parent
 FILES = {
@@ -28,6 +28,7 @@ FILES = {
     "ir": HERE / "ir.schema.json",
     "check": HERE / "check.schema.json",
     "test": HERE / "test.schema.json",
+    "plan": HERE / "plan.schema.json",
 }
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -67,7 +68,20 @@ def test_schema() -> dict:
 
 test_schema.__test__ = False  # a generator, not a pytest test
 
-GENERATORS = {"record": record_schema, "ir": ir_schema, "check": check_schema, "test": test_schema}
+
+def plan_schema() -> dict:
+    """The JSON Schema of what `hurdlec plan --format json` prints (its own schema_version)."""
+    schema = PlanOutput.model_json_schema(mode="serialization")
+    return {"$schema": DRAFT, "$id": f"urn:hurdlelang:plan:{PLAN_VERSION}", **schema}
+
+
+GENERATORS = {
+    "record": record_schema,
+    "ir": ir_schema,
+    "check": check_schema,
+    "test": test_schema,
+    "plan": plan_schema,
+}
 
 
 def render(schema: dict) -> str:
