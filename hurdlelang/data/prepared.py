@@ -1,4 +1,12 @@
-"""The arrays the evaluator reads, one per party, aligned row by row."""
+"""The arrays the evaluator reads, one per party, aligned row by row.
+
+An engine may hand over *cells* instead of rows: one entry per distinct combination of every bound
+value the evaluator reads, with ``multiplicity`` the number of rows it stands for (a GROUP BY with
+COUNT(*), hurdlelang/engine/cells.py). Every statistic then counts an entry ``multiplicity`` times,
+which is exactly what it would have computed from the rows. ``rows`` is always the number of rows;
+``cells`` the number of entries. The user's weight column stays its own array: a weight is a value
+of the row, the multiplicity how many rows carry it.
+"""
 
 from __future__ import annotations
 
@@ -36,10 +44,31 @@ class Prepared:
     slices: dict[str, np.ndarray] = field(default_factory=dict)
     rows_read: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
+    multiplicity: np.ndarray | None = None  # rows per entry (int64); None: one entry per row
 
     @property
     def rows(self) -> int:
+        return len(self.label) if self.multiplicity is None else int(self.multiplicity.sum())
+
+    @property
+    def cells(self) -> int:
+        """How many entries the arrays hold (rows, or distinct cells with a multiplicity)."""
         return len(self.label)
+
+    @property
+    def frequency(self) -> np.ndarray | None:
+        """What a metric weights each entry by: the user's weight times the multiplicity."""
+        if self.multiplicity is None:
+            return self.weight
+        return self.multiplicity.astype(float) if self.weight is None else self.weight * self.multiplicity
+
+    def expanded(self) -> Prepared:
+        """One entry per row again (each cell repeated by its multiplicity), for the few consumers
+        that draw single rows; the rows come grouped by cell, not in file order."""
+        if self.multiplicity is None:
+            return self
+        take = np.repeat(np.arange(self.cells), self.multiplicity)
+        return replace(self.subset(take), multiplicity=None)
 
     def subset(self, mask: np.ndarray) -> Prepared:
         def cut(a):
@@ -57,4 +86,5 @@ class Prepared:
             weight=cut(self.weight),
             group=cut(self.group),
             slices={k: v[mask] for k, v in self.slices.items()},
+            multiplicity=cut(self.multiplicity),
         )

@@ -1,7 +1,11 @@
 """The evaluator's arrays from the typed columns an engine fetched (DuckDB or Spark alike): the label,
-each party's decisions and scores, weights, groups and slices, typed as the pandas reader types them."""
+each party's decisions and scores, weights, groups and slices, typed as the pandas reader types them.
+The columns are rows, or cells with a multiplicity (hurdlelang/engine/cells.py): then multiclass
+scores are absent and the most probable class comes decided by the engine."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
@@ -10,6 +14,7 @@ from hurdlelang.data.bands import describe as describe_bands
 from hurdlelang.data.prepare import more_than_one_class
 from hurdlelang.data.prepared import PartyData, Prepared
 from hurdlelang.data.volume import describe
+from hurdlelang.engine.cells import MULTIPLICITY, group
 from hurdlelang.lang import ir
 
 
@@ -29,15 +34,16 @@ def assemble(
         label = label.astype(np.int8)
     more_than_one_class(task, label_path, d.label, label)  # D023, as the pandas reader
     built: dict[str, PartyData] = {}
-    for name, rule, scores in parties:
+    rows_per = got[MULTIPLICITY].astype(np.int64) if MULTIPLICITY in got else None
+    for name, rule, scores in parties:  # a decision rule's outcome is already in got
         score = None
-        if scores:
+        if scores and f"score:{name}:0" in got:
             if task == "multiclass":
                 score = np.column_stack([got[f"score:{name}:{i}"].astype(float) for i in range(len(scores))])
             else:
                 score = got[f"score:{name}:0"].astype(float)
         decided = None
-        if rule is not None:
+        if f"decided:{name}" in got:
             decided = got[f"decided:{name}"]
             if task == "multiclass":
                 decided = as_str(decided)
@@ -50,7 +56,8 @@ def assemble(
         built[name] = PartyData(decided, score)
         if f"abstained:{name}" in got:
             abstained = got[f"abstained:{name}"].astype(np.int8)
-            note = describe_bands(rule, int(abstained.sum()), len(abstained))
+            sent = abstained if rows_per is None else abstained * rows_per  # cells count their rows
+            note = describe_bands(rule, int(sent.sum()), len(sent) if rows_per is None else int(rows_per.sum()))
             built[name] = PartyData(decided, score, note, abstained=abstained)
         if cuts and name in cuts:
             ranked = got[f"ranked:{name}"].astype(float)
@@ -71,4 +78,6 @@ def assemble(
     for b in spec.baselines:
         if isinstance(b, ir.ColumnBaseline):
             prepared.parties[b.name] = built[b.name]
+    if MULTIPLICITY in got:  # cells: in the canonical order every engine gives (and the pandas reader's rows)
+        prepared = group(replace(prepared, multiplicity=got[MULTIPLICITY].astype(np.int64)))
     return prepared

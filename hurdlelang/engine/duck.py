@@ -8,9 +8,12 @@ hand the evaluator typed columns.
    how many rows fail it and the first five of them (`min(row, 5)`). The first failing check, in
    the order the pandas reader checks them, becomes its diagnostic, with the same code, message,
    column and rows; only then is a second, small query run for the example values it shows.
-3. The typed columns come back as arrays, so the evaluator computes exactly the numbers the
-   pandas reader's arrays give (tests/engine/test_duck.py checks every example and the bad-data
-   corpus on both).
+3. When the plan's statistics are all counts over discrete values (hurdlelang/engine/cells.py),
+   one GROUP BY of the typed values with COUNT(*) comes back: a table of cells with a
+   multiplicity, whose size grows with the distinct values and slice values, not with the rows.
+   Otherwise the typed columns come back as arrays, in file order. Either way the evaluator
+   computes exactly the numbers the pandas reader's arrays give (tests/engine/test_duck_numbers.py
+   checks every example and the bad-data corpus on both).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from hurdlelang.data.prepared import Prepared
 from hurdlelang.data.sniff import refuse_nested
 from hurdlelang.data.volume import volume_k
 from hurdlelang.engine.assemble import assemble
+from hurdlelang.engine.bindings import bindings
+from hurdlelang.engine.cells import MULTIPLICITY, argmax_sql, cell_expressions, cells_suffice, worth_it
 from hurdlelang.engine.columns import (
     Kind,
     ident,
@@ -68,30 +73,6 @@ def _parse_error(error: Exception, source: Source) -> None:
 
 
 @dataclass(frozen=True)
-class Bound:
-    column: str
-    role: str
-
-
-def _bindings(spec: ir.Spec) -> list[Bound]:
-    d = spec.data
-    bound = [Bound(d.label, "label")]
-    bound += [Bound(s.column, f"score of {s.class_name}" if s.class_name else "score") for s in d.scores]
-    if d.predict:
-        bound.append(Bound(d.predict.column, "decisions of the candidate"))
-    for column, role in ((d.weight, "weight"), (d.group, "query id"), (d.id, "id")):
-        if column:
-            bound.append(Bound(column, role))
-    bound += [Bound(s, "slice") for s in d.slices]
-    for b in spec.baselines:
-        if isinstance(b, ir.ColumnBaseline):
-            if b.predict:
-                bound.append(Bound(b.predict.column, f"decisions of baseline {b.name}"))
-            bound += [Bound(s.column, f"score of baseline {b.name}") for s in b.scores]
-    return bound
-
-
-@dataclass(frozen=True)
 class Check:
     """A condition that must hold on every kept row; `bad` is the SQL of a failing row."""
 
@@ -109,7 +90,7 @@ class DuckData:
     def __init__(self, spec: ir.Spec, source: Source):
         self.spec, self.source = spec, source
         self.con = connect(source)
-        self.bound = _bindings(spec)
+        self.bound = bindings(spec)
         self.columns = self._describe()
         self._require_columns()
         if source.kind == "parquet":  # D024 before DuckDB meets a list or struct it cannot compare
@@ -452,6 +433,22 @@ class DuckData:
         got = self.con.execute(f"SELECT {select} FROM kept ORDER BY {ROW}").fetchnumpy()
         return {name: np.asarray(got[name]) for name in expressions}
 
+    def _fetch_cells(self, expressions: dict[str, str]) -> dict[str, np.ndarray] | None:
+        """The plan's statistics as one GROUP BY of the typed values with COUNT(*) (engine/cells.py);
+        None when the cells would not pay (about as many as rows: continuous scores). A HyperLogLog
+        estimate first, so that rows of continuous values are not hashed into a table for nothing."""
+        select = ", ".join(f"{sql} AS {ident(name)}" for name, sql in expressions.items())
+        keys = ", ".join(expressions.values())
+        estimate = self.con.execute(f"SELECT approx_count_distinct(hash({keys})) FROM kept").fetchone()[0]
+        if not worth_it(int(estimate) // 2, self.rows):
+            return None
+        got = self.con.execute(
+            f"SELECT {select}, count(*) AS {ident(MULTIPLICITY)} FROM kept GROUP BY ALL"
+        ).fetchnumpy()
+        if not worth_it(len(got[MULTIPLICITY]), self.rows):
+            return None
+        return {name: np.asarray(got[name]) for name in [*expressions, MULTIPLICITY]}
+
     def prepared(self) -> Prepared:
         """The typed columns of every data party; dummy baselines are the caller's to add."""
         dropped = self.validate()
@@ -494,7 +491,11 @@ class DuckData:
             want["group"] = text(d.group, k[d.group])
         for s in d.slices:
             want[f"slice:{s}"] = text(s, k[s])
-        got = self._fetch(want)
+        got = None
+        if cells_suffice(self.spec):
+            got = self._fetch_cells(cell_expressions(self.spec, want, argmax_sql))
+        if got is None:
+            got = self._fetch(want)
         return assemble(self.spec, got, parties, classes, self.n, dropped, self.source.label, cuts)
 
     def _volume_cuts(self, rules: dict[str, ir.PredictRule], decision_sql) -> dict[str, tuple[int, float | None]]:

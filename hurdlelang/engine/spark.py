@@ -43,8 +43,9 @@ from hurdlelang.data.sniff import refuse_nested
 from hurdlelang.data.volume import volume_k
 from hurdlelang.engine import spark_columns as sc
 from hurdlelang.engine.assemble import assemble
+from hurdlelang.engine.bindings import Bound, bindings
+from hurdlelang.engine.cells import MULTIPLICITY, cell_expressions, cells_suffice, worth_it
 from hurdlelang.engine.columns import Kind, shown
-from hurdlelang.engine.duck import Bound, _bindings
 from hurdlelang.engine.source import CSV_SUFFIXES, GLOB_CHARS, PARQUET_SUFFIXES, header_fields, open_source, suffix_of
 from hurdlelang.lang import ir
 
@@ -233,7 +234,7 @@ class SparkData:
 
     def __init__(self, spec: ir.Spec, source: SparkSource):
         self.spec, self.source = spec, source
-        self.bound: list[Bound] = _bindings(spec)
+        self.bound: list[Bound] = bindings(spec)
         schema = source.frame.schema
         self.columns = {field.name: field.dataType for field in schema.fields}
         self._require_columns()
@@ -592,7 +593,7 @@ class SparkData:
                 fail(check.code, message, self.source.label, check.hint, check.column, rows_at)
         if self._scope_checks_at == len(checks):
             self._scope_values(wanted, scope_got, kept)
-        self.kept = kept
+        self.kept, self.kept_rows = kept, rows
         return dropped
 
     # ---- typed columns ----
@@ -607,6 +608,23 @@ class SparkData:
             name: np.asarray(table.column(alias).to_numpy(zero_copy_only=False))[order]
             for name, alias in aliases.items()
         }
+
+    def _fetch_cells(self, expressions: dict[str, object]) -> dict[str, np.ndarray] | None:
+        """The plan's statistics as one groupBy of the typed values with a count (engine/cells.py);
+        None when the cells would not pay. A HyperLogLog estimate first, as the DuckDB engine."""
+        f = sc.F()
+        aliases = {name: f"c{i}" for i, name in enumerate(expressions)}
+        select = [e.alias(aliases[name]) for name, e in expressions.items()]
+        typed = self.kept.select(*select)
+        estimate = typed.agg(f.approx_count_distinct(f.xxhash64(*aliases.values()))).collect()[0][0]
+        if not worth_it(int(estimate) // 2, self.kept_rows):
+            return None
+        table = typed.groupBy(*aliases.values()).agg(f.count(f.lit(1)).alias("m")).toArrow()
+        if not worth_it(table.num_rows, self.kept_rows):
+            return None
+        got = {name: np.asarray(table.column(alias).to_numpy(zero_copy_only=False)) for name, alias in aliases.items()}
+        got[MULTIPLICITY] = np.asarray(table.column("m").to_numpy())
+        return got
 
     def prepared(self) -> Prepared:
         """The typed columns of every data party; dummy baselines are the caller's to add."""
@@ -657,7 +675,11 @@ class SparkData:
         for s in d.slices:
             want[f"slice:{s}"] = txt(s)
         with _reading(self.source):
-            got = self._fetch(want)
+            got = None
+            if cells_suffice(self.spec):
+                got = self._fetch_cells(cell_expressions(self.spec, want, _argmax))
+            if got is None:
+                got = self._fetch(want)
         return assemble(self.spec, got, parties, classes, self.n, dropped, self.source.label, cuts)
 
     def _volume_cuts(self, rules: dict[str, ir.PredictRule], decision) -> dict[str, tuple[int, float | None]]:
@@ -689,6 +711,18 @@ def _bands_columns(rule: ir.PredictRule, v):
     f = sc.F()
     above, below = (COMPARE[b.op](v, f.lit(float(b.threshold))) for b in rule.bands)
     return above.cast("tinyint"), (~above & ~below).cast("tinyint")
+
+
+def _argmax(scores: list, classes: tuple[str, ...]):
+    """The first class whose score is the largest, as engine/cells.argmax_sql in Columns."""
+    f = sc.F()
+    chosen = f.lit(classes[-1])
+    for i in range(len(scores) - 2, -1, -1):
+        at_least = scores[i] >= scores[i + 1]
+        for later in scores[i + 2 :]:
+            at_least = at_least & (scores[i] >= later)
+        chosen = f.when(at_least, f.lit(classes[i])).otherwise(chosen)
+    return chosen
 
 
 def prepare_spark(spec: ir.Spec, source: SparkSource) -> Prepared:

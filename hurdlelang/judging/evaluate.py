@@ -188,7 +188,7 @@ class Evaluation:
         if metric.name == "queries":
             return MetricValue(float(len(np.unique(data.group))))
         if metric.name == "n" and self.spec.task != "binary":
-            return MetricValue(float(data.weight.sum() if data.weight is not None else data.rows))
+            return MetricValue(float(data.frequency.sum() if data.frequency is not None else data.rows))
         p = data.parties[party]
         needs = metric_def(self.spec.task, metric.name).needs
         score = p.decided if self.spec.task == "regression" else p.score  # a forecast is its own score
@@ -206,7 +206,7 @@ class Evaluation:
             score=score,
             classes=data.classes,
             group=data.group,
-            weight=data.weight,
+            weight=data.frequency,  # a cell counts as many rows as it stands for
             matrix_classes=self.matrix_classes(party) if multiclass else None,
             of=metric.of,
             costs=self.spec.cost.table() if multiclass and self.spec.cost is not None else None,
@@ -230,7 +230,13 @@ class Evaluation:
         column = scope[0] if scope else None
         if column not in self._joint:
             decisions = deciding_parties(self.data)
-            cells = JointCells.build(self.data.label, decisions, self.factorised(column), self.data.weight)
+            cells = JointCells.build(
+                self.data.label,
+                decisions,
+                self.factorised(column),
+                self.data.weight,
+                multiplicity=self.data.multiplicity,
+            )
             self._joint[column] = cells.observed()
         c = decided_counts(self._joint[column], party, scope[1] if scope else ALL)
         return Counts(tp=float(c.tp[0]), fp=float(c.fp[0]), tn=float(c.tn[0]), fn=float(c.fn[0]), ab=float(c.ab[0]))

@@ -133,7 +133,10 @@ def judge_tables(
     options: RunOptions,
 ) -> Judgement:
     """Evaluate tables already read: the part of a run shared by the command line and the API."""
-    return _judge(spec, lambda: prepare(spec, main, extra), lambda _prepared: files, options)
+    from hurdlelang.engine.cells import as_cells
+
+    # the rows grouped into the engines' cells where the plan allows, so every engine judges one table
+    return _judge(spec, lambda: as_cells(spec, prepare(spec, main, extra)), lambda _prepared: files, options)
 
 
 def judge_source(spec: ir.Spec, source, role: str, options: RunOptions) -> Judgement:

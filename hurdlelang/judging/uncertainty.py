@@ -171,10 +171,16 @@ class Uncertainty:
         data, stream = self.evaluation.data, f"counts:{column or ALL}"
         volume = {p: VolumeParty(d.volume, d.ranked) for p, d in data.parties.items() if d.volume is not None}
         if volume:
+            # a cut re-chosen per resample ranks single rows: such specs are never grouped into cells
+            # (hurdlelang/engine/cells.py), so the entries here are rows
+            if data.multiplicity is not None:
+                raise ValueError("a decision at a volume needs the rows, not cells")
             fixed = {p: decided for p, decided in parties.items() if p not in volume}
             cells = VolumeCells.build(data.label, fixed, volume, self.evaluation.factorised(column), data.weight)
             return resample_volume_counts(cells, self.resamples, self.seed, stream)
-        cells = JointCells.build(data.label, parties, self.evaluation.factorised(column), data.weight)
+        cells = JointCells.build(
+            data.label, parties, self.evaluation.factorised(column), data.weight, multiplicity=data.multiplicity
+        )
         return resample_counts(cells, self.resamples, self.seed, stream)
 
     def _confusion(self, requests: list[Request]) -> list[Request]:
@@ -185,7 +191,12 @@ class Uncertainty:
         left: list[Request] = []
         for column, group in self._by_column(requests).items():
             cells = ConfusionCells.build(
-                data.label, parties, data.classes, self.evaluation.factorised(column), data.weight
+                data.label,
+                parties,
+                data.classes,
+                self.evaluation.factorised(column),
+                data.weight,
+                multiplicity=data.multiplicity,
             )
             if cells is None:
                 left += group
@@ -229,6 +240,7 @@ class Uncertainty:
                 seed=self.seed,
                 stream=f"auc:{column or ALL}",
                 method=self.auc_method,
+                multiplicity=data.multiplicity,
             )
             for party, metric, scope in group:
                 where = scope[1] if scope else ALL
@@ -245,6 +257,15 @@ class Uncertainty:
         O(terms^2) per resample. The rest resample units (rows; whole queries for ranking): all the
         data's units when it is small or a metric is no sum, else only the scope's own units."""
         if not requests:
+            return
+        if self.evaluation.data.multiplicity is not None:
+            # cells reach here only when a multiclass confusion has too many joint cells to count:
+            # those requests resample the rows the cells stand for
+            ev = self.evaluation
+            rows = Evaluation(ev.spec, ev.data.expanded(), ev.records)
+            replace(self, evaluation=rows, methods=self.methods, notes=self.notes, _samples=self._samples)._rows(
+                requests
+            )
             return
         ev, data = self.evaluation, self.evaluation.data
         ranking = ev.spec.task == "ranking"
@@ -405,7 +426,10 @@ class Uncertainty:
                     share = self._unit_mask(scope, query_units(data), int(whole)).mean()
                 else:
                     factorised = self.evaluation.factorised(column)
-                    share = np.bincount(factorised.codes)[factorised.names.index(value)] / data.rows
+                    share = (
+                        np.bincount(factorised.codes, weights=data.multiplicity)[factorised.names.index(value)]
+                        / data.rows
+                    )
                 rng = make_rng(self.seed, f"sizes:{column}={value}:{metric.key}")
                 samples = rng.binomial(int(whole), share, self.resamples).astype(float)
             self._samples[(party, metric.key, scope)] = samples

@@ -82,6 +82,12 @@ per resample is one binomial per occupied joint coarse cell plus one per fine bi
 (about 25,000 for two parties at 4096 bins without slices), independent of n; with slices it grows
 with their number.
 
+Cells instead of rows: with ``multiplicity`` (rows per entry, the entries being the distinct
+(slice, label, scores[, weight]) cells of a GROUP BY) every histogram, bin and group counts an entry
+that many times, so the groups, their sizes and hence the multinomial draws are those of the rows
+it stands for. Resampling then always runs as the multinomial over groups (never by drawing row
+indices, which needs the rows themselves).
+
 Weights are supported by the ``exact`` method only (the resample then draws rows, O(n) each): asked
 for ``binned`` with weights, the engine uses ``exact`` and says so in ``method`` and ``notes``.
 """
@@ -94,7 +100,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hurdlelang.lang.catalogue import AUC_METRICS
-from hurdlelang.stats.bootstrap_counts import ALL, slice_codes
+from hurdlelang.stats.bootstrap_counts import ALL, multiplicity_counts, slice_codes
 from hurdlelang.stats.intervals import make_rng
 
 DEFAULT_BINS = 4096
@@ -111,6 +117,18 @@ class _Data:
     names: tuple[str, ...]
     n_slices: int
     weights: np.ndarray | None
+    mult: np.ndarray | None = None  # rows per entry (float), None: one row per entry
+
+    @property
+    def rows(self) -> int:
+        return self.y.size if self.mult is None else int(self.mult.sum())
+
+    @property
+    def totals(self) -> np.ndarray | None:
+        """What each entry adds to a histogram: its weight times its rows."""
+        if self.mult is None:
+            return self.weights
+        return self.mult if self.weights is None else self.weights * self.mult
 
 
 def auc_from_histograms(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -153,8 +171,9 @@ class ScoreBins:
         return self.n_bins == self.n_unique
 
     @classmethod
-    def of(cls, score: np.ndarray, bins: int | None) -> ScoreBins:
-        """Equal-count bins over the rows (at most ``bins``); ``None``: one bin per distinct score."""
+    def of(cls, score: np.ndarray, bins: int | None, mult: np.ndarray | None = None) -> ScoreBins:
+        """Equal-count bins over the rows (at most ``bins``); ``None``: one bin per distinct score.
+        ``mult``: rows per entry when the entries are cells."""
         values = np.asarray(score, dtype=float)
         if values.ndim != 1 or np.isnan(values).any():
             raise ValueError("scores must be a 1-D array without NaN")
@@ -163,9 +182,9 @@ class ScoreBins:
         u = uniques.size
         if bins is None or u <= bins:
             return cls(inverse, u, inverse, u, np.arange(u))
-        per_value = np.bincount(inverse, minlength=u)
+        per_value = np.rint(np.bincount(inverse, weights=mult, minlength=u)).astype(np.int64)
         before = np.cumsum(per_value) - per_value
-        raw = (before * bins) // values.size  # the equal-count bin where each value's first row falls
+        raw = (before * bins) // int(per_value.sum())  # the equal-count bin where each value's first row falls
         _, bin_of_unique = np.unique(raw, return_inverse=True)
         bin_of_unique = bin_of_unique.ravel().astype(np.int64)
         return cls(inverse, u, bin_of_unique[inverse], int(bin_of_unique.max()) + 1, bin_of_unique)
@@ -175,7 +194,7 @@ def _histograms(index: np.ndarray, n_index: int, data: _Data) -> np.ndarray:
     """(n_slices, 2, n_index) totals on the observed data."""
     key = (data.codes * 2 + data.y) * n_index + index
     size = data.n_slices * 2 * n_index
-    return np.bincount(key, weights=data.weights, minlength=size).reshape(data.n_slices, 2, n_index)
+    return np.bincount(key, weights=data.totals, minlength=size).reshape(data.n_slices, 2, n_index)
 
 
 def _roc_bound(binned: np.ndarray, exact: np.ndarray) -> float:
@@ -263,6 +282,7 @@ def resample_auc(
     joint_bins: int | None = None,
     max_joint_cells: int = DEFAULT_MAX_JOINT_CELLS,
     recenter: bool = True,
+    multiplicity=None,
 ) -> AucResamples:
     """Paired row bootstrap of roc_auc and pr_auc for every party in ``scores`` (party -> scores;
     pass 0/1 decisions as the scores of a party that has none), per slice and on the whole data.
@@ -270,7 +290,8 @@ def resample_auc(
     ``method``: ``"binned"`` (default) or ``"exact"``. ``bins``: fine bins per party.
     ``joint_bins``: coarse bins for pairing two or more scored parties on large data (default: the
     finest of 256..8 that fits ``max_joint_cells``). ``recenter``: shift binned samples by the
-    observed (exact - binned). ``slices``: None, a Slices, or one value per row."""
+    observed (exact - binned). ``slices``: None, a Slices, or one value per row. ``multiplicity``:
+    rows per entry when the entries are cells of a GROUP BY rather than rows."""
     if method not in ("binned", "exact"):
         raise ValueError(f"method must be 'binned' or 'exact', got {method!r}")
     if resamples < 1:
@@ -295,8 +316,9 @@ def resample_auc(
     for party in scores:
         if np.shape(scores[party]) != (n,):
             raise ValueError(f"scores of '{party}' must have one value per row ({n})")
-    data = _Data(y, codes, names, max(len(names), 1), w)
-    score_bins = {p: ScoreBins.of(scores[p], None if method == "exact" else bins) for p in scores}
+    mult = multiplicity_counts(multiplicity, n)
+    data = _Data(y, codes, names, max(len(names), 1), w, mult)
+    score_bins = {p: ScoreBins.of(scores[p], None if method == "exact" else bins, mult) for p in scores}
     observed = {p: _observe(p, sb, data, recenter) for p, sb in score_bins.items()}
     resolution, group_rows, rep, pairing = _joint_cells(data, score_bins, method, joint_bins, max_joint_cells)
     samples = _resample(data, score_bins, observed, resolution, group_rows, rep, resamples, make_rng(seed, stream))
@@ -363,8 +385,9 @@ def _joint_cells(data: _Data, score_bins: dict, method: str, joint_bins: int | N
     resolution = {p: _Resolution(sb.fine, sb.n_bins, False) for p, sb in score_bins.items()}
     pairing = "single party" if len(score_bins) == 1 else "joint cells at full resolution (exact pairing)"
     n = data.y.size
-    if data.weights is not None:  # weighted (exact method): every row is its own group
-        return resolution, np.ones(n, dtype=np.int64), np.arange(n), pairing
+    if data.weights is not None:  # weighted (exact method): every row (or cell) is its own group
+        sizes = np.ones(n, dtype=np.int64) if data.mult is None else np.rint(data.mult).astype(np.int64)
+        return resolution, sizes, np.arange(n), pairing
     group_rows, rep = _groups(data, resolution.values())
     if method == "binned" and len(score_bins) > 1 and group_rows.size > max_cells:
         chosen = joint_bins or _auto_joint_bins(data, score_bins.values(), max_cells)
@@ -391,9 +414,11 @@ def _split_pvals(r: _Resolution, fine: np.ndarray) -> np.ndarray:
 
 
 def _resample(data, score_bins, observed, resolution, group_rows, rep, resamples, rng):
-    n, y, codes, n_slices = data.y.size, data.y, data.codes, data.n_slices
+    n, y, codes, n_slices = data.rows, data.y, data.codes, data.n_slices
     split = {p: _split_pvals(r, observed[p].fine) for p, r in resolution.items() if r.nested}
-    by_rows = group_rows.size * _ROWS_PER_CELL > n
+    # drawing row indices needs the rows: cells (a multiplicity) always take the multinomial
+    by_rows = data.mult is None and group_rows.size * _ROWS_PER_CELL > n
+    cell_weights = None if data.weights is None or by_rows else data.weights[rep]
     widest = max(
         group_rows.size,
         n if by_rows else 0,
@@ -412,7 +437,8 @@ def _resample(data, score_bins, observed, resolution, group_rows, rep, resamples
             drawn_rows = rng.integers(0, n, size=(size, n))
             values = None if data.weights is None else data.weights[drawn_rows].ravel()
         else:
-            values = rng.multinomial(n, group_rows / n, size=size).ravel()
+            values = rng.multinomial(n, group_rows / n, size=size)
+            values = (values if cell_weights is None else values * cell_weights).ravel()
         for p, r in resolution.items():
             width = n_slices * 2 * r.size
             offsets = (np.arange(size) * width)[:, None]
@@ -440,15 +466,17 @@ def _groups(data: _Data, resolutions) -> tuple[np.ndarray, np.ndarray]:
     """Occupied (slice, label, index of every party) cells: rows per group and a representative row
     of each. Falls back to one group per row if the packed key would overflow."""
     n = data.y.size
+    own = np.ones(n, dtype=np.int64) if data.mult is None else np.rint(data.mult).astype(np.int64)
     key = data.codes * 2 + data.y
     span = float(data.n_slices * 2)
     for r in resolutions:
         span *= r.size
         if span >= 2.0**62:
-            return np.ones(n, dtype=np.int64), np.arange(n)
+            return own, np.arange(n)
         key = key * r.size + r.index
-    _, rep, sizes = np.unique(key, return_index=True, return_counts=True)
-    return sizes.astype(np.int64), rep
+    _, rep, inverse = np.unique(key, return_index=True, return_inverse=True)
+    sizes = np.bincount(inverse.ravel(), weights=own)
+    return np.rint(sizes).astype(np.int64), rep
 
 
 def _auto_joint_bins(data: _Data, score_bins, max_cells: int) -> int:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hurdlelang.stats.bootstrap_counts import ALL, JointCells, slice_codes
+from hurdlelang.stats.bootstrap_counts import ALL, JointCells, multiplicity_counts, slice_codes
 from hurdlelang.stats.intervals import make_rng
 
 MAX_CELLS = 1 << 24  # K^(parties+1) per slice; beyond it the caller resamples rows instead
@@ -37,8 +37,11 @@ class ConfusionCells:
     groups: JointCells  # (slice, cell[, weight]) groups; group_cell packs label + K * decisions
 
     @classmethod
-    def build(cls, label, decisions: Mapping[str, np.ndarray], classes=(), slices=None, weights=None):
-        """None when the joint cells would be too many to count (then resample rows)."""
+    def build(
+        cls, label, decisions: Mapping[str, np.ndarray], classes=(), slices=None, weights=None, multiplicity=None
+    ):
+        """None when the joint cells would be too many to count (then resample rows).
+        ``multiplicity``: rows per entry when the entries are cells of a GROUP BY."""
         label = np.asarray(label)
         n = len(label)
         extra = np.asarray(list(classes) if classes is not None else [], dtype=label.dtype)
@@ -55,11 +58,14 @@ class ConfusionCells:
         codes, names = slice_codes(slices, n)
         key = codes * cells + code
         parties = tuple(decisions)
+        mult = multiplicity_counts(multiplicity, n)
+        rows = n if mult is None else int(mult.sum())
         if weights is None:
-            occupied, sizes = np.unique(key, return_counts=True)
-            groups = JointCells(parties, names, n, occupied // cells, occupied % cells, sizes.astype(np.int64), None)
+            occupied, inverse = np.unique(key, return_inverse=True)
+            sizes = np.rint(np.bincount(inverse.ravel(), weights=mult)).astype(np.int64)
+            groups = JointCells(parties, names, rows, occupied // cells, occupied % cells, sizes, None)
         else:
-            groups = JointCells._weighted(parties, names, n, key, cells, weights, 0.01, 20_000)
+            groups = JointCells._weighted(parties, names, n, key, cells, weights, 0.01, 20_000, mult)
         own = {p: np.searchsorted(known, np.unique(np.concatenate([label, d, extra]))) for p, d in decisions.items()}
         return cls(parties, known, own, groups)
 

@@ -133,6 +133,16 @@ def _bits(values, name: str, n: int) -> np.ndarray:
     return as_int
 
 
+def multiplicity_counts(multiplicity, n: int) -> np.ndarray | None:
+    """Rows per entry as float counts for bincount (None: one row per entry)."""
+    if multiplicity is None:
+        return None
+    m = np.asarray(multiplicity)
+    if m.shape != (n,) or (m < 1).any():
+        raise ValueError(f"multiplicity must be a count of at least 1 per entry ({n})")
+    return m.astype(float)
+
+
 def _group_by_key_and_weight(key: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Group rows by exact (key, weight): (group index per row, key per group)."""
     order = np.lexsort((w, key))
@@ -170,9 +180,12 @@ class JointCells:
         *,
         weight_tolerance: float = 0.01,
         max_weight_groups: int = 20_000,
+        multiplicity=None,
     ) -> JointCells:
         """Group the rows. ``decisions`` maps each party (candidate first, by convention) to its
-        0/1 decisions; ``slices`` is one categorical value per row; ``weights`` non-negative."""
+        0/1 decisions; ``slices`` is one categorical value per row; ``weights`` non-negative.
+        ``multiplicity``: how many rows each entry stands for (entries are then cells of a
+        GROUP BY, not rows); the groups are exactly those of the rows it stands for."""
         label_bits = np.asarray(label)
         n = label_bits.shape[0] if label_bits.ndim == 1 else -1
         if n < 1:
@@ -189,22 +202,23 @@ class JointCells:
         slice_codes_, slice_names = slice_codes(slices, n)
         n_cells = 1 << (len(parties) + 1)
         key = slice_codes_ * n_cells + code
+        mult = multiplicity_counts(multiplicity, n)
         if weights is None:
-            sizes = np.bincount(key, minlength=max(len(slice_names), 1) * n_cells)
+            sizes = np.bincount(key, weights=mult, minlength=max(len(slice_names), 1) * n_cells)
             occupied = np.flatnonzero(sizes)
             return cls(
                 parties,
                 slice_names,
-                n,
+                n if mult is None else int(mult.sum()),
                 occupied // n_cells,
                 occupied % n_cells,
                 sizes[occupied].astype(np.int64),
                 None,
             )
-        return cls._weighted(parties, slice_names, n, key, n_cells, weights, weight_tolerance, max_weight_groups)
+        return cls._weighted(parties, slice_names, n, key, n_cells, weights, weight_tolerance, max_weight_groups, mult)
 
     @classmethod
-    def _weighted(cls, parties, slice_names, n, key, n_cells, weights, tolerance, max_groups) -> JointCells:
+    def _weighted(cls, parties, slice_names, n, key, n_cells, weights, tolerance, max_groups, mult=None) -> JointCells:
         w = np.asarray(weights, dtype=float)
         if w.shape != (n,):
             raise ValueError(f"weights must have one value per row ({n}), got shape {w.shape}")
@@ -229,8 +243,8 @@ class JointCells:
                 f"({group_key.size} groups); every resampled weighted count is exact up to the reported bound",
             )
         inverse = inverse.ravel()
-        sizes = np.bincount(inverse)
-        mean_weight = np.bincount(inverse, weights=w) / sizes
+        sizes = np.bincount(inverse, weights=mult)
+        mean_weight = np.bincount(inverse, weights=w if mult is None else w * mult) / sizes
         if notes:
             carried = mean_weight[inverse]
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -239,10 +253,10 @@ class JointCells:
         return cls(
             parties,
             slice_names,
-            n,
+            n if mult is None else int(mult.sum()),
             group_key // n_cells,
             group_key % n_cells,
-            sizes.astype(np.int64),
+            np.rint(sizes).astype(np.int64),
             mean_weight,
             bound,
             notes,
