@@ -110,15 +110,16 @@ def judge(
     resamples: int = 1000,
     auc_method: str = "binned",
     override: tuple[str, str, str] | None = None,
-    engine: str = "pandas",
+    engine: str = "duckdb",
     mlflow_tracking_uri: str | None = None,
 ) -> Decision:
     """Judge predictions (a pandas DataFrame, or a path to a CSV/Parquet file) against a spec.
 
     `baseline_data` maps a baseline's name to its own DataFrame (or path), joined on the spec's id.
     `override` is (tier, reason, by). Raises DataError when the data does not fit the spec.
-    `engine="duckdb"` reads and checks the data with DuckDB: then `data` may also be an Arrow table,
+    The default engine, DuckDB, reads and checks the data in SQL: `data` may also be an Arrow table,
     a glob of files or a folder of Parquet files, and a DataFrame is queried in place (not copied).
+    `engine="pandas"` reads the whole data into pandas (as does `baseline_data`, on any engine).
     A Spark DataFrame is judged by the Spark engine (as is `engine="spark"` with a path or a table
     name of the active Spark session): checked in Spark, its bound columns then brought to the driver.
     A path `runs:/RUN_ID/path` is a run's artifact in MLflow (`mlflow_tracking_uri`, else MLflow's

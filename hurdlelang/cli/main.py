@@ -11,6 +11,7 @@ import click
 from hurdlelang.cli.stop import fail as _fail
 from hurdlelang.cli.stop import failure_exit
 from hurdlelang.cli.stop import need_run_stack as _need_run_stack
+from hurdlelang.core import progress
 from hurdlelang.core.diagnostics import Diagnostic
 from hurdlelang.core.exit_codes import Exit
 from hurdlelang.core.render_diagnostics import render_github, render_text, use_color
@@ -283,7 +284,8 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
     "data_path",
     required=True,
     type=click.Path(),
-    help="Predictions file (CSV or Parquet); with --engine spark also a table or a path Spark reads.",
+    help="Predictions: a CSV, TSV, .csv.gz or Parquet file, a glob of them or a folder of Parquet files; with "
+    "--engine spark also a table or a path Spark reads.",
 )
 @click.option(
     "--baseline-data",
@@ -300,11 +302,12 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--model-id", help="Identifier of the candidate model, kept in the record.")
 @click.option(
     "--engine",
-    type=click.Choice(["pandas", "duckdb", "spark"]),
-    default="pandas",
+    type=click.Choice(["duckdb", "pandas", "spark"]),
+    default="duckdb",
     show_default=True,
-    help="What reads and checks the data: duckdb also reads globs, Parquet folders and .csv.gz; spark reads "
-    "what the Spark session reads (tables, s3a://, hdfs://) and checks it there.",
+    help="What reads and checks the data: duckdb (files, globs, Parquet folders, .csv.gz, out of core); pandas "
+    "(the whole file in memory; also what --baseline-data uses); spark reads what the Spark session reads "
+    "(tables, s3a://, hdfs://) and checks it there.",
 )
 @click.option("--spec", "spec_name", help="Which spec, when the file holds several.")
 @click.option(
@@ -452,7 +455,8 @@ def run(
             return attach(target, record)
 
     try:
-        outcome = execute(result, options, finish)
+        with progress.reporting(sys.stderr):  # only on a terminal, only after 2 s
+            outcome = execute(result, options, finish)
     except RunFailure as failure:
         _fail(failure.diagnostics, result, failure_exit(failure))
     if target is not None:

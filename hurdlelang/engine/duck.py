@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hurdlelang.core import codes
+from hurdlelang.core import codes, progress
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.core.suggest import did_you_mean
@@ -492,6 +492,7 @@ class DuckData:
         for s in d.slices:
             want[f"slice:{s}"] = text(s, k[s])
         got = None
+        progress.stage(f"{self.rows:,} rows checked; computing the statistics")
         if cells_suffice(self.spec):
             got = self._fetch_cells(cell_expressions(self.spec, want, argmax_sql))
         if got is None:

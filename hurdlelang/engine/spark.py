@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hurdlelang.core import codes
+from hurdlelang.core import codes, progress
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.core.operators import COMPARE
@@ -676,6 +676,7 @@ class SparkData:
             want[f"slice:{s}"] = txt(s)
         with _reading(self.source):
             got = None
+            progress.stage(f"{self.kept_rows:,} rows checked in Spark; computing the statistics")
             if cells_suffice(self.spec):
                 got = self._fetch_cells(cell_expressions(self.spec, want, _argmax))
             if got is None:

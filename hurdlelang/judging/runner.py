@@ -7,7 +7,7 @@ import platform
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 
-from hurdlelang.core import codes
+from hurdlelang.core import codes, progress
 from hurdlelang.core.atomic_write import WRITE_HINT, write_atomically
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.exit_codes import Exit
@@ -46,7 +46,7 @@ class RunOptions:
     fail_on: tuple[str, ...] = ()
     command: str = "hurdlec run"
     root: str | None = None  # the project root record baselines must stay inside (--root)
-    engine: str = "pandas"  # "pandas" (hurdlelang/data/), "duckdb" (engine/duck.py) or "spark" (engine/spark.py)
+    engine: str = "duckdb"  # "duckdb" (engine/duck.py), "pandas" (hurdlelang/data/) or "spark" (engine/spark.py)
     mlflow_tracking_uri: str | None = None  # the store `runs:/` data URIs are read from (None: MLflow's default)
 
 
@@ -197,7 +197,7 @@ def _frame_digest(frame) -> str:
 def _judge(spec: ir.Spec, prepare_data, files_of, options: RunOptions) -> Judgement:
     try:
         records, warnings = load_records(spec, options.root)
-
+        progress.stage("reading and checking the data")
         prepared = prepare_data()
     except DiagnosticError as error:
         raise DataFailure(error.diagnostics) from None
@@ -206,9 +206,14 @@ def _judge(spec: ir.Spec, prepare_data, files_of, options: RunOptions) -> Judgem
         from hurdlelang.judging.dummies import with_dummies  # scikit-learn, only when a dummy is used
 
         prepared = with_dummies(spec, prepared, options.seed)
+    read = f"{prepared.rows:,} rows read"
+    if prepared.multiplicity is not None:
+        read += f" into {prepared.cells:,} cells"
+    progress.stage(f"{read}; computing the metrics")
     ev = Evaluation(spec, prepared, records)
     warnings = warnings + single_class_slices(spec, prepared, files[0].path if files else options.data_path)
     unc = _uncertainty(ev, options)
+    progress.stage(f"{read}; deciding")
     guards, tiers, outcome = decide(spec, ev, unc)
     notes = [Warning_(code=w.code, message=w.message, line=w.line) for w in spec.warnings]
     notes += [Warning_(code=w.code, message=w.message, line=None) for w in warnings]
@@ -305,6 +310,7 @@ def execute(result: CompileResult, options: RunOptions, finish=None) -> RunOutco
             record = finish(record)
         except DiagnosticError as error:
             raise OutputFailure(error.diagnostics) from None
+    progress.stage("writing the record")
     record_json = record.model_dump_json(indent=2)
     target = options.out_path or f"{spec.name}.decision.json"
     try:

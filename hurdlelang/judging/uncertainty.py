@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from hurdlelang.core import progress
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.judging.evaluate import (
     Evaluation,
@@ -90,9 +91,19 @@ class Uncertainty:
         # sorted, so that the record's methods and notes come out in one order on every run
         for request in sorted(leaves, key=_request_order):
             by_method[self._method(*request)].append(request)
+        what = {"counts": "joint cells", "confusion": "confusion cells", "auc": "score histograms", "rows": "rows"}
+
+        def announce(method: str) -> None:
+            if by_method[method]:
+                progress.stage(f"{self.resamples:,} resamples of {what[method]} ({len(by_method[method])} statistics)")
+
+        announce("counts")
         self._counts(by_method["counts"])
+        announce("confusion")
         by_method["rows"] += self._confusion(by_method["confusion"])
+        announce("auc")
         self._auc(by_method["auc"])
+        announce("rows")
         self._rows(by_method["rows"])
         self._fixed(by_method["fixed"])
         self._sizes(by_method["sizes"])
