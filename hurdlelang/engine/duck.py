@@ -1,9 +1,10 @@
 """The DuckDB engine: read the predictions where they are, check them against the spec in SQL, and
 hand the evaluator typed columns.
 
-1. The bound columns (and only those) are scanned once into a DuckDB temporary table with their
-   row number in file order (`row_number() OVER ()` keeps the scan's order); DuckDB spills it to
-   disk when it does not fit in memory.
+1. The bound columns (and only those), with their row number in file order (`row_number() OVER ()`
+   keeps the scan's order): CSV parsed once into a DuckDB temporary table (DuckDB spills it to disk
+   when it does not fit in memory); Parquet and in-memory frames as a view over the scan, re-read
+   by each pass, so that no copy of the rows is held.
 2. Every check of the plan (hurdlelang/engine/plan.py) is one filtered aggregate of one query:
    how many rows fail it and the first five of them (`min(row, 5)`). The first failing check, in
    the order the pandas reader checks them, becomes its diagnostic, with the same code, message,
@@ -100,6 +101,14 @@ class DuckData:
 
     # ---- reading ----
 
+    @property
+    def _relation(self) -> str:
+        """CSV is parsed once into a temporary table (parsing text is the costly part); Parquet and
+        in-memory frames stay views over the scan, re-read by each of the few passes, so that no copy
+        of the rows is held: memory stays bounded by the statistics, not by the rows (the row
+        number, `row_number() OVER ()`, is a streaming window in DuckDB)."""
+        return "TABLE" if self.source.kind == "csv" else "VIEW"
+
     def _describe(self) -> dict[str, str]:
         import duckdb
 
@@ -143,7 +152,8 @@ class DuckData:
         select = ", ".join(ident(c) for c in names)
         try:
             self.con.execute(
-                f"CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS {ROW}, {select} FROM {self.source.scan}"
+                f"CREATE TEMP {self._relation} raw AS "
+                f"SELECT row_number() OVER () AS {ROW}, {select} FROM {self.source.scan}"
             )
             self.n = self.con.execute("SELECT count(*) FROM raw").fetchone()[0]
         except duckdb.Error as error:
@@ -393,7 +403,8 @@ class DuckData:
         keep, dropped = self._missing()
         d = self.spec.data
         dup = f", count(*) OVER (PARTITION BY {ident(d.id)}) AS __dup_id" if d.id else ""
-        self.con.execute(f"CREATE TEMP TABLE kept AS SELECT *{dup} FROM raw WHERE {keep} ORDER BY {ROW}")
+        order = f" ORDER BY {ROW}" if self._relation == "TABLE" else ""
+        self.con.execute(f"CREATE TEMP {self._relation} kept AS SELECT *{dup} FROM raw WHERE {keep}{order}")
         self.rows = self.con.execute("SELECT count(*) FROM kept").fetchone()[0]
         if self.rows == 0:
             fail(

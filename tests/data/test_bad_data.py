@@ -6,6 +6,9 @@ copied spec) and asserts what a user must see: the exit code, the exact first li
 (`PATH: CODE message`), a hint under it, the example rows where rows are at fault, nothing on
 stdout, no traceback, and no record nor temporary file left in the output folder.
 
+This is the pandas reader's corpus (`--engine pandas`); tests/engine/test_duck_corpus.py and
+test_spark_corpus.py hold the other engines to the same diagnostics.
+
 Cases marked xfail(strict=True) are bugs found while building the corpus: each reason says what
 happens and what should happen instead.
 """
@@ -30,6 +33,8 @@ from tests.conftest import CORPUS
 BAD = CORPUS / "data"
 RECORD = "records/prod.decision.json"  # where binary_record.hurdle looks, relative to itself
 DROP_HINT = "fill or drop those rows, or add `missing drop` to the data block"
+
+PANDAS = ["--engine", "pandas"]  # the default engine is DuckDB
 
 
 # ---- files the tests make ----
@@ -79,7 +84,8 @@ MAKERS: dict[str, tuple[str, Callable[[Path], None]]] = {
 
 def _record_of(spec: str, data: str) -> Callable[[Path], None]:
     def make(path: Path) -> None:
-        result = CliRunner().invoke(cli, ["run", str(BAD / spec), "--data", str(BAD / data), "--out", str(path)])
+        args = ["run", str(BAD / spec), "--data", str(BAD / data), "--out", str(path), *PANDAS]
+        result = CliRunner().invoke(cli, args)
         assert result.exit_code in (0, 1), result.stderr
 
     return make
@@ -604,6 +610,8 @@ def _file(ref: str, tmp_path: Path) -> Path:
 
 
 def _invoke(args: list[str]):
+    if args[0] == "run" and "--engine" not in args:
+        args = [*args, *PANDAS]
     result = CliRunner().invoke(cli, [str(a) for a in args])
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         # the real entry point would print 'hurdlec: internal error' and exit 70
