@@ -92,7 +92,7 @@ def _too_large(path: str, size: str, limit: int) -> None:
         codes.DATA_TOO_LARGE,
         f"data file is too large: {size}, over the limit of {limit:,} bytes",
         path,
-        "evaluate a sample of the rows, or split the file by a slice and judge each part",
+        "the default engine, DuckDB, reads it out of core (drop --engine pandas); or evaluate a sample of the rows",
     )
 
 

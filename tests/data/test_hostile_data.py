@@ -126,7 +126,7 @@ def test_a_file_over_the_size_limit_is_d022_before_it_is_read(tmp_path):
     sparse = tmp_path / "huge.csv"
     with open(sparse, "wb") as handle:  # a sparse file: 3 GiB long, no disk used
         handle.truncate(3 << 30)
-    result, _ = _run(tmp_path, sparse)
+    result, _ = _run(tmp_path, sparse, "--engine", "pandas")  # the reader that loads the whole file
     assert result.exit_code == 5
     assert result.stderr.startswith(
         f"{sparse}: D022 data file is too large: 3,221,225,472 bytes, over the limit of 2,147,483,648 bytes"
@@ -149,7 +149,7 @@ def test_parquet_is_limited_by_the_size_its_metadata_declares(tmp_path, monkeypa
     declared = pq.read_metadata(data).row_group(0).total_byte_size
     assert declared > 20 * data.stat().st_size
     monkeypatch.setattr(sniff, "MAX_DATA_BYTES", 5 * data.stat().st_size)  # the file itself is well under it
-    result, _ = _run(tmp_path, data)
+    result, _ = _run(tmp_path, data, "--engine", "pandas")
     assert result.exit_code == 5
     assert f"D022 data file is too large: {declared:,} bytes uncompressed, as its metadata declares" in result.stderr
 
