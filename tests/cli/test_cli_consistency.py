@@ -252,4 +252,4 @@ def test_shell_completion_scripts_and_answers():
     words = {"_HURDLEC_COMPLETE": "bash_complete", "COMP_WORDS": "hurdlec ve", "COMP_CWORD": "1"}
     assert _complete(words).split() == ["plain,verify"]
     engines = {"_HURDLEC_COMPLETE": "bash_complete", "COMP_WORDS": "hurdlec run s --engine ", "COMP_CWORD": "4"}
-    assert _complete(engines).split() == ["plain,pandas", "plain,duckdb", "plain,spark"]
+    assert _complete(engines).split() == ["plain,duckdb", "plain,pandas", "plain,spark"]  # the default first
