@@ -6,7 +6,13 @@ wall time and peak RSS of the whole process tree. Run by hand, once, with `nice`
 shared); the Parquet files are written to a temporary folder and deleted at the end.
 
     nice .venv/bin/python bench/bench_scale.py [--rows 1000000,10000000] [--slices 5,500]
-        [--tasks binary,multiclass] [--resamples 1000] [--folder /big/tmp]
+        [--tasks binary,multiclass] [--resamples 1000] [--folder /big/tmp] [--row-group 122880]
+
+--row-group: rows per Parquet row group. The default is DuckDB's own (122,880), what DuckDB and most
+writers of large files produce; pyarrow's default (1,048,576) makes a 1M-row file one row group,
+which DuckDB then reads on one thread, while a 10M-row file is read two row groups at a time: peak
+memory is then about threads x one decoded row group, and a 1M/10M comparison measures the layout,
+not the growth (docs/performance.md).
 
 100M rows: `--rows 100000000 --tasks binary --slices 5` (about 1 GB of Parquet, written in parts).
 """
@@ -73,13 +79,13 @@ def part(task: str, rows: int, slices: int, rng) -> pa.Table:
     return pa.table(columns)
 
 
-def write(task: str, rows: int, slices: int, path: Path, seed: int = 0) -> None:
+def write(task: str, rows: int, slices: int, path: Path, row_group: int, seed: int = 0) -> None:
     rng = np.random.default_rng(seed)
     writer = None
     for start in range(0, rows, PART):
         table = part(task, min(PART, rows - start), slices, rng)
         writer = writer or pq.ParquetWriter(path, table.schema)
-        writer.write_table(table)
+        writer.write_table(table, row_group_size=row_group)
     writer.close()
 
 
@@ -89,9 +95,13 @@ def main() -> None:
     parser.add_argument("--slices", default="5,500")
     parser.add_argument("--tasks", default="binary,multiclass")
     parser.add_argument("--resamples", type=int, default=1000)
+    parser.add_argument("--row-group", type=int, default=122_880, help="rows per Parquet row group")
     parser.add_argument("--folder", default=None, help="where the Parquet files go (deleted at the end)")
     args = parser.parse_args()
-    print(f"`hurdlec run` (DuckDB), {args.resamples} resamples, 95% intervals on every reported metric and slice\n")
+    print(
+        f"`hurdlec run` (DuckDB), {args.resamples} resamples, 95% intervals on every reported metric and slice, "
+        f"Parquet row groups of {args.row_group:,} rows\n"
+    )
     print("| task | rows | slice values | Parquet (MB) | wall (s) | peak RSS (MiB) |")
     print("|---|---:|---:|---:|---:|---:|")
     folder = Path(tempfile.mkdtemp(dir=args.folder))
@@ -102,7 +112,7 @@ def main() -> None:
             for rows in map(int, args.rows.split(",")):
                 for slices in map(int, args.slices.split(",")):
                     data = folder / f"{task}_{rows}_{slices}.parquet"
-                    write(task, rows, slices, data)
+                    write(task, rows, slices, data, args.row_group)
                     size = data.stat().st_size / 1e6
                     run = [HURDLEC, "run", spec, "--data", data, "--out", folder / "r.json"]
                     seconds, rss = timed([*run, "--resamples", str(args.resamples)])
