@@ -75,6 +75,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "E212": (Severity.ERROR, "figure does not fit the interval reported with it"),
     "E215": (Severity.ERROR, "per-period condition without the spec's volume for that period"),
     "E216": (Severity.ERROR, "per-period condition on a metric that is not a total"),
+    "E217": (Severity.ERROR, "per-period comparison with a baseline that has no rows to scale"),
     # static analysis of the hurdles
     "W301": (Severity.WARNING, "comparison runs against the metric's direction"),
     "W302": (Severity.WARNING, "tier can never be reached: a better tier is implied"),

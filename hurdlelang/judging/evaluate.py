@@ -152,7 +152,9 @@ class Evaluation:
 
     def _compute(self, party: str, metric: ir.MetricKey, scope: Scope) -> MetricValue:
         if metric.per is not None:
-            if isinstance(self.baselines.get(party), ir.FigureBaseline | ir.RecordBaseline):
+            if isinstance(self.baselines.get(party), ir.FigureBaseline):  # stated per period (E217)
+                return self._figure(self.baselines[party], metric, scope)
+            if isinstance(self.baselines.get(party), ir.RecordBaseline):
                 return MetricValue(None, f"a per-{metric.per} total is scaled from the rows judged; {party} has none")
             base = self.value(party, metric.base, scope)
             factor = self.per_period_factor()

@@ -171,17 +171,17 @@ class AstBuilder(Transformer):
         return ast.Binding("strategy", _name(children[0]), _span(meta))
 
     def figure(self, meta, children):
-        metric, value, rows = children
-        return ast.Binding("figure", ast.Figure(metric, value, rows, _span(meta)), _span(meta))
+        metric, value, per, rows = children
+        return ast.Binding("figure", ast.Figure(metric, value, rows, _span(meta), per=per), _span(meta))
 
     def figure_plus_minus(self, meta, children):
-        metric, value, _, half, confidence = children
-        figure = ast.Figure(metric, value, None, _span(meta), plus_minus=half, confidence=confidence)
+        metric, value, per, _, half, confidence = children
+        figure = ast.Figure(metric, value, None, _span(meta), plus_minus=half, confidence=confidence, per=per)
         return ast.Binding("figure", figure, _span(meta))
 
     def figure_between(self, meta, children):
-        metric, value, low, high, confidence = children
-        figure = ast.Figure(metric, value, None, _span(meta), low=low, high=high, confidence=confidence)
+        metric, value, per, low, high, confidence = children
+        figure = ast.Figure(metric, value, None, _span(meta), low=low, high=high, confidence=confidence, per=per)
         return ast.Binding("figure", figure, _span(meta))
 
     # ---- the cost matrix ----

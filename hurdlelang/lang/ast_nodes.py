@@ -134,6 +134,7 @@ class Figure:
     low: Quantity | None = None  # `between low and high`
     high: Quantity | None = None
     confidence: Confidence | None = None  # the level of the reported interval (95% when absent)
+    per: Name | None = None  # `margin = 52_000 EUR per month`: a total per period, at the spec's volume
 
 
 @dataclass(frozen=True)

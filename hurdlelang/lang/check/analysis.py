@@ -187,11 +187,14 @@ def _uncertainty_hint(task: str, metric: ir.MetricKey, figure: ir.Figure) -> str
     """What to write so that the figure gets an uncertainty of its own (each form has an effect)."""
     info = lookup(metric.name, task)
     value = f"{figure.value:g}" + (f" {figure.unit}" if figure.unit else "")
+    if metric.per is not None:  # written `margin = 52000 EUR per month +- ...`
+        value += f" per {metric.per}"
+    name = metric.base.key
     if info is not None and info.share_of is not None:
-        return f"say how many {info.share_of} it was computed from: {metric.key} = {value} from N rows"
+        return f"say how many {info.share_of} it was computed from: {name} = {value} from N rows"
     return (
-        f"give the interval it was reported with: {metric.key} = {value} +- HALF_WIDTH, "
-        f"or {metric.key} = {value} between LOW and HIGH"
+        f"give the interval it was reported with: {name} = {value} +- HALF_WIDTH, "
+        f"or {name} = {value} between LOW and HIGH"
     )
 
 

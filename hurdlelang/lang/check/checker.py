@@ -446,6 +446,11 @@ class Checker:
         figures, ok, seen = [], True, set()
         for item in items:
             metric = resolve(ctx, item.metric)
+            if item.per is not None:  # a total per period needs the spec's volume, and a total (E215, E216)
+                metric = check_volume.per_period(ctx, metric, item.per, item.metric)
+                if metric is None:
+                    ok = False
+                    continue
             value = level(ctx, item.value, metric, "figure")
             rows, rows_ok = check_figures.rows(ctx, item, metric)
             low, high, level_, interval_ok = check_figures.interval(ctx, item, metric, value)

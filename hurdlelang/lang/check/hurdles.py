@@ -93,16 +93,67 @@ def provides(ctx: Context, baseline: str, metric: MetricType, span) -> bool:
     party = ctx.parties[baseline]
     if party.kind == "invalid":
         return False
+    if not _same_period(ctx, baseline, party, metric, span):
+        return False
     if party.kind == "figures" and metric.key.key not in party.figures:
         have = listing(party.figures) or "none"
+        per = f" per {metric.key.per}" if metric.key.per else ""
         ctx.report(
             codes.FIGURE_LACKS_METRIC,
             f"baseline '{baseline}' reports no figure for {metric.key.key}",
             span,
-            f"add it to the baseline: {metric.key.key} = VALUE (figures given: {have})",
+            f"add it to the baseline: {metric.key.base.key} = {_value(metric)}{per} (figures given: {have})",
         )
         return False
     return needs_met(ctx, metric, baseline, span)
+
+
+def _value(metric: MetricType) -> str:
+    """A placeholder figure in the metric's unit, for a hint: VALUE, or VALUE EUR."""
+    unit = metric.unit.to_ir() if metric.unit is not None and not metric.unit.any else None
+    return f"VALUE {unit}" if unit else "VALUE"
+
+
+def _same_period(ctx: Context, baseline: str, party, metric: MetricType, span) -> bool:
+    """E217: a total per period is the total over a party's rows judged, scaled to the spec's
+    volume; a baseline without rows of ours has nothing to scale. A figure must then state the
+    total per period itself (the business's own monthly number), and a figure stated per period
+    is only compared per period; an earlier record's totals count the rows it judged, which this
+    spec cannot scale (its volume and its rows are another run's)."""
+    key = metric.key
+    if party.kind == "record" and key.per is not None:
+        ctx.report(
+            codes.PERIOD_WITHOUT_ROWS,
+            f"baseline '{baseline}' is an earlier record: its {key.name} counts the rows that run judged, which "
+            f"cannot be scaled to this spec's volume per {key.per}",
+            span,
+            f"compare a rate with the record ({key.name} / n * 1000), or state the recorded model's "
+            f"{key.name} per {key.per} in a figure baseline: {key.name} = {_value(metric)} per {key.per}",
+        )
+        return False
+    if party.kind != "figures" or key.key in party.figures:
+        return True
+    if key.per is not None and key.base.key in party.figures:
+        ctx.report(
+            codes.PERIOD_WITHOUT_ROWS,
+            f"baseline '{baseline}' reports {key.base.key} as a plain figure, not per {key.per}: a figure has no "
+            f"rows to scale to the spec's volume",
+            span,
+            f"state the figure per {key.per}, as the business reports it: {key.base.key} = {_value(metric)} "
+            f"per {key.per}",
+        )
+        return False
+    stated = [f for f in party.figures.values() if f.metric.per is not None and f.metric.base.key == key.key]
+    if key.per is None and stated:
+        per = stated[0].metric.per
+        ctx.report(
+            codes.PERIOD_WITHOUT_ROWS,
+            f"baseline '{baseline}' reports {key.key} per {per}, and this compares {key.key} on the rows judged",
+            span,
+            f"judge it per {per} too: {key.key} >= {baseline}.{key.key} per {per}, or a margin written '... per {per}'",
+        )
+        return False
+    return True
 
 
 def _direction_warning(ctx: Context, metric: MetricType, op: str, span, negated: bool) -> None:
@@ -313,6 +364,10 @@ def _compare(ctx, cond: ast.Compare, metric, where, level_, text, span, negated,
     other = cond.operand
     known = baseline_party(ctx, other.baseline)
     right = resolve(ctx, other.metric)
+    if cond.per is not None and right is not None:
+        # `margin >= as_is.margin per month`: the period is of both sides, never a monthly total
+        # against the baseline's total over the rows judged
+        right = per_period(ctx, right, cond.per, other.metric)
     if metric is None or right is None or not known or where is False:
         return None
     _undefined_by_construction(ctx, other.baseline, right, other.span)
