@@ -50,13 +50,20 @@ def describe(rule: ir.PredictRule, abstained: int, n: int) -> str:
     )
 
 
+def rules_of(spec: ir.Spec) -> dict[str, ir.PredictRule]:
+    """Every party deciding by abstain bands (the candidate, column baselines), by its name."""
+    found = {CANDIDATE: spec.data.predict} if spec.data.predict is not None else {}
+    found.update({b.name: b.predict for b in spec.baselines if isinstance(b, ir.ColumnBaseline) and b.predict})
+    return {name: rule for name, rule in found.items() if rule.abstain is not None}
+
+
 def with_bands(spec: ir.Spec, parties: dict[str, PartyData]) -> dict[str, PartyData]:
-    """The candidate deciding by abstain bands comes in with the column's values in `decided` and
+    """Each party deciding by abstain bands comes in with the column's values in `decided` and
     leaves with its decisions, its abstentions and a note."""
-    rule = spec.data.predict
-    if rule is None or rule.abstain is None:
-        return parties
-    values = np.asarray(parties[CANDIDATE].decided, dtype=float)
-    decided, abstained = decide(rule, values)
-    note = describe(rule, int(abstained.sum()), len(values))
-    return {**parties, CANDIDATE: replace(parties[CANDIDATE], decided=decided, abstained=abstained, note=note)}
+    out = dict(parties)
+    for name, rule in rules_of(spec).items():
+        values = np.asarray(parties[name].decided, dtype=float)
+        decided, abstained = decide(rule, values)
+        note = describe(rule, int(abstained.sum()), len(values))
+        out[name] = replace(parties[name], decided=decided, abstained=abstained, note=note)
+    return out

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from hurdlelang.core import codes
 from hurdlelang.core.names import CANDIDATE
+from hurdlelang.data.bands import rules_of as band_rules
 from hurdlelang.lang import ir
 from hurdlelang.lang.check.volume import reported_per_period
 from hurdlelang.metrics.binary import COUNT_LIBRARY, COVERAGE_LIBRARY
@@ -128,7 +129,7 @@ class Plan:
 def reported_metrics(spec: ir.Spec) -> list[ir.MetricKey]:
     """The task's usual metrics, every derived metric and every metric a guard or condition uses."""
     keys = {name: ir.MetricKey(name=name) for name in REPORTED[spec.task]}
-    if spec.data.predict is not None and spec.data.predict.abstain:  # abstain bands: how much is decided
+    if band_rules(spec):  # abstain bands (of any party): how much is decided
         keys.update({name: ir.MetricKey(name=name) for name in ("coverage", "abstain_rate")})
     for m in spec.metrics:
         keys[m.name] = ir.MetricKey(name=m.name)
@@ -284,7 +285,8 @@ INTERVALS = {
 
 
 def _abstaining(spec: ir.Spec) -> set[str]:
-    return {CANDIDATE} if spec.data.predict is not None and spec.data.predict.abstain else set()
+    """The parties deciding by abstain bands: each adds its abstentions to the joint cells."""
+    return set(band_rules(spec))
 
 
 def _volume_rules(spec: ir.Spec) -> dict[str, ir.PredictRule]:

@@ -92,9 +92,11 @@ def check_volume_sources(ctx: Context, spec: ast.Spec, baselines: list) -> None:
             )
             continue
         fixed = isinstance(target, ir.ColumnBaseline) and target.predict is not None
-        if not fixed or target.predict.at_volume:
+        if not fixed or target.predict.at_volume or target.predict.abstain:
             what = (
                 "decides at a volume itself"
+                if fixed and target.predict.at_volume
+                else "decides by abstain bands, leaving some rows to a person"
                 if fixed
                 else ("has no decisions" if isinstance(target, ir.ColumnBaseline) else f"is a {target.kind} baseline")
             )
