@@ -9,8 +9,10 @@ were missed), so each role is found by what the values do:
 - regression label: the numeric column the others track (the highest total correlation): the
   candidate's forecast and a naive forecast both follow the label more closely than each other;
 - multiclass label: a column of few values that the per-class probability columns (`p_<class>`)
-  or another class column share; the most probable class then agrees with the label less than
-  with the candidate's own predicted-class column, which is skipped;
+  or another class column share; of several, the one the most probable class agrees with best,
+  short of always (that is the candidate's own predicted-class column, skipped): a model is
+  fit to the truth, not to today's process, whatever the names say (`lexicon_label` was today's
+  answer, `sentiment` the truth);
 - id: every value distinct and not a measurement (text, or whole numbers);
 - slices: text columns with 2-20 values that are not a function of the candidate's score (a risk
   band cut from the score is the model's own output, not a segment of the business).
@@ -176,6 +178,7 @@ def _label(table: Table, cols: list[str], group: str | None) -> str:
         best = max(binaries, key=lambda c: (c in named, not BASELINE_WORDS.search(c), fit(c)))
         return best
     categorical = [c for c in cols if not numeric(frame[c]) and 2 <= frame[c].nunique() <= 50]
+    found = []
     for c in sorted(
         categorical, key=lambda c: (c not in named, bool(SCORE_WORDS.search(c) or BASELINE_WORDS.search(c)))
     ):
@@ -183,7 +186,13 @@ def _label(table: Table, cols: list[str], group: str | None) -> str:
         per_class = [p for p in cols if any(p.lower().endswith(k) for k in classes) and numeric(frame[p])]
         shares = [o for o in categorical if o != c and {str(v).lower() for v in frame[o].unique()} <= classes]
         if len(per_class) >= 2 or shares:
-            return c
+            found.append((c, _agreement(frame, c, cols)))
+    if found:
+        # with per-class probabilities, the label is the class column their most probable class
+        # agrees with best, short of agreeing always (that is the model's own predicted class): a
+        # name such as `lexicon_label` may be another party's answer; names order the rest
+        scored = [(c, a) for c, a in found if a is not None and a <= 0.99]
+        return max(scored, key=lambda ca: ca[1])[0] if scored else found[0][0]
     if group is not None:
         return next((c for c in named if numeric(frame[c])), None) or _fail_label(table)
     measures = [c for c in cols if numeric(frame[c]) and not is_probability(frame[c]) and not _unique_id(frame[c])]
@@ -199,6 +208,23 @@ def _label(table: Table, cols: list[str], group: str | None) -> str:
     if named:
         return named[0]
     return _fail_label(table)
+
+
+def _agreement(frame: pd.DataFrame, column: str, cols: list[str]) -> float | None:
+    """How often the most probable class of the per-class probability columns (`p_<class>`) is the
+    column's value; None without a probability column for two of its classes."""
+    values = frame[column].astype(str)
+    classes = sorted(values.dropna().unique())
+    by_class = {}
+    for k in classes:
+        match = next((p for p in cols if p.lower().endswith(k.lower()) and is_probability(frame[p])), None)
+        if match is not None:
+            by_class[k] = match
+    if len(by_class) < 2:
+        return None
+    probs = frame[list(by_class.values())].apply(pd.to_numeric).to_numpy()
+    top = np.array(list(by_class))[probs.argmax(axis=1)]
+    return float((top == values.to_numpy()).mean())
 
 
 def _fail_label(table: Table):

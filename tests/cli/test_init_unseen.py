@@ -88,12 +88,27 @@ def _routing(rng):
     return frame
 
 
+def _sentiment(rng):
+    # the other party's answer is named like a label (`lexicon_label`), the truth is not
+    classes = np.array(["neg", "neu", "pos"])
+    truth = rng.choice(classes, N, p=[0.3, 0.4, 0.3])
+    logits = rng.normal(0, 1, (N, 3)) + 1.8 * (classes[None, :] == truth[:, None])
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    frame = pd.DataFrame({"review_id": [f"r{i}" for i in range(N)], "language": rng.choice(["en", "de"], N)})
+    frame["sentiment"] = truth
+    for i, c in enumerate(classes):
+        frame[f"p_{c}"] = probs[:, i].round(4)
+    frame["lexicon_label"] = np.where(rng.random(N) < 0.55, truth, rng.choice(classes, N))
+    return frame
+
+
 CASES = {
     "insurance_mailing": (_insurance, "binary", "purchased", "caravan_prob", "mailed_today", "policy_number"),
     "credit_default": (_credit, "binary", "defaulted", "pd_model", None, "loan_ref"),
     "telecom_churn": (_telecom, "binary", "left", "churn_score", "tenure_flag", "msisdn"),
     "ridership": (_ridership, "regression", "ridership", "predicted_riders", "riders_7d_ago", "date"),
     "job_routing": (_routing, "multiclass", "queue", "prob_F", "router_v1", "job"),
+    "review_sentiment": (_sentiment, "multiclass", "sentiment", "p_neg", "lexicon_label", "review_id"),
 }
 
 
