@@ -19,6 +19,7 @@ from hurdlelang.report.phrasing import (
     interval_text,
     level_note,
     logic_words,
+    metric_list,
     metric_notes,
     num,
     pct,
@@ -77,7 +78,9 @@ table.facts code, code.hash { overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 14px; font-size: 14px; }
 th, td { text-align: left; vertical-align: top; padding: 5px 10px; border-bottom: 1px solid var(--line); }
 th { background: #f3f4f6; font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+/* values stay on one line; long headers wrap, so a condition's table fits its card */
+td.num { white-space: nowrap; }
 table.metrics { width: auto; min-width: 60%; }
 .scroll { overflow-x: auto; }
 table.grid td small { color: var(--muted); white-space: nowrap; }
@@ -372,7 +375,9 @@ def _metrics(record: DecisionRecord) -> str:
     out.append(f'<div class="scroll">{grid}</div>')
     notes = metric_notes(record)
     if notes:
-        items = "".join(f"<li>{c(p)} · {c(m)}{f' in {c(w)}' if w else ''}: {t(note)}</li>" for p, m, w, note in notes)
+        items = "".join(
+            f"<li>{c(p)} · {metric_list(m, c)}{f' in {c(w)}' if w else ''}: {t(note)}</li>" for p, m, w, note in notes
+        )
         out.append(f'<ul class="notes">{items}</ul>')
     return "".join(out)
 

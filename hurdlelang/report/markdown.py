@@ -17,6 +17,7 @@ from hurdlelang.report.phrasing import (
     guard_slices,
     level_note,
     logic_words,
+    metric_list,
     metric_notes,
     num,
     pct,
@@ -259,7 +260,7 @@ def _metrics(record: DecisionRecord) -> list[str]:
         lines += ["Notes:", ""]
         for party, metric, where, note in notes:
             place = f" in {code(where)}" if where else ""
-            lines.append(f"- {code(party)} · {code(metric)}{place}: {md(note)}")
+            lines.append(f"- {code(party)} · {metric_list(metric, code)}{place}: {md(note)}")
         lines.append("")
     return lines
 

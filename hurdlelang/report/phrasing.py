@@ -494,19 +494,35 @@ def cell(record: DecisionRecord, party: str, entry: MetricEntry | None, metric: 
     return f"{value} ({interval})" if interval else value
 
 
-def metric_notes(record: DecisionRecord) -> list[tuple[str, str, str, str]]:
-    """(party, metric, scope title or '', note) for notes and undefined values, once per text."""
-    notes: dict[tuple[str, str, str, str], None] = {}
+def metric_notes(record: DecisionRecord) -> list[tuple[str, list[str] | None, str, str]]:
+    """(party, metrics, scope title or '', note) for notes and undefined values, once per text:
+    the metrics a note is about, in the record's order, or None when it is about every metric of
+    the party (a party deciding at a volume notes its cut on each of them)."""
+    notes: dict[tuple[str, str, str], list[str]] = {}
     for party, per_scope in record.metrics.items():
         figures = baseline_kind(record, party) == "figures"
         for scope, entries in per_scope.items():
             for metric, e in entries.items():
+                found = []
                 if e.note:
-                    notes[(party, metric, "", e.note)] = None
+                    found.append(("", e.note))
                 if e.state == "undefined" and not figures:
                     where = "" if scope == WHOLE_DATA else scope_title(scope)
-                    notes[(party, metric, where, f"undefined: {e.reason or 'no reason given'}")] = None
-    return list(notes)
+                    found.append((where, f"undefined: {e.reason or 'no reason given'}"))
+                for where, note in found:
+                    metrics = notes.setdefault((party, where, note), [])
+                    if metric not in metrics:
+                        metrics.append(metric)
+    out = []
+    for (party, where, note), metrics in notes.items():
+        every = list(record.metrics[party].get(WHOLE_DATA, {}))
+        out.append((party, None if len(metrics) > 1 and metrics == every else metrics, where, note))
+    return out
+
+
+def metric_list(metrics: list[str] | None, name: Callable[[str], str]) -> str:
+    """The metrics a note is about, each shown by `name`: `precision`, `rows, tp`, every metric."""
+    return "every metric" if metrics is None else ", ".join(name(m) for m in metrics)
 
 
 def guard_slices(guard) -> list[tuple[str, str, float | None]]:

@@ -379,3 +379,19 @@ def test_html_opens_with_a_business_summary_and_has_one_metric_grid():
     assert metrics.count("<table") == 1  # one slice x metric grid, not a table per slice
     record = _record("fraud_blocking")
     assert all(scope_title(s) in metrics for s in scopes(record))
+
+
+def test_a_note_on_every_metric_of_a_party_is_said_once():
+    # a party deciding at a volume (or by abstain bands) notes its cut on each of its metrics
+    data = _data("fraud_blocking")
+    note = "decides at the volume of rules (975 rows): 977 rows flagged"
+    for entries in data["metrics"]["candidate"].values():
+        for entry in entries.values():
+            entry["note"] = note
+    record = DecisionRecord.model_validate(data)
+    markdown, html = render(record, "md"), render(record, "html")
+    assert markdown.count(note) == html.count(note) == 1
+    assert f"- `candidate` · every metric: {note}" in markdown
+    one = json.loads(json.dumps(data))
+    one["metrics"]["candidate"]["all"]["precision"]["note"] = "only here"
+    assert "`candidate` · `precision`: only here" in render(DecisionRecord.model_validate(one), "md")
