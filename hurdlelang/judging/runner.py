@@ -136,7 +136,7 @@ def judge_tables(
     from hurdlelang.engine.cells import as_cells
 
     # the rows grouped into the engines' cells where the plan allows, so every engine judges one table
-    return _judge(spec, lambda: as_cells(spec, prepare(spec, main, extra)), lambda _prepared: files, options)
+    return _judge(spec, lambda: as_cells(spec, prepare(spec, main, extra)), lambda _prepared: files, options, "pandas")
 
 
 def judge_source(spec: ir.Spec, source, role: str, options: RunOptions) -> Judgement:
@@ -147,7 +147,7 @@ def judge_source(spec: ir.Spec, source, role: str, options: RunOptions) -> Judge
         digest = source.sha256() if source.files else _frame_digest(source.frame)
         return [DataFile(role=role, path=source.label, sha256=digest, rows=prepared.rows_read)]
 
-    return _judge(spec, lambda: prepare_duckdb(spec, source), files, options)
+    return _judge(spec, lambda: prepare_duckdb(spec, source), files, options, "duckdb")
 
 
 def judge_spark(spec: ir.Spec, source, role: str, options: RunOptions) -> Judgement:
@@ -159,7 +159,7 @@ def judge_spark(spec: ir.Spec, source, role: str, options: RunOptions) -> Judgem
         digest = source.sha256() or _prepared_digest(prepared)
         return [DataFile(role=role, path=source.label, sha256=digest, rows=prepared.rows_read)]
 
-    return _judge(spec, lambda: prepare_spark(spec, source), files, options)
+    return _judge(spec, lambda: prepare_spark(spec, source), files, options, "spark")
 
 
 def _prepared_digest(prepared: Prepared) -> str:
@@ -194,7 +194,7 @@ def _frame_digest(frame) -> str:
     return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
 
 
-def _judge(spec: ir.Spec, prepare_data, files_of, options: RunOptions) -> Judgement:
+def _judge(spec: ir.Spec, prepare_data, files_of, options: RunOptions, engine: str) -> Judgement:
     try:
         records, warnings = load_records(spec, options.root)
         progress.stage("reading and checking the data")
@@ -225,7 +225,7 @@ def _judge(spec: ir.Spec, prepare_data, files_of, options: RunOptions) -> Judgem
         auc_method=options.auc_method,
         fail_on=list(options.fail_on),
         exit_code=int(exit_code(final)),
-        versions=versions(),
+        versions=versions(engine),
         git=git_info(spec.source.path),
         ci=ci_info(),
     )
@@ -233,11 +233,17 @@ def _judge(spec: ir.Spec, prepare_data, files_of, options: RunOptions) -> Judgem
     return Judgement(record, guards, tiers, prepared.rows, warnings)
 
 
-def versions() -> dict[str, str]:
+# what each engine computes with, besides the numerical libraries every run uses
+ENGINE_PACKAGES = {"pandas": (), "duckdb": (), "spark": ("pyspark",)}
+
+
+def versions(engine: str = "duckdb") -> dict[str, str]:
+    """The versions that made the numbers: Python, hurdlelang, the numerical libraries, and the
+    engine's own (pyspark when Spark read the data; a cluster's Spark version is its own)."""
     from importlib.metadata import PackageNotFoundError, version
 
     found = {"python": platform.python_version(), "hurdlelang": __version__}
-    for package in ("numpy", "pandas", "scikit-learn", "pyarrow", "duckdb"):
+    for package in ("numpy", "pandas", "scikit-learn", "pyarrow", "duckdb", *ENGINE_PACKAGES[engine]):
         try:
             found[package] = version(package)
         except PackageNotFoundError:

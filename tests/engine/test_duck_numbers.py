@@ -44,6 +44,9 @@ def _record(spec, data, engine: str, out) -> dict:
 def _comparable(record: dict) -> dict:
     record = dict(record)
     record.pop("created_at")
+    # the engine's own library (pyspark) is named only by the engine that used it
+    versions = {k: v for k, v in record["run"]["versions"].items() if k != "pyspark"}
+    record["run"] = dict(record["run"], versions=versions)
     if record["confidence"]:
         record["confidence"] = dict(record["confidence"], notes=sorted(record["confidence"]["notes"]))
     return record

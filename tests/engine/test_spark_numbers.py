@@ -6,6 +6,7 @@ Spark partitions itself, a table of the session's catalogue or a Spark DataFrame
 from __future__ import annotations
 
 import json
+from importlib.metadata import version
 
 import pandas as pd
 import pytest
@@ -32,6 +33,9 @@ def test_spark_gives_the_pandas_record(spec, data, spark, tmp_path):
     pandas = _record(spec, data, "pandas", tmp_path / "pandas.json")
     on_spark = _record(spec, data, "spark", tmp_path / "spark.json")
     assert_same(_comparable(pandas), _comparable(on_spark))
+    # the engine's own library is named where it made the numbers, and only there
+    assert on_spark["run"]["versions"]["pyspark"] == version("pyspark")
+    assert "pyspark" not in pandas["run"]["versions"]
 
 
 @pytest.fixture(scope="module")
