@@ -20,7 +20,7 @@ from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.exit_codes import Exit
 from hurdlelang.data.mlflow_store import client, failed, get_run, not_found, public_uri
-from hurdlelang.record.mlflow_names import record_entries, record_metrics, record_tags
+from hurdlelang.record.mlflow_names import decision_entries, record_entries, record_metrics, record_tags
 from hurdlelang.record.model import AliasInfo, DecisionRecord, MlflowInfo
 
 ARTIFACT_DIR = "hurdle"
@@ -181,11 +181,14 @@ def _batches(items: list, size: int):
 
 
 def names_table(record: DecisionRecord) -> dict[str, dict]:
-    """What each logged metric name stands for in the record (logged beside it as metric_names.json)."""
-    return {
+    """What each logged metric name stands for in the record (logged beside it as metric_names.json):
+    a metric's party, scope, metric and bound, or a condition's tier, number, text and field."""
+    table = {
         name: {"party": party, "scope": scope, "metric": metric, "bound": bound}
         for name, party, scope, metric, bound, _ in record_entries(record)
     }
+    table.update({name: meaning for name, meaning, _ in decision_entries(record)})
+    return table
 
 
 def log(target: Target, record: DecisionRecord, record_path: str) -> None:

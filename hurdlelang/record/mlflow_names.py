@@ -22,6 +22,12 @@ A name longer than 250 characters keeps its first 200 and ends in `.h` and 16 he
 SHA-256 of the key (`.h` is no escape, so such a name is marked; two keys then share a name only if
 their hashes' first 64 bits agree).
 
+The decision's own numbers go beside them, so that a run's page shows how close each hurdle was:
+for the N-th condition (1-based, as written) of tier T, `tier-T/N/observed` (the statistic: the metric,
+or the improvement over the baseline), `tier-T/N/bound` (its one-sided bound at the level judged, what
+was compared) and `tier-T/N/required` (the hurdle); for the N-th `require` guard, `require-N/value`.
+A `-` never appears in a party's name, so these never meet a metric's name.
+
 Only the standard library: this is the record layer, which never imports the numerical stack.
 """
 
@@ -131,9 +137,31 @@ def record_entries(record) -> list[tuple[str, str, str, str, str | None, float]]
     return found
 
 
+def decision_entries(record) -> list[tuple[str, dict, float]]:
+    """(MLflow name, what it stands for, value) of each tier condition's observed statistic, bound and
+    hurdle, and each guard's value, where defined."""
+    found = []
+    for tier in record.tiers:
+        for number, condition in enumerate(tier.conditions, start=1):
+            for field in ("observed", "bound", "required"):
+                value = getattr(condition, field)
+                if value is not None:
+                    name = _bounded(f"tier-{tier.name}/{number}/{field}", f"{tier.name}\0{number}\0{field}")
+                    meaning = {"tier": tier.name, "condition": number, "text": condition.text, "field": field}
+                    found.append((name, meaning, float(value)))
+    for number, guard in enumerate(record.guards, start=1):
+        if guard.value is not None:
+            meaning = {"guard": number, "text": guard.text, "field": "value"}
+            found.append((f"require-{number}/value", meaning, float(guard.value)))
+    return found
+
+
 def record_metrics(record) -> dict[str, float]:
-    """Every defined metric of a record, and each finite bound of its interval, by MLflow name."""
-    return {name: value for name, *_, value in record_entries(record)}
+    """Every defined metric of a record, each finite bound of its interval, and the decision's own
+    numbers (decision_entries), by MLflow name."""
+    found = {name: value for name, *_, value in record_entries(record)}
+    found.update({name: value for name, _, value in decision_entries(record)})
+    return found
 
 
 def _tag(key: str) -> str:

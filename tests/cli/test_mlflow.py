@@ -78,6 +78,19 @@ def test_record_tags_and_metrics_are_logged_to_the_run(hurdlec, store, tmp_path)
         "bound": None,
     }
     assert set(table) == set(expected)
+    # how close each hurdle was: the first rollout condition's statistic, bound and hurdle, each guard
+    first = written["tiers"][0]["conditions"][0]
+    assert written["tiers"][0]["name"] == "rollout"
+    for field in ("observed", "bound", "required"):
+        assert run.data.metrics[f"tier-rollout/1/{field}"] == pytest.approx(first[field])
+        assert table[f"tier-rollout/1/{field}"] == {
+            "tier": "rollout",
+            "condition": 1,
+            "text": first["text"],
+            "field": field,
+        }
+    assert run.data.metrics["require-1/value"] == pytest.approx(written["guards"][0]["value"])
+    assert table["require-1/value"]["text"] == written["guards"][0]["text"]
 
 
 def test_a_new_run_in_an_experiment_is_made_and_finished(hurdlec, store, tmp_path):

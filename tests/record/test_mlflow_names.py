@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hurdlelang.record.mlflow_names import (
     MAX_NAME,
     VALID,
+    decision_entries,
     escape_value,
     is_hashed,
     metric_name,
@@ -112,3 +113,24 @@ def test_a_per_class_metric_of_any_class_is_valid_and_reads_back(metric, cls):
     name = metric_name("candidate", "all", key)
     _validate_metric_name(name)
     assert is_hashed(name) or record_key(name) == ("candidate", "all", key, None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tier=IDENT, conditions=st.integers(1, 30), key=KEY)
+def test_decision_names_are_valid_and_never_a_metric_name(tier, conditions, key):
+    from types import SimpleNamespace
+
+    from mlflow.utils.validation import _validate_metric_name
+
+    condition = SimpleNamespace(text="precision >= 0.3", observed=0.31, bound=0.29, required=0.3)
+    record = SimpleNamespace(
+        tiers=[SimpleNamespace(name=tier, conditions=[condition] * conditions)],
+        guards=[SimpleNamespace(text="rows >= 100", value=120.0)],
+    )
+    entries = decision_entries(record)
+    assert len(entries) == 3 * conditions + 1 and len({name for name, *_ in entries}) == len(entries)
+    for name, meaning, value in entries:
+        _validate_metric_name(name)
+        # a party is an identifier, so the first part of a metric's name never holds a `-`
+        assert "-" in name.split("/")[0] and name != metric_name(*key)
+        assert value == {"observed": 0.31, "bound": 0.29, "required": 0.3, "value": 120.0}[meaning["field"]]
