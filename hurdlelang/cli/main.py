@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
+from hurdlelang.cli.stop import color_choice, failure_exit
 from hurdlelang.cli.stop import fail as _fail
-from hurdlelang.cli.stop import failure_exit
 from hurdlelang.cli.stop import need_run_stack as _need_run_stack
 from hurdlelang.core import progress
 from hurdlelang.core.diagnostics import Diagnostic
@@ -49,7 +49,14 @@ ROOT_OPTION = click.option(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hurdlec")
-def cli() -> None:
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour diagnostics of every command (auto: on a terminal, unless NO_COLOR is set).",
+)
+def cli(color: str) -> None:
     """hurdlec: compile .hurdle specs and judge models against them."""
     import os
 
@@ -74,13 +81,13 @@ def cli() -> None:
 @click.option(
     "--color",
     type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour and highlight diagnostics (auto: on a terminal, unless NO_COLOR is set).",
+    default=None,
+    help="Colour and highlight diagnostics (auto: on a terminal, unless NO_COLOR is set) "
+    "[default: hurdlec --color, auto].",
 )
 @ROOT_OPTION
 def check(
-    paths: tuple[str, ...], fmt: str, strict: bool, verbose: bool, quiet: bool, color: str, root: str | None
+    paths: tuple[str, ...], fmt: str, strict: bool, verbose: bool, quiet: bool, color: str | None, root: str | None
 ) -> None:
     """Compile spec files (every *.hurdle under a folder; - for stdin) and report problems."""
     if verbose and quiet:
@@ -108,7 +115,7 @@ def check(
         )
         click.echo(payload.model_dump_json(indent=2))
     else:
-        _print_diagnostics(results, fmt, color=color, errors_only=quiet and not strict)
+        _print_diagnostics(results, fmt, color=color or color_choice(), errors_only=quiet and not strict)
     if verbose and fmt == "text":
         errors = sum(d.is_error for d in all_diags)
         click.echo(f"checked {len(files)} file(s): {errors} error(s), {len(all_diags) - errors} warning(s)")

@@ -29,11 +29,12 @@ def _power(value: str) -> float:
 def _fail(diagnostics, result, code: Exit, flags: dict | None = None) -> None:
     """Print the diagnostics, each under the line it points into: the spec's, or the text of
     --assume / --slice (`flags`: option -> its text), then exit."""
+    from hurdlelang.cli.stop import color_choice
     from hurdlelang.core.render_diagnostics import render_text as render_diagnostic
     from hurdlelang.core.render_diagnostics import use_color
     from hurdlelang.core.source import Source
 
-    paint = use_color("auto", sys.stderr)
+    paint = use_color(color_choice(), sys.stderr)
     for d in diagnostics:
         source = result.source if result else None
         if flags and d.path in flags:

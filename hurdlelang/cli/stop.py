@@ -13,8 +13,14 @@ from hurdlelang.core.render_diagnostics import render_text, use_color
 from hurdlelang.lang.compiler import CompileResult
 
 
+def color_choice() -> str:
+    """`hurdlec --color`, given before the command (auto when hurdlec is not run from its group)."""
+    ctx = click.get_current_context(silent=True)
+    return (ctx.find_root().params.get("color") if ctx is not None else None) or "auto"
+
+
 def fail(diagnostics: list[Diagnostic], result: CompileResult | None, code: Exit) -> None:
-    paint = use_color("auto", sys.stderr)
+    paint = use_color(color_choice(), sys.stderr)
     for d in diagnostics:
         click.echo(render_text(d, result.source if result else None, paint), err=True, color=paint)
     sys.exit(code)

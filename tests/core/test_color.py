@@ -63,3 +63,18 @@ def test_the_lexer_is_registered_and_reads_every_example_without_errors():
     tokens = list(lex("metric v = tp * 38 GBP", lexer))
     assert (Number, "38") in tokens and (Keyword.Type, "GBP") in tokens
     assert (Keyword.Declaration, "metric") in tokens
+
+
+def test_the_global_colour_option_reaches_every_command(hurdlec, tmp_path, monkeypatch):
+    bad = tmp_path / "bad.hurdle"
+    bad.write_text(SIMPLE_SPEC.read_text().replace("precision >= 0.40", "precison >= 0.40"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    assert "\x1b[" not in hurdlec("run", bad, "--data", "x.csv").stderr  # a pipe: auto is no colour
+    run = hurdlec("--color", "always", "run", bad, "--data", "x.csv")
+    assert run.stderr.startswith("\x1b[1m\x1b[31m") and "E101 unknown metric 'precison'" in run.stderr
+    assert hurdlec("--color", "always", "check", bad).stdout.startswith("\x1b[1m\x1b[31m")
+    # check's own option wins over the global one
+    assert "\x1b[" not in hurdlec("--color", "always", "check", "--color", "never", bad).stdout
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[" not in hurdlec("--color", "never", "run", bad, "--data", "x.csv").stderr
