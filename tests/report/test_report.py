@@ -331,6 +331,15 @@ def test_a_version_1_record_is_still_read(tmp_path):
     assert "record schema 1" in out and "`review`" in out
 
 
+def test_a_version_3_record_is_still_read():
+    # written by 0.1.0 on the insurance_mailing example: a decision at the volume of the as-is rule
+    old = CORPUS / "record" / "insurance_mailing.v3.record.json"
+    assert json.loads(old.read_text())["schema_version"] == "3"
+    code, out, err = _invoke(old)
+    assert code == 0, err
+    assert "record schema 3" in out and "`rollout`" in out
+
+
 def test_a_folder_is_not_a_record(tmp_path):
     code, _, err = _invoke(tmp_path)
     assert code == 1
