@@ -29,6 +29,7 @@ from hurdlelang.lang import ir
 from hurdlelang.lang.check.volume import reported_per_period
 from hurdlelang.metrics.binary import COUNT_LIBRARY, COVERAGE_LIBRARY
 from hurdlelang.metrics.multiclass import CONFUSION_LIBRARY, COST_METRICS, PER_CLASS
+from hurdlelang.stats.moments import ROW_BOOTSTRAP_BELOW
 
 REPORTED = {
     "binary": ["rows", "positive_rate", "predicted_positive_rate", "accuracy", "precision", "recall", "f1", "roc_auc"],
@@ -276,8 +277,10 @@ INTERVALS = {
     "joint_cells": "exact: multinomial over the joint cells (the paired row bootstrap)",
     "confusion_cells": "exact: multinomial over the joint cells (the paired row bootstrap)",
     "score_histogram": "binned paired AUC bootstrap (multinomial over score-bin cells, error bound reported)",
-    "sums": "paired resampling of rows, as sums",
-    "query_sums": "paired resampling of whole queries, as sums",
+    "sums": f"normal approximation of the paired resampled sums on a scope of {ROW_BOOTSTRAP_BELOW:,} rows "
+    "or more (their exact mean and covariance); below, the paired row bootstrap of the scope",
+    "query_sums": "normal approximation of the paired resampled per-query sums on a scope of "
+    f"{ROW_BOOTSTRAP_BELOW:,} queries or more; below, the paired bootstrap of the scope's whole queries",
     "sizes": "the resample's size",
     "rows": "paired resampling of rows, metric on each resample",
     "reported": "a reported value (a binomial bootstrap when the figure gives its rows)",
