@@ -82,6 +82,14 @@ per resample is one binomial per occupied joint coarse cell plus one per fine bi
 (about 25,000 for two parties at 4096 bins without slices), independent of n; with slices it grows
 with their number.
 
+Computing the AUCs of a resample costs what its histograms occupy, not slices x bins: each party's
+histogram is held over the (slice, bin) pairs occupied on the data only (a resample cannot reach
+another), and roc_auc and pr_auc of every scope (ALL and each slice value) come out of one pass over
+that block, with no loop over slice values (hurdlelang/stats/auc_segments.py). The draws, and so the
+samples for a seed, are those of the dense version this replaced (tests/stats/test_auc_pinned.py).
+What is left per resample is the draws themselves: one binomial per occupied joint group, plus, when
+paired through coarse cells, about one per occupied fine (slice, label, bin) cell of each party.
+
 Cells instead of rows: with ``multiplicity`` (rows per entry, the entries being the distinct
 (slice, label, scores[, weight]) cells of a GROUP BY) every histogram, bin and group counts an entry
 that many times, so the groups, their sizes and hence the multinomial draws are those of the rows
@@ -100,6 +108,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hurdlelang.lang.catalogue import AUC_METRICS
+from hurdlelang.stats.auc_segments import ScopeLayout, auc_from_histograms, segment_auc
 from hurdlelang.stats.bootstrap_counts import ALL, multiplicity_counts, slice_codes
 from hurdlelang.stats.intervals import make_rng
 
@@ -107,6 +116,7 @@ DEFAULT_BINS = 4096
 JOINT_BIN_CHOICES = (256, 128, 64, 32, 16, 8)
 DEFAULT_MAX_JOINT_CELLS = 16_384
 _CHUNK_VALUES = 4_000_000  # numbers held per chunk of resamples
+_DENSE_GROUP_SPAN = 1 << 22  # joint keys up to which groups are counted in a table rather than sorted
 _ROWS_PER_CELL = 4  # draw row indices instead of a multinomial when cells > rows / this
 
 
@@ -129,31 +139,6 @@ class _Data:
         if self.mult is None:
             return self.weights
         return self.mult if self.weights is None else self.weights * self.mult
-
-
-def auc_from_histograms(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """roc_auc and pr_auc from histograms over score values in ascending order (last axis).
-
-    Works on any leading shape (e.g. (B, Q)); NaN where undefined (one class missing; for pr_auc,
-    no positives)."""
-    pos = np.asarray(pos, dtype=float)
-    neg = np.asarray(neg, dtype=float)
-    p_total = pos.sum(-1)
-    n_total = neg.sum(-1)
-    below = np.cumsum(neg, -1)  # negatives at or below each bin
-    roc_num = np.einsum("...q,...q->...", pos, below) - 0.5 * np.einsum("...q,...q->...", pos, neg)
-    # rows scored in this bin or higher, of which positives: precision at each threshold, high to low
-    at_or_above = (p_total + n_total)[..., None] - below + neg
-    pos_below = np.cumsum(pos, -1)
-    pos_below -= pos
-    at_or_above -= pos_below
-    tp_at = p_total[..., None] - pos_below
-    np.divide(tp_at, at_or_above, out=tp_at, where=pos > 0)
-    ap_num = np.einsum("...q,...q->...", pos, tp_at)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        roc = np.where((p_total > 0) & (n_total > 0), roc_num / (p_total * n_total), np.nan)
-        ap = np.where(p_total > 0, ap_num / p_total, np.nan)
-    return roc, ap
 
 
 @dataclass(frozen=True)
@@ -414,6 +399,11 @@ def _split_pvals(r: _Resolution, fine: np.ndarray) -> np.ndarray:
 
 
 def _resample(data, score_bins, observed, resolution, group_rows, rep, resamples, rng):
+    """The resampled AUCs of every party and scope. Draws, in this order per chunk of resamples:
+    the groups (or row indices), then each nested party's split into fine bins; the chunk size is
+    part of that order (it fixes which draws come between which), so it stays what it was when the
+    samples were pinned (tests/stats/test_auc_pinned.py). Histograms are kept over the occupied
+    (slice, bin) pairs only and every scope's AUC comes from one pass (hurdlelang/stats/auc_segments.py)."""
     n, y, codes, n_slices = data.rows, data.y, data.codes, data.n_slices
     split = {p: _split_pvals(r, observed[p].fine) for p, r in resolution.items() if r.nested}
     # drawing row indices needs the rows: cells (a multiplicity) always take the multinomial
@@ -425,34 +415,56 @@ def _resample(data, score_bins, observed, resolution, group_rows, rep, resamples
         *(n_slices * 2 * max(r.size * max(r.within, 1), score_bins[p].n_bins) for p, r in resolution.items()),
     )
     chunk = max(1, _CHUNK_VALUES // widest)
-    cells = {p: (codes * 2 + y) * r.size + r.index for p, r in resolution.items()}  # each row's cell
-    if not by_rows:
-        cells = {p: c[rep][None, :] for p, c in cells.items()}  # each group's cell
-    out = {
-        key: {m: np.empty(resamples) for m in AUC_METRICS} for p in resolution for _, key in _slice_keys(p, data.names)
+    layouts = {
+        p: ScopeLayout.of(codes, score_bins[p].fine, n_slices, score_bins[p].n_bins, bool(data.names))
+        for p in resolution
     }
+    cells, gather = {}, {}
+    for p, r in resolution.items():
+        layout = layouts[p]
+        if r.nested:  # the split's (slice, label, coarse, within) grid: where each occupied pair sits in it
+            cells[p] = ((codes * 2 + y) * r.size + r.index)[None, :]
+            gather[p] = layout.gathers(r.flat, r.size * r.within)
+        else:  # each row's positions in the (label, scope position) block
+            cells[p] = layout.keys(y, codes, r.index)
+    if not by_rows:
+        cells = {p: c[:, rep][:, None, :] for p, c in cells.items()}  # each group's cell(s), (k, 1, groups)
+    exact_sums = data.weights is None  # integer counts: the block's running sums are exact
+    drawn = {p: np.empty((2, resamples, layouts[p].starts.size)) for p in resolution}
     for start in range(0, resamples, chunk):
         size = min(chunk, resamples - start)
         if by_rows:  # about one group per row: drawing row indices is cheaper than the multinomial
             drawn_rows = rng.integers(0, n, size=(size, n))
-            values = None if data.weights is None else data.weights[drawn_rows].ravel()
+            values = None if data.weights is None else data.weights[drawn_rows]
         else:
             values = rng.multinomial(n, group_rows / n, size=size)
-            values = (values if cell_weights is None else values * cell_weights).ravel()
+            values = values if cell_weights is None else values * cell_weights
         for p, r in resolution.items():
-            width = n_slices * 2 * r.size
-            offsets = (np.arange(size) * width)[:, None]
-            flat = (cells[p][drawn_rows] if by_rows else cells[p]) + offsets
-            hist = np.bincount(flat.ravel(), weights=values, minlength=size * width).reshape(size, n_slices, 2, r.size)
+            layout = layouts[p]
+            width = n_slices * 2 * r.size if r.nested else 2 * layout.width
+            keys = cells[p][:, drawn_rows] if by_rows else cells[p]
+            keys = keys + (np.arange(size) * width)[:, None]
+            repeat = None if values is None else np.broadcast_to(values, keys.shape).ravel()
+            hist = np.bincount(keys.ravel(), weights=repeat, minlength=size * width)
             if r.nested:
-                fine = rng.multinomial(np.rint(hist).astype(np.int64), split[p])
-                hist = fine.reshape(size, n_slices, 2, r.size * r.within)[..., r.flat]
-            for s, key in _slice_keys(p, data.names):
-                h = (hist.sum(axis=1) if n_slices > 1 else hist[:, 0]) if s is None else hist[:, s]
-                roc, ap = auc_from_histograms(h[:, 1], h[:, 0])
-                shift = observed[p].shift[key]
-                out[key]["roc_auc"][start : start + size] = roc + shift["roc_auc"]
-                out[key]["pr_auc"][start : start + size] = ap + shift["pr_auc"]
+                hist = hist.reshape(size, n_slices, 2, r.size)
+                fine = rng.multinomial(np.rint(hist).astype(np.int64), split[p]).reshape(size, n_slices, -1)
+                pairs, whole = gather[p]
+                block = fine.reshape(size, -1)[:, pairs]
+                if whole is not None:
+                    block = np.concatenate([fine.sum(axis=1)[:, whole], block], axis=-1)
+            else:
+                block = hist.reshape(size, 2, layout.width)
+            roc, ap = segment_auc(block, layout, exact_sums)
+            drawn[p][:, start : start + size] = roc, ap  # in the order of AUC_METRICS
+    out = {}
+    for p in resolution:
+        scopes = list(_slice_keys(p, data.names))
+        if not data.names:
+            scopes = scopes[:1]  # the one slice is the whole data
+        for k, (_, key) in enumerate(scopes):
+            shift = observed[p].shift[key]
+            out[key] = {m: drawn[p][i, :, k] + shift[m] for i, m in enumerate(AUC_METRICS)}
     return out
 
 
@@ -474,6 +486,12 @@ def _groups(data: _Data, resolutions) -> tuple[np.ndarray, np.ndarray]:
         if span >= 2.0**62:
             return own, np.arange(n)
         key = key * r.size + r.index
+    if span <= _DENSE_GROUP_SPAN:  # count in a table, O(n): the same groups, in the same (key) order
+        sizes = np.bincount(key, weights=None if data.mult is None else own, minlength=int(span))
+        occupied = np.flatnonzero(np.bincount(key, minlength=int(span)))
+        table = np.empty(int(span), dtype=np.int64)
+        table[key] = np.arange(n)  # some row of each group: every row of a group has the same cells
+        return np.rint(sizes[occupied]).astype(np.int64), table[occupied]
     _, rep, inverse = np.unique(key, return_index=True, return_inverse=True)
     sizes = np.bincount(inverse.ravel(), weights=own)
     return np.rint(sizes).astype(np.int64), rep
