@@ -4,8 +4,10 @@ An engine may hand over *cells* instead of rows: one entry per distinct combinat
 value the evaluator reads, with ``multiplicity`` the number of rows it stands for (a GROUP BY with
 COUNT(*), hurdlelang/engine/cells.py). Every statistic then counts an entry ``multiplicity`` times,
 which is exactly what it would have computed from the rows. ``rows`` is always the number of rows;
-``cells`` the number of entries. The user's weight column stays its own array: a weight is a value
-of the row, the multiplicity how many rows carry it.
+``cells`` the number of entries. An engine may also hand over ``sums`` of per-row terms over every
+row, with only the rows of small scopes in the arrays (hurdlelang/data/sum_table.py). The user's
+weight column stays its own array: a weight is a value of the row, the multiplicity how many rows
+carry it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from hurdlelang.data.sum_table import SumTable
 from hurdlelang.lang import ir
 
 
@@ -45,9 +48,14 @@ class Prepared:
     rows_read: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
     multiplicity: np.ndarray | None = None  # rows per entry (int64); None: one entry per row
+    # sums of per-row terms an engine computed over every row (hurdlelang/data/sum_table.py): then
+    # the arrays hold only the rows of the small scopes, which the row bootstrap still draws
+    sums: SumTable | None = None
 
     @property
     def rows(self) -> int:
+        if self.sums is not None:
+            return self.sums.total_rows
         return len(self.label) if self.multiplicity is None else int(self.multiplicity.sum())
 
     @property
@@ -87,4 +95,5 @@ class Prepared:
             group=cut(self.group),
             slices={k: v[mask] for k, v in self.slices.items()},
             multiplicity=cut(self.multiplicity),
+            sums=None,  # a subset is its rows
         )

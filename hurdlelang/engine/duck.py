@@ -19,7 +19,7 @@ hand the evaluator typed columns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -47,8 +47,11 @@ from hurdlelang.engine.columns import (
     text,
     text_kind,
 )
+from hurdlelang.engine.duck_sums import duck_sums, small_scopes_sql
 from hurdlelang.engine.source import Source, header_fields, suffix_of
+from hurdlelang.engine.terms import sums_suffice
 from hurdlelang.lang import ir
+from hurdlelang.stats.moments import ROW_BOOTSTRAP_BELOW
 
 ROW = "__row"
 
@@ -439,9 +442,9 @@ class DuckData:
 
     # ---- typed columns ----
 
-    def _fetch(self, expressions: dict[str, str]) -> dict[str, np.ndarray]:
+    def _fetch(self, expressions: dict[str, str], where: str = "TRUE") -> dict[str, np.ndarray]:
         select = ", ".join(f"{sql} AS {ident(name)}" for name, sql in expressions.items())
-        got = self.con.execute(f"SELECT {select} FROM kept ORDER BY {ROW}").fetchnumpy()
+        got = self.con.execute(f"SELECT {select} FROM kept WHERE {where} ORDER BY {ROW}").fetchnumpy()
         return {name: np.asarray(got[name]) for name in expressions}
 
     def _fetch_cells(self, expressions: dict[str, str]) -> dict[str, np.ndarray] | None:
@@ -504,6 +507,13 @@ class DuckData:
             want[f"slice:{s}"] = text(s, k[s])
         got = None
         progress.stage(f"{self.rows:,} rows checked; computing the statistics")
+        if sums_suffice(self.spec) and self.rows >= ROW_BOOTSTRAP_BELOW:
+            # sums of per-row terms per slice cell (engine/duck_sums.py); only small scopes' rows
+            sums = duck_sums(self.con, self.spec, want)
+            small = small_scopes_sql(self.spec, want, sums, ROW_BOOTSTRAP_BELOW)
+            got = self._fetch(want, small or "FALSE")
+            prepared = assemble(self.spec, got, parties, classes, self.n, dropped, self.source.label, cuts)
+            return replace(prepared, sums=sums)
         if cells_suffice(self.spec):
             got = self._fetch_cells(cell_expressions(self.spec, want, argmax_sql))
         if got is None:

@@ -185,7 +185,7 @@ def _n(ev: Evaluation, party: str, metric: ir.MetricKey, scope: Scope) -> int | 
         return next((f.rows for f in baseline.figures if f.metric.key == metric.key), None)
     if isinstance(baseline, ir.RecordBaseline):
         return None
-    return ev.subset(scope).rows
+    return ev.scope_rows(scope)
 
 
 def _metric_info(ev: Evaluation) -> dict[str, MetricInfo]:

@@ -22,6 +22,7 @@ from hurdlelang.data.prepared import Prepared
 from hurdlelang.engine.plan import reported_metrics
 from hurdlelang.lang import ir
 from hurdlelang.metrics.registry import COUNT_METRIC_NAMES, MetricInputs, compute, metric_def, metric_from_counts
+from hurdlelang.metrics.regression_sums import SUM_METRICS, value_from_sums
 from hurdlelang.metrics.values import Counts, MetricValue
 from hurdlelang.stats.bootstrap_counts import ALL, JointCells, Slices
 
@@ -124,8 +125,19 @@ class Evaluation:
         if column is None:
             return None
         if column not in self._factorised:
-            self._factorised[column] = Slices.of(self.data.slices[column])
+            if self.data.sums is not None:  # every value is in the sums; the rows are the small scopes'
+                names = self.data.sums.values(column)
+                codes = np.searchsorted(np.asarray(names), self.data.slices[column].astype(str))
+                self._factorised[column] = Slices(codes.astype(np.int64), names)
+            else:
+                self._factorised[column] = Slices.of(self.data.slices[column])
         return self._factorised[column]
+
+    def scope_rows(self, scope: Scope) -> int:
+        """Rows in a scope (the sums know every scope's; the arrays may hold only small scopes)."""
+        if self.data.sums is not None:
+            return self.data.sums.scope_rows(scope)
+        return self.subset(scope).rows
 
     def slice_values(self, column: str) -> list[str]:
         return list(self.factorised(column).names)
@@ -174,6 +186,9 @@ class Evaluation:
             if not np.isfinite(value):
                 return MetricValue(None, f"{derived.name} divides by zero here")
             return MetricValue(float(value))
+        if self.data.sums is not None and metric.name in SUM_METRICS | {"rows"}:
+            sums = self.data.sums
+            return value_from_sums(metric.name, party, sums.scope(scope, "w"), sums.terms)
         data = self.data.parties.get(party)
         if self.spec.task == "binary" and metric.name in COUNT_METRIC_NAMES and data and data.decided is not None:
             return metric_from_counts(metric.name, metric.param, self.counts(party, scope))

@@ -44,6 +44,7 @@ from hurdlelang.metrics.registry import (
     vectorised_confusion_metric,
     vectorised_count_metric,
 )
+from hurdlelang.metrics.regression_sums import metric_terms
 from hurdlelang.stats.bootstrap_auc import resample_auc
 from hurdlelang.stats.bootstrap_confusion import ConfusionCells, resample_confusion
 from hurdlelang.stats.bootstrap_counts import ALL, JointCells, resample_counts
@@ -282,11 +283,13 @@ class Uncertainty:
         ranking = ev.spec.task == "ranking"
         query_of_row = query_units(data) if ranking else None
         units = int(query_of_row.max()) + 1 if ranking else data.rows
+        # with an engine's sums, the forms' columns are those of the small scopes' rows only
+        rows = replace(data, sums=None) if data.sums is not None else data
         forms: dict[Request, SumForm] = {}
         built: dict[tuple[str, str], SumForm | None] = {}  # a form's columns serve every scope
         for party, metric, scope in requests:
             if (party, metric.key) not in built:
-                built[(party, metric.key)] = sum_form(ev.spec.task, metric, data, data.parties[party])
+                built[(party, metric.key)] = sum_form(ev.spec.task, metric, rows, rows.parties[party])
             if built[(party, metric.key)] is not None:
                 forms[(party, metric, scope)] = built[(party, metric.key)]
         generic_scopes = {r[2] for r in requests if r not in forms}
@@ -344,6 +347,9 @@ class Uncertainty:
         for request, form in forms.items():
             by_column.setdefault(request[2][0] if request[2] else None, {})[request] = form
         for column, group in by_column.items():
+            if self.evaluation.data.sums is not None:  # the engine's sums of every row
+                self._draw_normal(self._table_moments(column, group), group, column)
+                continue
             columns, terms, index, of_form = [], [], {}, {}
             for request, form in group.items():
                 if id(form) not in of_form:  # the same form on several scopes: its terms once
@@ -357,15 +363,45 @@ class Uncertainty:
                 if query_of_row is not None:
                     codes = codes[_first_rows(query_of_row, units)]  # a query is in its first row's slice
             moments = Moments.from_columns(terms, np.column_stack(columns), codes, names)
-            for request, form in sorted(group.items(), key=lambda item: _request_order(item[0])):
-                party, metric, scope = request
-                k = moments.index(scope[1] if scope else ALL)
-                drawn = self._drawn_sums(moments, k, column)
-                self._samples[(party, metric.key, scope)] = form.combine(drawn[:, index[request]])
-                bound = moments.berry_esseen(k, form.combine, index[request])
-                key = f"{party}.{metric.key}"
-                self.bounds[key] = max(self.bounds.get(key, 0.0), bound)
-                self._name_method(request, NORMAL_METHOD)
+            self._draw_normal((moments, index), group, column)
+
+    def _table_moments(self, column: str | None, group: dict[Request, SumForm]) -> tuple[Moments, dict]:
+        """The Moments of an engine's sums, over the terms the row path would build: the same terms
+        in the same order, two terms equal on every row drawn once (as _term does), so that the
+        draws are the row path's (hurdlelang/engine/terms.py writes each term with its operations)."""
+        table = self.evaluation.data.sums
+        chosen: list[int] = []  # table terms, in order of first use
+        terms: list[str] = []
+        index, of_form = {}, {}
+        for request in group:
+            party, metric, _ = request
+            if (party, metric.key) not in of_form:
+                picked = []
+                for name in metric_terms(party, metric.name):
+                    t = table.term(name)
+                    same = next((i for i, c in enumerate(chosen) if table.equal[c, t]), None)
+                    if same is None:
+                        chosen.append(t)
+                        same = len(chosen) - 1
+                    picked.append(same)
+                terms += [f"{party}.{metric.key}/{i}" for i in range(len(terms), len(chosen))]
+                of_form[(party, metric.key)] = picked
+            index[request] = of_form[(party, metric.key)]
+        names, (n, sums, cross, cubes, fourths) = table.power_sums(column, chosen)
+        names = (ALL,) if column is None else names
+        return Moments(tuple(terms), names, table.total_rows, n, sums, cross, cubes, fourths), index
+
+    def _draw_normal(self, built: tuple[Moments, dict], group: dict[Request, SumForm], column: str | None) -> None:
+        moments, index = built
+        for request, form in sorted(group.items(), key=lambda item: _request_order(item[0])):
+            party, metric, scope = request
+            k = moments.index(scope[1] if scope else ALL)
+            drawn = self._drawn_sums(moments, k, column)
+            self._samples[(party, metric.key, scope)] = form.combine(drawn[:, index[request]])
+            bound = moments.berry_esseen(k, form.combine, index[request])
+            key = f"{party}.{metric.key}"
+            self.bounds[key] = max(self.bounds.get(key, 0.0), bound)
+            self._name_method(request, NORMAL_METHOD)
 
     def _drawn_sums(self, moments: Moments, k: int, column: str | None) -> np.ndarray:
         cache = self._sum_draws.setdefault(id(moments), {})
@@ -393,6 +429,8 @@ class Uncertainty:
             self._name_method(request, what)
 
     def _scope_units(self, scope: Scope, query_of_row: np.ndarray | None, units: int) -> int:
+        if self.evaluation.data.sums is not None:
+            return self.evaluation.data.sums.scope_rows(scope)
         return units if scope is None else int(self._unit_mask(scope, query_of_row, units).sum())
 
     def _name_method(self, request: Request, method: str) -> None:
@@ -435,6 +473,8 @@ class Uncertainty:
                 column, value = scope
                 if metric.name == "queries":
                     share = self._unit_mask(scope, query_units(data), int(whole)).mean()
+                elif data.sums is not None:
+                    share = data.sums.scope_rows(scope) / data.rows
                 else:
                     factorised = self.evaluation.factorised(column)
                     share = (

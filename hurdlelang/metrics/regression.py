@@ -15,6 +15,14 @@ from hurdlelang.metrics.values import MetricValue, nonfinite_reason, row_weights
 NO_ROWS = "no rows (or zero total weight)"
 
 
+def zero_label_reason(zeros: int) -> str:
+    return f"label is 0 in {zeros} row(s): percentage error divides by the label"
+
+
+def constant_label_reason(rows: int) -> str:
+    return f"labels are constant{' (a single row)' if rows == 1 else ''}: r2 has no variance to explain"
+
+
 def _inputs(label, prediction, weight) -> tuple[np.ndarray, np.ndarray, np.ndarray] | MetricValue:
     """Label, prediction and weight of the rows of positive weight (zero-weight rows change none of
     these metrics), or the reason there is nothing to measure."""
@@ -66,7 +74,7 @@ def mape(y, p, w):
     (sklearn divides by machine epsilon instead and reports numbers near 1e15)."""
     zero = y == 0
     if zero.any():
-        return undefined(f"label is 0 in {int(zero.sum())} row(s): percentage error divides by the label")
+        return undefined(zero_label_reason(int(zero.sum())))
     return np.average(np.abs(p - y) / np.maximum(np.abs(y), np.finfo(float).eps), weights=w)
 
 
@@ -75,8 +83,7 @@ def r2(y, p, w):
     """Undefined when the labels are constant: there is no variance to explain (sklearn reports 1.0
     or 0.0 then, by convention)."""
     if (y == y[0]).all():
-        rows = " (a single row)" if len(y) == 1 else ""
-        return undefined(f"labels are constant{rows}: r2 has no variance to explain")
+        return undefined(constant_label_reason(len(y)))
     residual = (w * (y - p) ** 2).sum()
     total = (w * (y - np.average(y, weights=w)) ** 2).sum()
     return 1 - residual / total
