@@ -14,8 +14,6 @@ scope's sums, cross-products and powers are sums over its cells. Per cell:
                 computed in a second pass so that r2's total sum of squares never comes from
                 sum(w y^2) - sum(w y)^2 / sum(w), which loses every digit when the labels vary little
                 around a large mean; cells merge exactly by the parallel formula (Chan et al. 1979).
-- ``equal``     whether two terms hold the same value on every row: the row path draws such terms
-                once (hurdlelang/judging/uncertainty.py's _term), so the engines do too.
 
 The small scopes' rows are still fetched (the row bootstrap of hurdlelang/stats/moments.py below
 ROW_BOOTSTRAP_BELOW units); they are the Prepared's arrays, and the table holds every row's sums.
@@ -51,7 +49,6 @@ class SumTable:
     label_min: np.ndarray  # (C,), NaN in a cell without positive weight
     label_max: np.ndarray  # (C,)
     centred: np.ndarray  # (C,)
-    equal: np.ndarray  # (T, T) bool
 
     @property
     def total_rows(self) -> int:

@@ -12,6 +12,9 @@ hand the evaluator typed columns.
 3. When the plan's statistics are all counts over discrete values (hurdlelang/engine/cells.py),
    one GROUP BY of the typed values with COUNT(*) comes back: a table of cells with a
    multiplicity, whose size grows with the distinct values and slice values, not with the rows.
+   When they are all sums of per-row terms (regression's mae, rmse, bias, r2, mape), a GROUP BY of
+   the slice columns sums every term, cross-product and power (engine/duck_sums.py, terms.py), and
+   only the rows of scopes under ROW_BOOTSTRAP_BELOW rows come back (their row bootstrap).
    Otherwise the typed columns come back as arrays, in file order. Either way the evaluator
    computes exactly the numbers the pandas reader's arrays give (tests/engine/test_duck_numbers.py
    checks every example and the bad-data corpus on both).

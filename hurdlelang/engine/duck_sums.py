@@ -54,9 +54,6 @@ class SqlOps:
     def max_if(self, a: str, cond: str) -> str:
         return f"max({a}) FILTER (WHERE {cond})"
 
-    def all_equal(self, a: str, b: str) -> str:
-        return f"bool_and({a} = {b})"
-
 
 def _keys(slices: list[str]) -> list[str]:
     return [f"__k{i}" for i in range(len(slices))]

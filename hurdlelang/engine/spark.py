@@ -17,8 +17,10 @@ hurdlelang sets nothing on it.
    column and rows; only then do two small queries find its first rows and the values it shows.
 3. The typed bound columns of the kept rows come back through Arrow (`DataFrame.toArrow`), sorted by
    the row key, and the evaluator computes on them exactly what it computes on the other engines'
-   arrays. So the Spark path still brings the bound columns to the driver: the statistics of the plan
-   are not yet computed in Spark (docs/architecture.md).
+   arrays. When the plan's statistics are all sums of per-row terms (regression), those are computed
+   in Spark instead (engine/spark_sums.py) and only the rows of scopes under ROW_BOOTSTRAP_BELOW
+   rows come back; when they are all counts over discrete values, one groupBy of cells
+   (engine/cells.py). Otherwise the bound columns come to the driver (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import os
 import re
 import sys
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -47,7 +49,10 @@ from hurdlelang.engine.bindings import Bound, bindings
 from hurdlelang.engine.cells import MULTIPLICITY, cell_expressions, cells_suffice, worth_it
 from hurdlelang.engine.columns import Kind, shown
 from hurdlelang.engine.source import CSV_SUFFIXES, GLOB_CHARS, PARQUET_SUFFIXES, header_fields, open_source, suffix_of
+from hurdlelang.engine.spark_sums import spark_sums
+from hurdlelang.engine.terms import sums_suffice
 from hurdlelang.lang import ir
+from hurdlelang.stats.moments import ROW_BOOTSTRAP_BELOW
 
 FILE, POS = "__file", "__pos"
 SESSION_HINT = (
@@ -598,11 +603,12 @@ class SparkData:
 
     # ---- typed columns ----
 
-    def _fetch(self, expressions: dict[str, object]) -> dict[str, np.ndarray]:
-        """The kept rows' typed columns through Arrow, in the row key's order."""
+    def _fetch(self, expressions: dict[str, object], where=None) -> dict[str, np.ndarray]:
+        """The kept rows' typed columns through Arrow, in the row key's order (those meeting `where`)."""
         aliases = {name: f"c{i}" for i, name in enumerate(expressions)}
         select = [e.alias(aliases[name]) for name, e in expressions.items()]
-        table = self.kept.select(*select, FILE, POS).toArrow()
+        rows = self.kept if where is None else self.kept.filter(where)
+        table = rows.select(*select, FILE, POS).toArrow()
         order = np.lexsort((table.column(POS).to_numpy(), table.column(FILE).to_numpy(zero_copy_only=False)))
         return {
             name: np.asarray(table.column(alias).to_numpy(zero_copy_only=False))[order]
@@ -677,6 +683,12 @@ class SparkData:
         with _reading(self.source):
             got = None
             progress.stage(f"{self.kept_rows:,} rows checked in Spark; computing the statistics")
+            if sums_suffice(self.spec) and self.kept_rows >= ROW_BOOTSTRAP_BELOW:
+                # sums of per-row terms per slice cell (engine/spark_sums.py); only small scopes' rows
+                sums = spark_sums(self.kept, self.spec, want)
+                got = self._fetch(want, _small_scopes(self.spec, want, sums))
+                prepared = assemble(self.spec, got, parties, classes, self.n, dropped, self.source.label, cuts)
+                return replace(prepared, sums=sums)
             if cells_suffice(self.spec):
                 got = self._fetch_cells(cell_expressions(self.spec, want, _argmax))
             if got is None:
@@ -705,6 +717,17 @@ class SparkData:
                     threshold = float(top.agg(f.min("v")).first()[0])
             cuts[name] = (k, threshold)
         return cuts
+
+
+def _small_scopes(spec: ir.Spec, want: dict, sums):
+    """The Column of a row in a scope of fewer than ROW_BOOTSTRAP_BELOW rows (no such row: false)."""
+    f = sc.F()
+    found = f.lit(False)
+    for s in spec.data.slices:
+        small = [v for v in sums.values(s) if sums.scope_rows((s, v)) < ROW_BOOTSTRAP_BELOW]
+        if small:
+            found = found | want[f"slice:{s}"].isin(small)
+    return found
 
 
 def _bands_columns(rule: ir.PredictRule, v):

@@ -7,12 +7,12 @@ written once as a function of an ``Ops``: the DuckDB engine's Ops renders SQL te
 engine's renders Columns (hurdlelang/engine/duck.py, spark.py), and both run the same aggregates in
 one GROUP BY over the slice columns (data/sum_table.py holds the result).
 
-Each term performs exactly the floating-point operations of its SumForm column, in the same order
-(w * (e * e) for mse, (w * e) * e for r2), so that two terms equal on every row here are equal
-there too: the normal draws then use the same terms as the row path and give the same intervals.
+Each term performs the floating-point operations of its SumForm column (r2's (w e) e is mse's
+w (e e) here: one term, hurdlelang/metrics/regression_sums.metric_terms), so the sums agree with the
+row path's to rounding, and the normal draws, over the same named terms, give the same intervals.
 
 Why not Ibis (issue 10 suggests a portable expression layer): the statistics are a dozen
-arithmetic expressions and four aggregate kinds; an Ops of eleven methods per engine keeps each
+arithmetic expressions and four aggregate kinds; an Ops of thirteen methods per engine keeps each
 formula in one place without a dependency that would re-type the columns the engines already type.
 """
 
@@ -48,7 +48,6 @@ class Ops(Protocol):
     def count_if(self, cond: E) -> E: ...
     def min_if(self, a: E, cond: E) -> E: ...
     def max_if(self, a: E, cond: E) -> E: ...
-    def all_equal(self, a: E, b: E) -> E: ...
 
 
 Row = dict[str, E]  # "label", "decided:NAME", "weight": the engine's typed row expressions
@@ -67,7 +66,7 @@ def _shared() -> dict[str, TermFn]:
     return {
         WEIGHT: _w,
         "w*y": lambda o, v: o.mul(_w(o, v), v["label"]),
-        "w*y*y": lambda o, v: o.mul(o.mul(_w(o, v), v["label"]), v["label"]),
+        "w*y^2": lambda o, v: o.mul(o.mul(_w(o, v), v["label"]), v["label"]),
         "[y=0,w>0]": lambda o, v: o.where(
             o.both(o.eq(v["label"], o.num(0.0)), o.positive(_w(o, v))), o.num(1.0), o.num(0.0)
         ),
@@ -84,9 +83,8 @@ def _party_terms(party: str) -> dict[str, TermFn]:
 
     return {
         f"{party}:w*|e|": lambda o, v: o.mul(_w(o, v), o.abs(e(o, v))),
-        f"{party}:w*(e*e)": lambda o, v: o.mul(_w(o, v), o.mul(e(o, v), e(o, v))),
+        f"{party}:w*e^2": lambda o, v: o.mul(_w(o, v), o.mul(e(o, v), e(o, v))),
         f"{party}:w*e": lambda o, v: o.mul(_w(o, v), e(o, v)),
-        f"{party}:w*e*e": lambda o, v: o.mul(o.mul(_w(o, v), e(o, v)), e(o, v)),
         f"{party}:w*(|e|/|y|)": lambda o, v: o.mul(_w(o, v), share(o, v)),
     }
 
@@ -141,12 +139,9 @@ class Aggregates:
 
         sums = np.column_stack([f(f"s{i}") for i in range(t)]) if t else np.zeros((cells, 0))
         cross = np.zeros((cells, t, t))
-        equal = np.eye(t, dtype=bool)
         for i in range(t):
             for j in range(i, t):
                 cross[:, i, j] = cross[:, j, i] = f(f"x{i}_{j}")
-                if j > i:
-                    equal[i, j] = equal[j, i] = bool(np.all(f(f"q{i}_{j}") > 0))
         return SumTable(
             self.terms,
             {k: np.asarray(v).astype(str) for k, v in slices.items()},
@@ -159,7 +154,6 @@ class Aggregates:
             _nan(got["label_min"]),
             _nan(got["label_max"]),
             np.asarray(centred, dtype=float),
-            equal,
         )
 
 
@@ -187,8 +181,6 @@ def aggregates(spec: ir.Spec, o: Ops, v: Row) -> Aggregates:
         exprs[f"f{i}"] = o.sum(o.mul(o.mul(o.mul(a, a), a), a))
         for j in range(i, len(x)):
             exprs[f"x{i}_{j}"] = o.sum(o.mul(a, x[j]))
-            if j > i:
-                exprs[f"q{i}_{j}"] = o.all_equal(a, x[j])
     return Aggregates(names, exprs)
 
 

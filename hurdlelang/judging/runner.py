@@ -163,7 +163,10 @@ def judge_spark(spec: ir.Spec, source, role: str, options: RunOptions) -> Judgem
 
 
 def _prepared_digest(prepared: Prepared) -> str:
-    """The SHA-256 of the typed columns the evaluator reads, in a fixed order (names, types, values)."""
+    """The SHA-256 of the typed columns the evaluator reads, in a fixed order (names, types, values);
+    with an engine's sums (hurdlelang/data/sum_table.py), of those too: their terms, cells, rows and
+    sums (to 6 decimals: the order in which a cluster adds them moves only the last digits, though a
+    sum that falls on a rounding boundary could still change the digest)."""
     import hashlib
 
     import numpy as np
@@ -173,6 +176,10 @@ def _prepared_digest(prepared: Prepared) -> str:
     for name, party in sorted(prepared.parties.items()):
         arrays[f"decided:{name}"], arrays[f"score:{name}"] = party.decided, party.score
     arrays.update({f"slice:{k}": v for k, v in sorted(prepared.slices.items())})
+    if prepared.sums is not None:  # the engine's sums over every row (the arrays: small scopes' rows)
+        t = prepared.sums
+        arrays.update({f"sums:{k}": v for k, v in sorted(t.slices.items())})
+        arrays.update({"sums:terms": np.asarray(t.terms), "sums:rows": t.rows, "sums:sums": np.round(t.sums, 6)})
     for name, values in arrays.items():
         if values is not None:
             values = np.ascontiguousarray(values)

@@ -44,7 +44,7 @@ from hurdlelang.metrics.registry import (
     vectorised_confusion_metric,
     vectorised_count_metric,
 )
-from hurdlelang.metrics.regression_sums import metric_terms
+from hurdlelang.metrics.regression_sums import SUM_METRICS, metric_terms
 from hurdlelang.stats.bootstrap_auc import resample_auc
 from hurdlelang.stats.bootstrap_confusion import ConfusionCells, resample_confusion
 from hurdlelang.stats.bootstrap_counts import ALL, JointCells, resample_counts
@@ -351,9 +351,16 @@ class Uncertainty:
                 self._draw_normal(self._table_moments(column, group), group, column)
                 continue
             columns, terms, index, of_form = [], [], {}, {}
+            named: dict[str, int] = {}
             for request, form in group.items():
                 if id(form) not in of_form:  # the same form on several scopes: its terms once
-                    of_form[id(form)] = [_term(form.columns[:, j], columns) for j in range(form.columns.shape[1])]
+                    names = self._term_names(request)
+                    of_form[id(form)] = [
+                        _term(form.columns[:, j], columns)
+                        if names is None
+                        else _named(names[j], form, j, columns, named)
+                        for j in range(form.columns.shape[1])
+                    ]
                     terms += [f"{request[0]}.{request[1].key}/{i}" for i in range(len(terms), len(columns))]
                 index[request] = of_form[id(form)]
             codes, names = None, (ALL,)
@@ -366,9 +373,8 @@ class Uncertainty:
             self._draw_normal((moments, index), group, column)
 
     def _table_moments(self, column: str | None, group: dict[Request, SumForm]) -> tuple[Moments, dict]:
-        """The Moments of an engine's sums, over the terms the row path would build: the same terms
-        in the same order, two terms equal on every row drawn once (as _term does), so that the
-        draws are the row path's (hurdlelang/engine/terms.py writes each term with its operations)."""
+        """The Moments of an engine's sums, over the terms the row path builds: the same named terms
+        in the same order (metric_terms), so that the draws are the row path's."""
         table = self.evaluation.data.sums
         chosen: list[int] = []  # table terms, in order of first use
         terms: list[str] = []
@@ -378,18 +384,23 @@ class Uncertainty:
             if (party, metric.key) not in of_form:
                 picked = []
                 for name in metric_terms(party, metric.name):
-                    t = table.term(name)
-                    same = next((i for i, c in enumerate(chosen) if table.equal[c, t]), None)
-                    if same is None:
-                        chosen.append(t)
-                        same = len(chosen) - 1
-                    picked.append(same)
+                    if table.term(name) not in chosen:
+                        chosen.append(table.term(name))
+                    picked.append(chosen.index(table.term(name)))
                 terms += [f"{party}.{metric.key}/{i}" for i in range(len(terms), len(chosen))]
                 of_form[(party, metric.key)] = picked
             index[request] = of_form[(party, metric.key)]
         names, (n, sums, cross, cubes, fourths) = table.power_sums(column, chosen)
         names = (ALL,) if column is None else names
         return Moments(tuple(terms), names, table.total_rows, n, sums, cross, cubes, fourths), index
+
+    def _term_names(self, request: Request) -> tuple[str, ...] | None:
+        """Regression's terms by name (metrics/regression_sums.py: what the engines sum); the other
+        sum metrics' by their values (_term)."""
+        party, metric, _ = request
+        if self.evaluation.spec.task == "regression" and metric.name in SUM_METRICS:
+            return metric_terms(party, metric.name)
+        return None
 
     def _draw_normal(self, built: tuple[Moments, dict], group: dict[Request, SumForm], column: str | None) -> None:
         moments, index = built
@@ -537,6 +548,14 @@ def _term(values: np.ndarray, columns: list[np.ndarray]) -> int:
             return i
     columns.append(np.asarray(values, dtype=float))
     return len(columns) - 1
+
+
+def _named(name: str, form: SumForm, j: int, columns: list[np.ndarray], named: dict[str, int]) -> int:
+    """The index of a named term among ``columns``, appended the first time the name is met."""
+    if name not in named:
+        columns.append(np.asarray(form.columns[:, j], dtype=float))
+        named[name] = len(columns) - 1
+    return named[name]
 
 
 def _first_rows(query_of_row: np.ndarray, units: int) -> np.ndarray:

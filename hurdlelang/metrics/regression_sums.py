@@ -20,14 +20,18 @@ SUM_METRICS = frozenset({"mae", "mse", "rmse", "bias", "r2", "mape", "n"})
 
 
 def metric_terms(party: str, name: str) -> tuple[str, ...]:
-    """The terms of a (party, metric), in the order of its SumForm's columns."""
+    """The terms of a (party, metric), in the order of its SumForm's columns. A name is one term
+    of the normal draws (hurdlelang/judging/uncertainty.py): terms that are equal by their formula
+    share it (mse's w (e e) and r2's (w e) e, which differ by rounding only), terms that happen to be
+    equal on some data (|e| and e when no error is negative) do not, so every engine draws the same
+    terms whatever the data and however it evaluates a formula."""
     p = party
     return {
         "mae": (f"{p}:w*|e|", WEIGHT),
-        "mse": (f"{p}:w*(e*e)", WEIGHT),
-        "rmse": (f"{p}:w*(e*e)", WEIGHT),
+        "mse": (f"{p}:w*e^2", WEIGHT),
+        "rmse": (f"{p}:w*e^2", WEIGHT),
         "bias": (f"{p}:w*e", WEIGHT),
-        "r2": (f"{p}:w*e*e", "w*y", "w*y*y", WEIGHT),
+        "r2": (f"{p}:w*e^2", "w*y", "w*y^2", WEIGHT),
         "mape": (f"{p}:w*(|e|/|y|)", WEIGHT, "[y=0,w>0]"),
         "n": (WEIGHT,),
     }[name]

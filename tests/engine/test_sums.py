@@ -127,3 +127,16 @@ def test_small_data_and_row_metrics_keep_the_rows(tmp_path):
     path = tmp_path / "small.parquet"
     frame(rows=500).to_parquet(path)
     assert prepare_duckdb(spec, open_source(str(path))).sums is None  # under 2,000 rows: the rows
+
+
+@pytest.mark.spark
+def test_spark_sums_give_the_pandas_record(tmp_path, spark):
+    from hurdlelang.engine.spark import frame_spark_source, prepare_spark
+
+    data = frame()
+    spec, path, records = _records(tmp_path, True, data)
+    target = tmp_path / "spark.json"
+    execute(compile_path(spec), RunOptions(str(path), out_path=str(target), resamples=300, engine="spark"))
+    assert_same(_comparable(records["pandas"]), _comparable(json.loads(target.read_text())))
+    prepared = prepare_spark(compile_path(spec).specs[0], frame_spark_source(spark.createDataFrame(data)))
+    assert prepared.sums is not None and prepared.cells == int((data["region"] == "tiny").sum())
