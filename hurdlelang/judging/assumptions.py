@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.names import CANDIDATE
+from hurdlelang.data.bands import rules_of as band_rules
 from hurdlelang.core.source import Span
 from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.lang import ir
@@ -379,6 +380,7 @@ def unplannable(spec: ir.Spec, tier: ir.Tier) -> str | None:
     the assumed values do not fix, or (regression) a dummy baseline fit to the label's spread."""
     computed = COMPUTED.get(spec.task, frozenset())
     dummies = {b.name for b in spec.baselines if isinstance(b, ir.DummyBaseline)}
+    bands = set(band_rules(spec))
     stack = list(tier.conditions)
     while stack:
         c = stack.pop(0)
@@ -395,9 +397,21 @@ def unplannable(spec: ir.Spec, tier: ir.Tier) -> str | None:
         if outside:
             return f"'{c.text}' reads {', '.join(outside)}, which assumed values do not fix"
         against = c.baseline if isinstance(c, ir.BeatsCondition) else c.against
+        banded = [p for p in (CANDIDATE, against) if p in bands and metrics - _LABEL_ONLY]
+        if banded:
+            # a party with abstain bands decides only some rows, and the power rests on how many
+            who = "the candidate" if banded[0] == CANDIDATE else f"baseline '{banded[0]}'"
+            return (
+                f"'{c.text}' reads the rows {who} decides by abstain bands, and assumed values do not fix "
+                "how many rows that is"
+            )
         if spec.task == "regression" and against in dummies:
             return f"'{c.text}' compares with '{against}', fit to the label's spread, which assumed values do not fix"
     return None
+
+
+# what a party's decisions do not enter: the same for a party with abstain bands as for any other
+_LABEL_ONLY = frozenset({"rows", "n", "positive_rate"})
 
 
 def _leaves(spec: ir.Spec, metric: ir.MetricKey) -> set[str]:

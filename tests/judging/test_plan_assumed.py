@@ -157,3 +157,20 @@ def test_assumed_values_come_out_of_the_synthetic_pilot_as_assumed():
     assert value("b", "recall") == pytest.approx(0.3, abs=1e-3)
     assert value("b", "accuracy") == pytest.approx(0.8, abs=1e-3)
     assert value("candidate", "positive_rate") == pytest.approx(0.12, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    "data,baseline,who",
+    [
+        ("predict c >= 0.8 as block, c < 0.2 as allow, otherwise review", "predict base", "the candidate"),
+        ("predict c", "predict base >= 0.8 as block, base < 0.2 as allow, otherwise review", "baseline 'b'"),
+    ],
+)
+def test_a_party_with_abstain_bands_cannot_be_planned_from_assumed_values(data, baseline, who):
+    # the assumed values fix the decided rows' precision, not how many rows are decided: planned as
+    # if every row were decided, the plan would promise too few rows
+    text = BINARY.format(conditions="precision beats b").replace("predict c", data).replace("predict base", baseline)
+    plan = _plan(text, "precision=0.5,recall=0.6,b.precision=0.4,b.recall=0.5,positive_rate=0.2")
+    (tier,) = plan.tiers
+    assert not tier.planned and tier.rows is None
+    assert f"reads the rows {who} decides by abstain bands" in tier.why_unreachable
