@@ -38,9 +38,9 @@ from dataclasses import dataclass
 from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.names import CANDIDATE
-from hurdlelang.data.bands import rules_of as band_rules
 from hurdlelang.core.source import Span
 from hurdlelang.core.suggest import did_you_mean
+from hurdlelang.data.bands import rules_of as band_rules
 from hurdlelang.lang import ir
 from hurdlelang.lang.catalogue import lookup, names_for
 
