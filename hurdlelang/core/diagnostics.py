@@ -84,6 +84,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "W305": (Severity.WARNING, "figure without a sample size under a confidence level"),
     "W306": (Severity.WARNING, "guard cannot fail or cannot pass"),
     "W307": (Severity.WARNING, "baseline's metric is undefined by construction"),
+    "W308": (Severity.WARNING, "figure of a total compared with a total over the rows judged"),
     # data
     "D001": (Severity.ERROR, "data file not found"),
     "D002": (Severity.ERROR, "data file is empty"),

@@ -10,7 +10,7 @@ from hurdlelang.lang import ir
 from hurdlelang.lang.catalogue import Direction, Needs
 from hurdlelang.lang.check.context import Context, MetricType
 from hurdlelang.lang.check.metrics import level, quantity_unit, resolve
-from hurdlelang.lang.check.volume import per_period
+from hurdlelang.lang.check.volume import per_period, row_power
 
 
 def confidence(ctx: Context, node: ast.Confidence | None, inherited: float | None) -> float | None:
@@ -131,7 +131,18 @@ def _same_period(ctx: Context, baseline: str, party, metric: MetricType, span) -
             f"{key.name} per {key.per} in a figure baseline: {key.name} = {_value(metric)} per {key.per}",
         )
         return False
-    if party.kind != "figures" or key.key in party.figures:
+    if party.kind != "figures":
+        return True
+    if key.key in party.figures:
+        if key.per is None and row_power(ctx, ast.MetricRef(ast.Name(key.name, span), None, span)) == 1:
+            ctx.report(
+                codes.FIGURE_OF_A_TOTAL,
+                f"baseline '{baseline}' reports {key.key}, a total that grows with the rows: it is compared with "
+                f"the candidate's {key.key} over the rows judged, as if the figure counted as many rows",
+                span,
+                f"compare a rate with the figure ({key.name} / n * 1000, the same at any number of rows), or "
+                f"state the business's volume and the figure per period: {key.name} = {_value(metric)} per month",
+            )
         return True
     if key.per is not None and key.base.key in party.figures:
         ctx.report(

@@ -62,6 +62,14 @@ def power(expr: ast.Expr, definitions: dict[str, ast.Expr], seen: frozenset[str]
     return left if left == right else None
 
 
+def row_power(ctx: Context, ref: ast.MetricRef) -> int | None:
+    """The power of the row count a metric scales with (1: a total such as tp or a margin, 0: a rate)."""
+    name = ref.name.value
+    if name in ctx.definitions:
+        return power(ast.MetricRef(ref.name, None, ref.span), ctx.definitions)
+    return 1 if name in TOTALS else 0
+
+
 def per_period(ctx: Context, metric: MetricType | None, per: ast.Name | None, ref: ast.MetricRef):
     """The metric judged per period (its key carries the period), or None after reporting why it
     cannot be; the metric itself when there is no `per`."""
@@ -83,10 +91,7 @@ def per_period(ctx: Context, metric: MetricType | None, per: ast.Name | None, re
             f"judge it per {ctx.volume.period}, or state the volume per {per.value}",
         )
         return None
-    name = metric.key.name
-    scales = power(ast.MetricRef(ref.name, None, ref.span), ctx.definitions) if name in ctx.definitions else None
-    if name not in ctx.definitions:
-        scales = 1 if name in TOTALS else 0
+    scales = row_power(ctx, ref)
     if scales != 1:
         how = (
             "it is a rate, the same at any volume"
