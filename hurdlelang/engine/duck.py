@@ -62,6 +62,8 @@ ROW = "__row"
 def connect(source: Source):
     import duckdb
 
+    if source.con is not None:  # a relation already made there (engine/duck_join.py)
+        return source.con
     con = duckdb.connect()
     if source.frame is not None:
         con.register("__frame", source.frame)
@@ -123,7 +125,7 @@ class DuckData:
         except duckdb.Error as error:
             _parse_error(error, self.source)
         columns = {str(name): str(kind) for name, kind, *_ in rows}
-        if self.source.kind == "csv":
+        if self.source.kind == "csv" and self.source.files:  # (a join checked each file's header)
             delimiter = "\t" if suffix_of(self.source.files[0]).startswith(".tsv") else ","
             header = header_fields(self.source.files[0], delimiter)
             if header is not None and len(columns) > header:
@@ -159,7 +161,8 @@ class DuckData:
         try:
             self.con.execute(
                 f"CREATE TEMP {self._relation} raw AS "
-                f"SELECT row_number() OVER () AS {ROW}, {select} FROM {self.source.scan}"
+                f"SELECT {ident(self.source.row) if self.source.row else 'row_number() OVER ()'} AS {ROW}, {select} "
+                f"FROM {self.source.scan}"
             )
             self.n = self.con.execute("SELECT count(*) FROM raw").fetchone()[0]
         except duckdb.Error as error:

@@ -48,6 +48,10 @@ class Source:
     scan: str
     files: tuple[str, ...] = ()
     frame: object | None = None
+    # a relation made in an open connection (engine/duck_join.py: the predictions joined to a
+    # baseline's own file): the connection, and the column holding the predictions' row numbers
+    row: str | None = None
+    con: object | None = None
 
     def sha256(self) -> str | None:
         """One file: its SHA-256; several: the SHA-256 of their names and digests, in order."""

@@ -150,6 +150,23 @@ def judge_source(spec: ir.Spec, source, role: str, options: RunOptions) -> Judge
     return _judge(spec, lambda: prepare_duckdb(spec, source), files, options, "duckdb")
 
 
+def judge_joined(spec: ir.Spec, options: RunOptions) -> Judgement:
+    """The predictions joined to each --baseline-data file by the DuckDB engine (engine/duck_join.py)."""
+    from hurdlelang.engine.duck_join import prepare_joined
+
+    read: list = []
+
+    def prepared_joined() -> Prepared:
+        prepared, files = prepare_joined(spec, options.data_path, options.baseline_data)
+        read.extend(files)
+        return prepared
+
+    def files(_prepared: Prepared) -> list[DataFile]:
+        return [DataFile(role=role, path=s.label, sha256=s.sha256(), rows=rows) for role, s, rows in read]
+
+    return _judge(spec, prepared_joined, files, options)
+
+
 def judge_spark(spec: ir.Spec, source, role: str, options: RunOptions) -> Judgement:
     """Evaluate a source read by the Spark engine (a table, a path Spark reads, a Spark DataFrame)."""
     from hurdlelang.engine.spark import prepare_spark
@@ -273,6 +290,12 @@ def _judge_options(spec: ir.Spec, options: RunOptions) -> Judgement:
         except DiagnosticError as error:
             raise DataFailure(error.diagnostics) from None
         return judge_spark(spec, spark_source, "predictions", options)
+    if options.engine == "duckdb" and options.baseline_data:
+        from hurdlelang.engine.duck_join import joinable, kind_of
+
+        kinds = {kind_of(p) for p in [options.data_path, *options.baseline_data.values()]}
+        if len(kinds) == 1 and joinable(spec, options.baseline_data):
+            return judge_joined(spec, options)
     if options.engine == "duckdb" and not options.baseline_data:
         from hurdlelang.engine.source import open_source
 
