@@ -164,7 +164,7 @@ def judge_joined(spec: ir.Spec, options: RunOptions) -> Judgement:
     def files(_prepared: Prepared) -> list[DataFile]:
         return [DataFile(role=role, path=s.label, sha256=s.sha256(), rows=rows) for role, s, rows in read]
 
-    return _judge(spec, prepared_joined, files, options)
+    return _judge(spec, prepared_joined, files, options, "duckdb")
 
 
 def judge_spark(spec: ir.Spec, source, role: str, options: RunOptions) -> Judgement:
