@@ -117,6 +117,7 @@ JOINT_BIN_CHOICES = (256, 128, 64, 32, 16, 8)
 DEFAULT_MAX_JOINT_CELLS = 16_384
 _CHUNK_VALUES = 4_000_000  # numbers held per chunk of resamples
 _DENSE_GROUP_SPAN = 1 << 22  # joint keys up to which groups are counted in a table rather than sorted
+_PIECE_VALUES = 1 << 20  # keys (or fine cells) per piece of resamples turned into histograms
 _ROWS_PER_CELL = 4  # draw row indices instead of a multinomial when cells > rows / this
 
 
@@ -429,7 +430,6 @@ def _resample(data, score_bins, observed, resolution, group_rows, rep, resamples
             cells[p] = layout.keys(y, codes, r.index)
     if not by_rows:
         cells = {p: c[:, rep][:, None, :] for p, c in cells.items()}  # each group's cell(s), (k, 1, groups)
-    exact_sums = data.weights is None  # integer counts: the block's running sums are exact
     drawn = {p: np.empty((2, resamples, layouts[p].starts.size)) for p in resolution}
     for start in range(0, resamples, chunk):
         size = min(chunk, resamples - start)
@@ -440,23 +440,18 @@ def _resample(data, score_bins, observed, resolution, group_rows, rep, resamples
             values = rng.multinomial(n, group_rows / n, size=size)
             values = values if cell_weights is None else values * cell_weights
         for p, r in resolution.items():
-            layout = layouts[p]
-            width = n_slices * 2 * r.size if r.nested else 2 * layout.width
-            keys = cells[p][:, drawn_rows] if by_rows else cells[p]
-            keys = keys + (np.arange(size) * width)[:, None]
-            repeat = None if values is None else np.broadcast_to(values, keys.shape).ravel()
-            hist = np.bincount(keys.ravel(), weights=repeat, minlength=size * width)
-            if r.nested:
-                hist = hist.reshape(size, n_slices, 2, r.size)
-                fine = rng.multinomial(np.rint(hist).astype(np.int64), split[p]).reshape(size, n_slices, -1)
-                pairs, whole = gather[p]
-                block = fine.reshape(size, -1)[:, pairs]
-                if whole is not None:
-                    block = np.concatenate([fine.sum(axis=1)[:, whole], block], axis=-1)
-            else:
-                block = hist.reshape(size, 2, layout.width)
-            roc, ap = segment_auc(block, layout, exact_sums)
-            drawn[p][:, start : start + size] = roc, ap  # in the order of AUC_METRICS
+            # in pieces of resamples, so the keys and counts held stay bounded; a nested party's
+            # split is drawn piece after piece, in the order one call over the chunk would draw it
+            per_resample = max(
+                cells[p].shape[0] * (n if by_rows else cells[p].shape[-1]), n_slices * 2 * r.size * r.within
+            )
+            piece = max(1, _PIECE_VALUES // per_resample)
+            for a in range(0, size, piece):
+                part = slice(a, min(a + piece, size))
+                rows = drawn_rows[part] if by_rows else None
+                counts = None if values is None else values[part]
+                roc, ap = _piece(layouts[p], r, cells[p], rows, counts, split.get(p), gather.get(p), n_slices, rng)
+                drawn[p][:, start + part.start : start + part.stop] = roc, ap  # in the order of AUC_METRICS
     out = {}
     for p in resolution:
         scopes = list(_slice_keys(p, data.names))
@@ -466,6 +461,27 @@ def _resample(data, score_bins, observed, resolution, group_rows, rep, resamples
             shift = observed[p].shift[key]
             out[key] = {m: drawn[p][i, :, k] + shift[m] for i, m in enumerate(AUC_METRICS)}
     return out
+
+
+def _piece(layout, r, cells, rows, counts, split, gather, n_slices, rng):
+    """roc_auc and pr_auc of a few resamples of one party: its (label, scope position) block from
+    the drawn rows or group counts, through the split into fine bins if the party is nested."""
+    size = (rows if rows is not None else counts).shape[0]
+    exact_sums = counts is None or np.issubdtype(counts.dtype, np.integer)  # integer counts: exact running sums
+    width = n_slices * 2 * r.size if r.nested else 2 * layout.width
+    keys = cells[:, rows] if rows is not None else cells
+    keys = keys + (np.arange(size) * width)[:, None]
+    repeat = None if counts is None else np.broadcast_to(counts, keys.shape).ravel()
+    hist = np.bincount(keys.ravel(), weights=repeat, minlength=size * width)
+    if not r.nested:
+        return segment_auc(hist.reshape(size, 2, layout.width), layout, exact_sums)
+    hist = hist.reshape(size, n_slices, 2, r.size)
+    fine = rng.multinomial(np.rint(hist).astype(np.int64), split).reshape(size, n_slices, -1)
+    pairs, whole = gather
+    block = fine.reshape(size, -1)[:, pairs]
+    if whole is not None:
+        block = np.concatenate([fine.sum(axis=1)[:, whole], block], axis=-1)
+    return segment_auc(block, layout, exact_sums)
 
 
 def _slice_keys(party: str, names: tuple[str, ...]):
