@@ -184,11 +184,13 @@ def _before_and_total(running: np.ndarray, starts: np.ndarray, lengths: np.ndarr
 
 
 def _segment_sum(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Sum of each segment along the last axis; 0 for an empty segment."""
-    if values.shape[-1] == 0:
-        return np.zeros(values.shape[:-1] + (starts.size,))
-    sums = np.add.reduceat(values, np.minimum(starts, values.shape[-1] - 1), axis=-1)
-    return np.where(lengths > 0, sums, 0.0)
+    """Sum of each segment along the last axis; 0 for an empty segment. Segments are contiguous
+    and in order, so each non-empty one runs from its start to the next non-empty one's."""
+    sums = np.zeros(values.shape[:-1] + (starts.size,))
+    filled = lengths > 0
+    if filled.any():
+        sums[..., filled] = np.add.reduceat(values, starts[filled], axis=-1)
+    return sums
 
 
 def _each_segment(block: np.ndarray, layout: ScopeLayout) -> tuple[np.ndarray, np.ndarray]:

@@ -22,16 +22,17 @@ def dense(codes, bins, label, counts, n_slices, n_bins):
 @pytest.mark.parametrize("weighted", [False, True])
 def test_every_scope_matches_a_dense_histogram_per_scope(weighted):
     rng = np.random.default_rng(3)
-    n, n_slices, n_bins = 3000, 7, 300
-    codes = rng.choice([0, 1, 2, 4, 5, 6], n, p=[0.5, 0.2, 0.1, 0.1, 0.05, 0.05])  # slice 3 has no rows
+    n, n_slices, n_bins = 3000, 8, 300
+    codes = rng.choice([0, 1, 2, 4, 5, 6], n, p=[0.5, 0.2, 0.1, 0.1, 0.05, 0.05])  # slices 3 and 7: no rows
     label = (rng.random(n) < 0.3).astype(np.int64)
     bins = np.clip((rng.normal(size=n) * 40 + 150 + 30 * label).astype(np.int64), 0, n_bins - 1)
-    bins[codes == 6] = 7  # one slice holds a single bin
+    bins[codes == 5] = 7  # one slice holds a single bin
     counts = rng.poisson(1.0, (5, n)).astype(float)
     if weighted:
         counts *= rng.random(n) * 3
     layout = ScopeLayout.of(codes, bins, n_slices, n_bins, named=True)
-    assert layout.lengths[4] == 0 and layout.lengths[7] == 1
+    # scopes are ALL then slices 0-7: slice 5 holds one bin, slice 6 is the last with rows
+    assert layout.lengths[6] == 1 and layout.lengths[7] > 1
     keys = layout.keys(label, codes, bins)  # (2, n): ALL's position, the slice's
     flat = keys[:, None, :] + (np.arange(5) * 2 * layout.width)[None, :, None]
     block = np.bincount(
@@ -44,9 +45,10 @@ def test_every_scope_matches_a_dense_histogram_per_scope(weighted):
         r, a = auc_from_histograms(hk[:, 1], hk[:, 0])
         np.testing.assert_allclose(roc[:, k], r, rtol=0, atol=1e-13, equal_nan=True)
         np.testing.assert_allclose(ap[:, k], a, rtol=0, atol=1e-13, equal_nan=True)
-    assert np.isnan(roc[:, 4]).all() and np.isnan(ap[:, 4]).all()  # the empty slice: undefined
-    both = (h[:, 6, 0].sum(-1) > 0) & (h[:, 6, 1].sum(-1) > 0)
-    assert both.any() and (roc[both, 7] == 0.5).all()  # one bin: every pair a tie
+    for empty in (4, 8):  # the slices without rows (one in the middle, one last): undefined
+        assert layout.lengths[empty] == 0 and np.isnan(roc[:, empty]).all() and np.isnan(ap[:, empty]).all()
+    both = (h[:, 5, 0].sum(-1) > 0) & (h[:, 5, 1].sum(-1) > 0)
+    assert both.any() and (roc[both, 6] == 0.5).all()  # one bin: every pair a tie
 
 
 def test_one_resample_of_ones_is_scikit_learns_auc_on_each_slice():
