@@ -68,7 +68,7 @@ class Uncertainty:
     bounds: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     _samples: dict[tuple[str, str, Scope], np.ndarray] = field(default_factory=dict)
-    _sum_draws: dict[int, dict[int, np.ndarray]] = field(default_factory=dict)
+    _sum_draws: dict[str | None, dict[int, np.ndarray]] = field(default_factory=dict)
 
     def samples(self, party: str, metric: ir.MetricKey, scope: Scope) -> np.ndarray:
         return self._samples[(party, metric.key, scope)]
@@ -415,7 +415,9 @@ class Uncertainty:
             self._name_method(request, NORMAL_METHOD)
 
     def _drawn_sums(self, moments: Moments, k: int, column: str | None) -> np.ndarray:
-        cache = self._sum_draws.setdefault(id(moments), {})
+        # one Moments per slice column: keyed by the column, never by id(moments), which a freed
+        # Moments hands on to the next column's (its draws of scope k were then taken for another's)
+        cache = self._sum_draws.setdefault(column, {})
         if k not in cache:
             stream = f"sums:{column}={moments.scopes[k]}" if column else "sums"
             cache[k] = moments.draw(k, self.resamples, self.seed, stream)
