@@ -134,8 +134,7 @@ class Moments:
         if live.any():
             sd = scale[live]
             corr = cov[np.ix_(live, live)] / np.outer(sd, sd)
-            factor = np.linalg.cholesky(corr + 1e-10 * np.eye(int(live.sum())))
-            out[:, live] += (z[:, live] @ factor.T) * sd
+            out[:, live] += (z[:, live] @ _factor(corr).T) * sd
         return out
 
     def berry_esseen(self, k: int, combine: Callable[[np.ndarray], np.ndarray], columns: Sequence[int]) -> float:
@@ -169,3 +168,16 @@ def _gradient(combine: Callable[[np.ndarray], np.ndarray], s: np.ndarray) -> np.
     if not np.all(np.isfinite(values)):
         return None
     return (values[1 : t + 1] - values[t + 1 :]) / (2 * h)
+
+
+def _factor(corr: np.ndarray) -> np.ndarray:
+    """A matrix F with F F' = corr: the Cholesky factor, ridged so that duplicated terms (singular)
+    still factor. Terms that are nearly functions of one another (labels around 10^6: y and y^2 move
+    together to 1e-12) leave `corr` with eigenvalues a little below zero from rounding, which no
+    ridge this small mends: then the symmetric square root with those eigenvalues set to 0, the
+    nearest correlation the rounding allows (a draw is then exactly as spread as the terms are)."""
+    try:
+        return np.linalg.cholesky(corr + 1e-10 * np.eye(len(corr)))
+    except np.linalg.LinAlgError:
+        values, vectors = np.linalg.eigh(corr)
+        return vectors * np.sqrt(np.clip(values, 0.0, None))

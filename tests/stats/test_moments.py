@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from hurdlelang.stats.moments import Moments
 
@@ -86,3 +87,18 @@ def test_berry_esseen_bound_holds_and_shrinks_as_one_over_root_n():
         assert kolmogorov <= bound + 0.02, (n, kolmogorov, bound)  # + the 3,000 draws' own noise
     assert bounds[0] > bounds[1] > bounds[2]
     np.testing.assert_allclose([bounds[0] / bounds[1], bounds[1] / bounds[2]], [2, 2], rtol=1e-6)
+
+
+def test_terms_that_move_together_to_rounding_still_draw():
+    # labels around 10^6: y and y^2 are correlated to about 1 - 1e-12, and the rounding of their
+    # raw power sums leaves the correlation a little indefinite, which no Cholesky ridge mends
+    rng = np.random.default_rng(1)
+    y = 1e6 + rng.normal(0, 3, 5_000)
+    e = y - (y + rng.normal(0, 1, 5_000))
+    m = Moments.from_columns(("y", "y2", "|e|"), np.column_stack([y, y * y, np.abs(e)]))
+    draws = m.draw(0, 4_000, seed=1, stream="s")
+    assert np.isfinite(draws).all()
+    cov = m.covariance(0)
+    # the spread of each term is the row bootstrap's, and the well-conditioned term is untouched
+    assert np.sqrt(draws.var(axis=0)) == pytest.approx(np.sqrt(np.diag(cov)), rel=0.05)
+    assert np.corrcoef(draws[:, 0], draws[:, 1])[0, 1] > 0.999
