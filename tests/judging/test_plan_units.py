@@ -182,3 +182,43 @@ def test_a_regression_error_is_in_the_labels_unit(tmp_path):
     assert (gain["kind"], gain["unit"]) == ("difference", "thousand riders")
     assert gain["estimate"] == pytest.approx(naive - mae)  # lower is better: the improvement
     assert f"estimate {numbers.signed(naive - mae, 'thousand riders')}" in _line(text, "mae beats naive by 0.2")
+
+
+MONTHLY_FIGURE = """
+spec m {
+  owner "x"
+  task binary
+  volume 120_000 customers per month
+  data { label y  predict c }
+  baseline q3 "Q3 review" {
+    margin = 1_500_000 EUR per month +- 100_000 EUR
+  }
+  baseline rules "r" { predict base }
+  metric margin "Margin" = tp * 120 EUR - (tp + fp) * 2 EUR
+  hurdles at 95% confidence {
+    tier t {
+      margin beats q3 by 5_000 EUR per month
+      margin >= rules.margin per month
+    }
+    otherwise keep
+  }
+}
+"""
+
+
+def test_a_plan_from_assumed_values_against_a_monthly_figure_is_in_eur_per_month(tmp_path):
+    (tmp_path / "s.hurdle").write_text(MONTHLY_FIGURE, encoding="utf-8")
+    assume = "precision=0.5,recall=0.6,rules.precision=0.4,rules.recall=0.5,positive_rate=20%"
+    done = invoke("plan", tmp_path / "s.hurdle", "--assume", assume, "--resamples", "2000", "--format", "json")
+    payload = json.loads(done.stdout)
+    jsonschema.Draft202012Validator(schemas.shipped("plan")).validate(payload)
+    gates = {c["condition"]: c for c in payload["tiers"][0]["conditions"]}
+    # per row: tp = 0.2 * 0.6, flagged = tp / 0.5; the rule: tp = 0.2 * 0.5, flagged = tp / 0.4
+    candidate = (0.12 * 120 - 0.24 * 2) * 120_000
+    rule = (0.10 * 120 - 0.25 * 2) * 120_000
+    figure = gates["margin beats q3 by 5_000 EUR per month"]
+    assert (figure["kind"], figure["unit"], figure["scale"]) == ("difference", "EUR", "per month")
+    assert figure["estimate"] == pytest.approx(candidate - 1_500_000, rel=1e-6)
+    assert gates["margin >= rules.margin per month"]["estimate"] == pytest.approx(candidate - rule, rel=1e-6)
+    text = invoke("plan", tmp_path / "s.hurdle", "--assume", assume, "--resamples", "2000").stdout
+    assert "estimate +170,400 EUR per month (needs ≥ +5,000 EUR per month)" in text
