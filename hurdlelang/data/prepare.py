@@ -102,27 +102,35 @@ def _require_columns(bound: list[Bound]) -> None:
         raise DiagnosticError(list(first.values()))
 
 
+def join_key(spec: ir.Spec, name: str, where: str) -> str:
+    """The id column that joins baseline `name`'s own file (at `where`) to the predictions; a join
+    diagnostic when `name` is no column baseline of the spec or the spec binds no id. Every engine
+    asks this first, so the message is the same on all of them."""
+    known = [b.name for b in spec.baselines if isinstance(b, ir.ColumnBaseline)]
+    if name not in known:
+        hint = did_you_mean(name, known) or f"column baselines: {', '.join(known) or 'none'}"
+        fail(
+            codes.JOIN_FAILED,
+            f"--baseline-data names '{name}', which is not a column baseline of the spec",
+            where,
+            hint,
+        )
+    key = spec.data.id
+    if key is None:
+        fail(
+            codes.JOIN_FAILED,
+            f"baseline '{name}' comes from its own file, but the spec binds no id",
+            where,
+            "add `id COLUMN` to the data block: the column both files share",
+        )
+    return key
+
+
 def join_baseline_tables(spec: ir.Spec, main: Table, extra: dict[str, Table]) -> dict[str, Table]:
     """Align each baseline's own file to the main file's rows through the spec's id column."""
     joined = {}
     for name, table in extra.items():
-        known = [b.name for b in spec.baselines if isinstance(b, ir.ColumnBaseline)]
-        if name not in known:
-            hint = did_you_mean(name, known) or f"column baselines: {', '.join(known) or 'none'}"
-            fail(
-                codes.JOIN_FAILED,
-                f"--baseline-data names '{name}', which is not a column baseline of the spec",
-                table.path,
-                hint,
-            )
-        key = spec.data.id
-        if key is None:
-            fail(
-                codes.JOIN_FAILED,
-                f"baseline '{name}' comes from its own file, but the spec binds no id",
-                table.path,
-                "add `id COLUMN` to the data block: the column both files share",
-            )
+        key = join_key(spec, name, table.path)
         for t in (main, table):
             if key not in t.frame.columns:
                 fail(

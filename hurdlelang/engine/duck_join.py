@@ -24,6 +24,7 @@ from hurdlelang.core import codes
 from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.data.errors import MAX_ROWS_SHOWN, count, fail
+from hurdlelang.data.prepare import join_key
 from hurdlelang.data.sniff import refuse_nested
 from hurdlelang.engine.bindings import bindings
 from hurdlelang.engine.columns import Kind, ident, native_kind, native_profile_sql, number, profile_sql, text, text_kind
@@ -105,25 +106,9 @@ def join(con, spec: ir.Spec, main: Source, extra: dict[str, Source], first=None)
     for i, (name, source) in enumerate(extra.items()):
         files[name] = _File(con, source, f"__b{i}")
     m = files["__m"]
-    known = [b.name for b in spec.baselines if isinstance(b, ir.ColumnBaseline)]
     keys: dict[str, tuple[str, str]] = {}
     for name, source in extra.items():
-        if name not in known:
-            hint = did_you_mean(name, known) or f"column baselines: {', '.join(known) or 'none'}"
-            fail(
-                codes.JOIN_FAILED,
-                f"--baseline-data names '{name}', which is not a column baseline of the spec",
-                source.label,
-                hint,
-            )
-        key = spec.data.id
-        if key is None:
-            fail(
-                codes.JOIN_FAILED,
-                f"baseline '{name}' comes from its own file, but the spec binds no id",
-                source.label,
-                "add `id COLUMN` to the data block: the column both files share",
-            )
+        key = join_key(spec, name, source.label)
         for f in (m, files[name]):
             if key not in f.types:
                 fail(
