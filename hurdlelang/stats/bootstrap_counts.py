@@ -334,6 +334,22 @@ class CountResamples:
 _CHUNK_CELLS = 4_000_000  # draws held in memory at once: resamples x groups
 
 
+def drawn_counts(group_rows: np.ndarray, rows: int, aggregate, resamples: int, rng) -> dict:
+    """`resamples` draws of Multinomial(rows, group_rows / rows) over the groups, made in chunks of
+    bounded memory and folded by `aggregate` ((size, groups) draws -> (party, slice) -> CountArrays)
+    into counts per (party, slice), the chunks joined in draw order."""
+    pvals = group_rows / rows
+    chunk = max(1, _CHUNK_CELLS // max(len(group_rows), 1))
+    parts = []
+    for start in range(0, resamples, chunk):
+        size = min(chunk, resamples - start)
+        parts.append(aggregate(rng.multinomial(rows, pvals, size=size)))
+    return {
+        key: CountArrays(*(np.concatenate([getattr(p[key], f) for p in parts]) for f in ("tp", "fp", "tn", "fn")))
+        for key in parts[0]
+    }
+
+
 def resample_counts(cells: JointCells, resamples: int = 1000, seed: int = 0, stream: str = "counts") -> CountResamples:
     """Paired row bootstrap of the confusion counts of every party on every slice.
 
@@ -341,17 +357,7 @@ def resample_counts(cells: JointCells, resamples: int = 1000, seed: int = 0, str
     docstring for why that is the row bootstrap). Same (cells, resamples, seed, stream) -> same samples."""
     if resamples < 1:
         raise ValueError("resamples must be at least 1")
-    rng = make_rng(seed, stream)
-    pvals = cells.group_rows / cells.rows
-    chunk = max(1, _CHUNK_CELLS // max(cells.groups, 1))
-    parts = []
-    for start in range(0, resamples, chunk):
-        size = min(chunk, resamples - start)
-        parts.append(cells._aggregate(rng.multinomial(cells.rows, pvals, size=size)))
-    counts = {
-        key: CountArrays(*(np.concatenate([getattr(p[key], f) for p in parts]) for f in ("tp", "fp", "tn", "fn")))
-        for key in parts[0]
-    }
+    counts = drawn_counts(cells.group_rows, cells.rows, cells._aggregate, resamples, make_rng(seed, stream))
     method = "multinomial over joint cells" + (" (quantised weights)" if cells.notes else "")
     return CountResamples(
         counts,

@@ -23,10 +23,15 @@ import numpy as np
 
 from hurdlelang.data.volume import volume_k
 from hurdlelang.lang import ir
-from hurdlelang.stats.bootstrap_counts import CountArrays, CountResamples, Slices, scope_counts, slice_codes
+from hurdlelang.stats.bootstrap_counts import (
+    CountArrays,
+    CountResamples,
+    Slices,
+    drawn_counts,
+    scope_counts,
+    slice_codes,
+)
 from hurdlelang.stats.intervals import make_rng
-
-_CHUNK_CELLS = 4_000_000  # resamples x groups held at once
 
 
 @dataclass(frozen=True)
@@ -141,15 +146,5 @@ def resample_volume_counts(
     again on each resample. Same (cells, resamples, seed, stream) -> same samples."""
     if resamples < 1:
         raise ValueError("resamples must be at least 1")
-    rng = make_rng(seed, stream)
-    pvals = cells.group_rows / cells.rows
-    chunk = max(1, _CHUNK_CELLS // max(cells.groups, 1))
-    parts = []
-    for start in range(0, resamples, chunk):
-        size = min(chunk, resamples - start)
-        parts.append(cells.aggregate(rng.multinomial(cells.rows, pvals, size=size)))
-    counts = {
-        key: CountArrays(*(np.concatenate([getattr(p[key], f) for p in parts]) for f in ("tp", "fp", "tn", "fn")))
-        for key in parts[0]
-    }
+    counts = drawn_counts(cells.group_rows, cells.rows, cells.aggregate, resamples, make_rng(seed, stream))
     return CountResamples(counts, cells.observed(), METHOD, resamples, seed, stream)
