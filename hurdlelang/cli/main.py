@@ -352,10 +352,11 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option(
     "--auc-method",
-    type=click.Choice(["binned", "exact"]),
+    type=click.Choice(["normal", "binned", "exact"]),
     default="binned",
     show_default=True,
-    help="How roc_auc and pr_auc are resampled.",
+    help="How roc_auc and pr_auc get their intervals: normal (delta method on scopes with at least 200 "
+    "positives and 200 negatives, binned bootstrap below), binned or exact (bootstrap every scope).",
 )
 @click.option(
     "--override",

@@ -45,9 +45,11 @@ from hurdlelang.metrics.registry import (
     vectorised_count_metric,
 )
 from hurdlelang.metrics.regression_sums import SUM_METRICS, metric_terms
+from hurdlelang.stats.auc_normal import METHOD as AUC_NORMAL_METHOD
+from hurdlelang.stats.auc_normal import MIN_CLASS_ROWS, normal_auc
 from hurdlelang.stats.bootstrap_auc import resample_auc
 from hurdlelang.stats.bootstrap_confusion import ConfusionCells, resample_confusion
-from hurdlelang.stats.bootstrap_counts import ALL, JointCells, resample_counts
+from hurdlelang.stats.bootstrap_counts import ALL, JointCells, Slices, resample_counts
 from hurdlelang.stats.bootstrap_means import SumForm, query_units, sum_form
 from hurdlelang.stats.bootstrap_volume import VolumeCells, VolumeParty, resample_volume_counts
 from hurdlelang.stats.figures import figure_draws
@@ -55,6 +57,7 @@ from hurdlelang.stats.intervals import make_rng
 from hurdlelang.stats.moments import NORMAL_METHOD, ROW_BOOTSTRAP_BELOW, Moments
 
 Request = tuple[str, ir.MetricKey, Scope]
+SUMS_APPROXIMATION = "normal approximation of the resampled sums"
 
 
 @dataclass
@@ -64,8 +67,9 @@ class Uncertainty:
     seed: int = 0
     auc_method: str = "binned"
     methods: dict[str, str] = field(default_factory=dict)  # "party.metric" -> how it was resampled
-    # "party.metric" -> Berry-Esseen bound of its normal approximation, the largest over its scopes
-    bounds: dict[str, float] = field(default_factory=dict)
+    # ("party.metric", approximation) -> Berry-Esseen bound of that normal approximation, the
+    # largest over its scopes
+    bounds: dict[tuple[str, str], float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     _samples: dict[tuple[str, str, Scope], np.ndarray] = field(default_factory=dict)
     _sum_draws: dict[str | None, dict[int, np.ndarray]] = field(default_factory=dict)
@@ -110,9 +114,9 @@ class Uncertainty:
         self._sizes(by_method["sizes"])
         for party, metric, scope in sorted(requests, key=lambda r: (r[0], r[1].key, str(r[2]))):
             self._derived(party, metric, scope)
-        for key, bound in sorted(self.bounds.items()):
+        for (key, approximation), bound in sorted(self.bounds.items()):
             self.notes.append(
-                f"{key}: normal approximation of the resampled sums; its CDF within {bound:.2g} of the row "
+                f"{key}: {approximation}; its CDF within {bound:.2g} of the row "
                 "bootstrap's for the linearised metric (Berry-Esseen bound, the largest over its scopes)"
             )
 
@@ -234,6 +238,10 @@ class Uncertainty:
         return left
 
     def _auc(self, requests: list[Request]) -> None:
+        """roc_auc and pr_auc: with ``auc_method`` "normal" (the default) the delta method on every
+        scope with at least MIN_CLASS_ROWS positives and as many negatives (stats/auc_normal.py),
+        the binned paired bootstrap on the rest (of their rows only when some scopes of the column
+        are large); "binned" and "exact" bootstrap every scope; weights always take "exact"."""
         if not requests:
             return
         data = self.evaluation.data
@@ -243,25 +251,76 @@ class Uncertainty:
             if d.score is not None or d.decided is not None
         }
         for column, group in self._by_column(requests).items():
-            drawn = resample_auc(
-                data.label,
-                scores,
-                slices=self.evaluation.factorised(column),
-                weights=data.weight,
-                resamples=self.resamples,
-                seed=self.seed,
-                stream=f"auc:{column or ALL}",
-                method=self.auc_method,
-                multiplicity=data.multiplicity,
-            )
+            slices = self.evaluation.factorised(column)
+            if slices is None:
+                codes, names = np.zeros(data.rows, np.int64), (ALL,)
+            else:
+                codes, names = slices.codes, slices.names
+            wanted = sorted({scope[1] if scope else ALL for _, _, scope in group})
+            normal = None
+            if self.auc_method == "normal" and data.weight is None:
+                normal = normal_auc(
+                    data.label, scores, codes, names, wanted, data.multiplicity,
+                    self.resamples, self.seed, f"auc-normal:{column or ALL}",
+                )  # fmt: skip
+            small = set(wanted) if normal is None else set(normal.small)
+            drawn = self._auc_bootstrap(scores, column, slices, codes, names, small, normal is not None)
             for party, metric, scope in group:
                 where = scope[1] if scope else ALL
-                self._samples[(party, metric.key, scope)] = drawn.get(party, metric.name, where)
-                self.methods[f"{party}.{metric.key}"] = f"{drawn.method} paired AUC bootstrap"
-                bound = drawn.error_bound.get((party, where), {}).get(metric.name)
-                if bound:
-                    self.notes.append(f"{party}.{metric.key} ({scope_key(scope)}): binning error at most {bound:.2g}")
-            self.notes += [n for n in drawn.notes if n not in self.notes]
+                key = f"{party}.{metric.key}"
+                if where in small:
+                    self._samples[(party, metric.key, scope)] = drawn.get(party, metric.name, where)
+                    self._name_auc_method(key, f"{drawn.method} paired AUC bootstrap", normal is not None)
+                    bound = drawn.error_bound.get((party, where), {}).get(metric.name)
+                    if bound:
+                        self.notes.append(f"{key} ({scope_key(scope)}): binning error at most {bound:.2g}")
+                else:
+                    self._samples[(party, metric.key, scope)] = normal.samples[(party, where)][metric.name]
+                    self._name_auc_method(key, AUC_NORMAL_METHOD, True)
+                    self._bound(key, AUC_NORMAL_METHOD, normal.bound[(party, where)][metric.name])
+            if drawn is not None:
+                self.notes += [n for n in drawn.notes if n not in self.notes]
+
+    def _auc_bootstrap(self, scores, column, slices, codes, names, small: set[str], subset: bool):
+        """The paired AUC bootstrap of the ``small`` scopes: of every row as before when no scope of
+        the column went to the normal method, else of the small scopes' rows only."""
+        if not small:
+            return None
+        data = self.evaluation.data
+        keep = np.isin(codes, [k for k, name in enumerate(names) if name in small]) if subset else None
+        rows = slice(None) if keep is None or column is None else keep
+
+        def part(values):
+            return None if values is None else np.asarray(values)[rows]
+
+        if column is not None and keep is not None:
+            slices = Slices(codes[keep], names)
+        return resample_auc(
+            part(data.label),
+            {p: part(s) for p, s in scores.items()},
+            slices=slices,
+            weights=part(data.weight),
+            resamples=self.resamples,
+            seed=self.seed,
+            stream=f"auc:{column or ALL}",
+            method="binned" if self.auc_method == "normal" else self.auc_method,
+            multiplicity=part(data.multiplicity),
+        )
+
+    def _name_auc_method(self, key: str, method: str, mixed: bool) -> None:
+        known = self.methods.get(key)
+        if known is None or known == method or not mixed:
+            self.methods[key] = method
+        elif method not in known:
+            normal_first = sorted([known, method], key=lambda m: m != AUC_NORMAL_METHOD)
+            self.methods[key] = (
+                f"{normal_first[0]} on scopes with at least {MIN_CLASS_ROWS} positives and as many negatives; "
+                f"{normal_first[1]} below"
+            )
+
+    def _bound(self, key: str, approximation: str, bound: float) -> None:
+        """The largest Berry-Esseen bound of party.metric's scopes under one approximation."""
+        self.bounds[(key, approximation)] = max(self.bounds.get((key, approximation), 0.0), bound)
 
     def _rows(self, requests: list[Request]) -> None:
         """Sum metrics (hurdlelang/stats/bootstrap_means.py) on a scope of at least
@@ -410,8 +469,7 @@ class Uncertainty:
             drawn = self._drawn_sums(moments, k, column)
             self._samples[(party, metric.key, scope)] = form.combine(drawn[:, index[request]])
             bound = moments.berry_esseen(k, form.combine, index[request])
-            key = f"{party}.{metric.key}"
-            self.bounds[key] = max(self.bounds.get(key, 0.0), bound)
+            self._bound(f"{party}.{metric.key}", SUMS_APPROXIMATION, bound)
             self._name_method(request, NORMAL_METHOD)
 
     def _drawn_sums(self, moments: Moments, k: int, column: str | None) -> np.ndarray:

@@ -134,7 +134,7 @@ class Moments:
         if live.any():
             sd = scale[live]
             corr = cov[np.ix_(live, live)] / np.outer(sd, sd)
-            out[:, live] += (z[:, live] @ _factor(corr).T) * sd
+            out[:, live] += (z[:, live] @ correlation_factor(corr).T) * sd
         return out
 
     def berry_esseen(self, k: int, combine: Callable[[np.ndarray], np.ndarray], columns: Sequence[int]) -> float:
@@ -170,7 +170,7 @@ def _gradient(combine: Callable[[np.ndarray], np.ndarray], s: np.ndarray) -> np.
     return (values[1 : t + 1] - values[t + 1 :]) / (2 * h)
 
 
-def _factor(corr: np.ndarray) -> np.ndarray:
+def correlation_factor(corr: np.ndarray) -> np.ndarray:
     """A matrix F with F F' = corr: the Cholesky factor, ridged so that duplicated terms (singular)
     still factor. Terms that are nearly functions of one another (labels around 10^6: y and y^2 move
     together to 1e-12) leave `corr` with eigenvalues a little below zero from rounding, which no
