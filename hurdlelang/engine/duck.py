@@ -14,7 +14,9 @@ hand the evaluator typed columns.
    multiplicity, whose size grows with the distinct values and slice values, not with the rows.
    When they are all sums of per-row terms (regression's mae, rmse, bias, r2, mape), a GROUP BY of
    the slice columns sums every term, cross-product and power (engine/duck_sums.py, terms.py), and
-   only the rows of scopes under ROW_BOOTSTRAP_BELOW rows come back (their row bootstrap).
+   only the rows of scopes under ROW_BOOTSTRAP_BELOW rows come back (their row bootstrap). Binary
+   log_loss and brier are summed the same way, but the rows still come back for the counts and
+   AUCs of the same spec (the losses' values and intervals come from the sums).
    Otherwise the typed columns come back as arrays, in file order. Either way the evaluator
    computes exactly the numbers the pandas reader's arrays give (tests/engine/test_duck_numbers.py
    checks every example and the bad-data corpus on both).
@@ -52,7 +54,7 @@ from hurdlelang.engine.columns import (
 )
 from hurdlelang.engine.duck_sums import duck_sums, small_scopes_sql
 from hurdlelang.engine.source import Source, header_fields, suffix_of
-from hurdlelang.engine.terms import sums_suffice
+from hurdlelang.engine.terms import rows_needed, sums_suffice
 from hurdlelang.lang import ir
 from hurdlelang.stats.moments import ROW_BOOTSTRAP_BELOW
 
@@ -516,8 +518,10 @@ class DuckData:
         if sums_suffice(self.spec) and self.rows >= ROW_BOOTSTRAP_BELOW:
             # sums of per-row terms per slice cell (engine/duck_sums.py); only small scopes' rows
             sums = duck_sums(self.con, self.spec, want)
-            small = small_scopes_sql(self.spec, want, sums, ROW_BOOTSTRAP_BELOW)
-            got = self._fetch(want, small or "FALSE")
+            if rows_needed(self.spec):  # binary: the counts and AUCs still read every row
+                got = self._fetch(want)
+            else:
+                got = self._fetch(want, small_scopes_sql(self.spec, want, sums, ROW_BOOTSTRAP_BELOW) or "FALSE")
             prepared = assemble(self.spec, got, parties, classes, self.n, dropped, self.source.label, cuts)
             return replace(prepared, sums=sums)
         if cells_suffice(self.spec):

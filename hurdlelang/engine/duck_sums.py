@@ -1,7 +1,7 @@
 """The sums of per-row terms in DuckDB (hurdlelang/engine/terms.py renders them as SQL here): one
-GROUP BY over the slice columns for the power sums, a second for r2's centred sum of squares
-around each cell's mean, then only the rows of the scopes too small for the normal approximation
-(hurdlelang/stats/moments.py's ROW_BOOTSTRAP_BELOW) are fetched."""
+GROUP BY over the slice columns for the power sums, a second (regression) for r2's centred sum of
+squares around each cell's mean; then, for regression, only the rows of the scopes too small for
+the normal approximation (hurdlelang/stats/moments.py's ROW_BOOTSTRAP_BELOW) are fetched."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 
 from hurdlelang.data.sum_table import SumTable
 from hurdlelang.engine.columns import ident, quote
-from hurdlelang.engine.terms import aggregates, cell_means, centred
+from hurdlelang.engine.terms import aggregates, cell_means, centred, centred_needed
 
 
 class SqlOps:
@@ -29,6 +29,16 @@ class SqlOps:
 
     def abs(self, a: str) -> str:
         return f"abs({a})"
+
+    def neg(self, a: str) -> str:
+        return f"(-{a})"
+
+    def ln(self, a: str) -> str:
+        return f"ln({a})"
+
+    def clip(self, a: str, low: float, high: float) -> str:
+        # numpy's clip: min(max(a, low), high)
+        return f"least(greatest({a}, {self.num(low)}), {self.num(high)})"
 
     def where(self, cond: str, a: str, b: str) -> str:
         return f"(CASE WHEN {cond} THEN {a} ELSE {b} END)"
@@ -55,6 +65,9 @@ class SqlOps:
         return f"max({a}) FILTER (WHERE {cond})"
 
 
+_VALUES = ("decided:", "score:")  # a party's decisions and (binary) its score
+
+
 def _keys(slices: list[str]) -> list[str]:
     return [f"__k{i}" for i in range(len(slices))]
 
@@ -62,9 +75,7 @@ def _keys(slices: list[str]) -> list[str]:
 def duck_sums(con, spec, want: dict[str, str], relation: str = "kept") -> SumTable:
     """The SumTable of the kept rows; `want` the engine's typed row expressions (engine/duck.py)."""
     o = SqlOps()
-    row = {
-        k: f"CAST({v} AS DOUBLE)" for k, v in want.items() if k == "label" or k == "weight" or k.startswith("decided:")
-    }
+    row = {k: f"CAST({v} AS DOUBLE)" for k, v in want.items() if k in ("label", "weight") or k.startswith(_VALUES)}
     slices = list(spec.data.slices)
     keys = _keys(slices)
     found = aggregates(spec, o, row)
@@ -75,6 +86,8 @@ def duck_sums(con, spec, want: dict[str, str], relation: str = "kept") -> SumTab
     got = {k: np.asarray(v) for k, v in got.items()}
     cells = {s: got[k].astype(str) for s, k in zip(slices, keys, strict=True)}
     table = found.read(cells, got, np.zeros(len(got["rows"])))
+    if not centred_needed(spec):
+        return table
     means = cell_means(table.sums, table.terms)
     return found.read(cells, got, _centred(con, o, row, want, slices, cells, means, relation))
 

@@ -19,7 +19,8 @@ hurdlelang sets nothing on it.
    the row key, and the evaluator computes on them exactly what it computes on the other engines'
    arrays. When the plan's statistics are all sums of per-row terms (regression), those are computed
    in Spark instead (engine/spark_sums.py) and only the rows of scopes under ROW_BOOTSTRAP_BELOW
-   rows come back; when they are all counts over discrete values, one groupBy of cells
+   rows come back (binary log_loss and brier are summed there too, the rows still coming for the
+   counts and AUCs); when they are all counts over discrete values, one groupBy of cells
    (engine/cells.py). Otherwise the bound columns come to the driver (docs/architecture.md).
 """
 
@@ -50,7 +51,7 @@ from hurdlelang.engine.cells import MULTIPLICITY, cell_expressions, cells_suffic
 from hurdlelang.engine.columns import Kind, shown
 from hurdlelang.engine.source import CSV_SUFFIXES, GLOB_CHARS, PARQUET_SUFFIXES, header_fields, open_source, suffix_of
 from hurdlelang.engine.spark_sums import spark_sums
-from hurdlelang.engine.terms import sums_suffice
+from hurdlelang.engine.terms import rows_needed, sums_suffice
 from hurdlelang.lang import ir
 from hurdlelang.stats.moments import ROW_BOOTSTRAP_BELOW
 
@@ -686,7 +687,8 @@ class SparkData:
             if sums_suffice(self.spec) and self.kept_rows >= ROW_BOOTSTRAP_BELOW:
                 # sums of per-row terms per slice cell (engine/spark_sums.py); only small scopes' rows
                 sums = spark_sums(self.kept, self.spec, want)
-                got = self._fetch(want, _small_scopes(self.spec, want, sums))
+                # binary: the counts and AUCs still read every row
+                got = self._fetch(want, None if rows_needed(self.spec) else _small_scopes(self.spec, want, sums))
                 prepared = assemble(self.spec, got, parties, classes, self.n, dropped, self.source.label, cuts)
                 return replace(prepared, sums=sums)
             if cells_suffice(self.spec):

@@ -1,6 +1,6 @@
 """The sums of per-row terms in Spark: hurdlelang/engine/terms.py's aggregates rendered as Columns,
-one groupBy over the slice columns, a second (joined to each cell's mean of the label) for r2's
-centred sum of squares, as hurdlelang/engine/duck_sums.py does in SQL."""
+one groupBy over the slice columns, a second (regression; joined to each cell's mean of the label)
+for r2's centred sum of squares, as hurdlelang/engine/duck_sums.py does in SQL."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 
 from hurdlelang.data.sum_table import SumTable
 from hurdlelang.engine import spark_columns as sc
-from hurdlelang.engine.terms import aggregates, cell_means, centred
+from hurdlelang.engine.terms import aggregates, cell_means, centred, centred_needed
 
 
 class ColumnOps:
@@ -31,6 +31,16 @@ class ColumnOps:
 
     def abs(self, a):
         return self.f.abs(a)
+
+    def neg(self, a):
+        return -a
+
+    def ln(self, a):
+        return self.f.log(a)
+
+    def clip(self, a, low: float, high: float):
+        # numpy's clip: min(max(a, low), high)
+        return self.f.least(self.f.greatest(a, self.num(low)), self.num(high))
 
     def where(self, cond, a, b):
         return self.f.when(cond, a).otherwise(b)
@@ -61,7 +71,11 @@ def spark_sums(kept, spec, want: dict) -> SumTable:
     """The SumTable of the kept rows; `want` the engine's typed row Columns (engine/spark.py)."""
     o = ColumnOps()
     f = o.f
-    row = {k: v.cast("double") for k, v in want.items() if k in ("label", "weight") or k.startswith("decided:")}
+    row = {
+        k: v.cast("double")
+        for k, v in want.items()
+        if k in ("label", "weight") or k.startswith(("decided:", "score:"))  # a score: binary's losses
+    }
     slices = list(spec.data.slices)
     keys = [f"__k{i}" for i in range(len(slices))]
     found = aggregates(spec, o, row)
@@ -73,7 +87,10 @@ def spark_sums(kept, spec, want: dict) -> SumTable:
         s: np.asarray(table.column(k).to_numpy(zero_copy_only=False)).astype(str)
         for s, k in zip(slices, keys, strict=True)
     }
-    means = cell_means(found.read(cells, got, np.zeros(table.num_rows)).sums, found.terms)
+    first = found.read(cells, got, np.zeros(table.num_rows))
+    if not centred_needed(spec):
+        return first
+    means = cell_means(first.sums, found.terms)
     if slices:
         spark = kept.sparkSession
         rows = [(*(str(cells[s][i]) for s in slices), float(means[i])) for i in range(table.num_rows)]

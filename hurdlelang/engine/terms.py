@@ -10,9 +10,12 @@ one GROUP BY over the slice columns (data/sum_table.py holds the result).
 Each term performs the floating-point operations of its SumForm column (r2's (w e) e is mse's
 w (e e) here: one term, hurdlelang/metrics/regression_sums.metric_terms), so the sums agree with the
 row path's to rounding, and the normal draws, over the same named terms, give the same intervals.
+Regression's terms are the errors' (mae, rmse, bias, r2, mape); binary's the losses of a probability
+(log_loss with the row library's clipping, brier: hurdlelang/metrics/sums.py), of the party's score
+or, for a party without one, of its 0/1 decisions.
 
 Why not Ibis (issue 10 suggests a portable expression layer): the statistics are a dozen
-arithmetic expressions and four aggregate kinds; an Ops of thirteen methods per engine keeps each
+arithmetic expressions and four aggregate kinds; an Ops of sixteen methods per engine keeps each
 formula in one place without a dependency that would re-type the columns the engines already type.
 """
 
@@ -27,7 +30,10 @@ import numpy as np
 from hurdlelang.data.sum_table import SumTable
 from hurdlelang.engine.plan import compile_plan, leaf_metrics, reported_metrics
 from hurdlelang.lang import ir
-from hurdlelang.metrics.regression_sums import SUM_METRICS, WEIGHT, metric_terms
+from hurdlelang.lang.catalogue import AUC_METRICS
+from hurdlelang.metrics.registry import COUNT_METRIC_NAMES
+from hurdlelang.metrics.regression_sums import WEIGHT
+from hurdlelang.metrics.sums import metric_terms, sum_metrics
 
 E = Any  # an engine's expression: SQL text or a Spark Column
 
@@ -40,6 +46,9 @@ class Ops(Protocol):
     def sub(self, a: E, b: E) -> E: ...
     def div(self, a: E, b: E) -> E: ...
     def abs(self, a: E) -> E: ...
+    def neg(self, a: E) -> E: ...
+    def ln(self, a: E) -> E: ...
+    def clip(self, a: E, low: float, high: float) -> E: ...
     def where(self, cond: E, a: E, b: E) -> E: ...
     def eq(self, a: E, b: E) -> E: ...
     def positive(self, a: E) -> E: ...
@@ -50,7 +59,7 @@ class Ops(Protocol):
     def max_if(self, a: E, cond: E) -> E: ...
 
 
-Row = dict[str, E]  # "label", "decided:NAME", "weight": the engine's typed row expressions
+Row = dict[str, E]  # "label", "decided:NAME", "score:NAME:0", "weight": the engine's typed row expressions
 TermFn = Callable[[Ops, Row], E]
 
 
@@ -89,6 +98,28 @@ def _party_terms(party: str) -> dict[str, TermFn]:
     }
 
 
+EPS = float(np.finfo(float).eps)  # log_loss's clipping (hurdlelang/metrics/binary.py)
+
+
+def _binary_terms(party: str) -> dict[str, TermFn]:
+    def p(o, v):  # the party's probability: its score, else its 0/1 decisions
+        return v.get(f"score:{party}:0", v.get(f"decided:{party}"))
+
+    def loss(o, v):
+        q = p(o, v)
+        hit = o.ln(o.clip(q, EPS, 1 - EPS))
+        miss = o.ln(o.clip(o.sub(o.num(1.0), q), EPS, 1 - EPS))
+        return o.neg(o.where(o.eq(v["label"], o.num(1.0)), hit, miss))
+
+    def gap(o, v):
+        return o.sub(p(o, v), v["label"])
+
+    return {
+        f"{party}:w*loss": lambda o, v: o.mul(_w(o, v), loss(o, v)),
+        f"{party}:w*(p-y)^2": lambda o, v: o.mul(_w(o, v), o.mul(gap(o, v), gap(o, v))),
+    }
+
+
 def _data_parties(spec: ir.Spec) -> list[str]:
     from hurdlelang.core.names import CANDIDATE
 
@@ -96,17 +127,41 @@ def _data_parties(spec: ir.Spec) -> list[str]:
 
 
 def sums_suffice(spec: ir.Spec) -> bool:
-    """Whether every statistic the spec needs is a sum of per-row terms or a size, so that an engine
-    may hand over sums instead of rows (regression; other task kinds always report a count or an
-    AUC, whose statistics are cells or rows)."""
+    """Whether an engine may hand over sums of per-row terms for the spec's sum metrics:
+    regression, when every statistic is such a sum or a size (then the rows of small scopes only);
+    binary, when it reports log_loss or brier and every other statistic reads the rows as before
+    (counts of deciding parties, AUCs, sizes): the rows still come, the losses do not need them.
+    Never with a dummy baseline (its predictions are made from the rows after the engine)."""
+    if any(isinstance(b, ir.DummyBaseline) for b in spec.baselines):
+        return False
+    leaves = [leaf.name for m in reported_metrics(spec) for leaf in leaf_metrics(spec, m)]
+    if spec.task == "binary":
+        deciding = spec.data.predict is not None and all(
+            b.predict is not None for b in spec.baselines if isinstance(b, ir.ColumnBaseline)
+        )
+        # a party without decisions sends its count metrics to the row bootstrap, which draws
+        # every metric of the scope on rows: then the losses keep the rows too
+        known = set(COUNT_METRIC_NAMES) | set(AUC_METRICS) | sum_metrics("binary") | {"rows"}
+        return deciding and any(n in sum_metrics("binary") for n in leaves) and all(n in known for n in leaves)
     if spec.task != "regression" or spec.data.predict is None:
         return False
     for b in spec.baselines:
-        if isinstance(b, ir.DummyBaseline) or (isinstance(b, ir.ColumnBaseline) and b.predict is None):
+        if isinstance(b, ir.ColumnBaseline) and b.predict is None:
             return False
     if not all(s.kind in ("sums", "sizes", "reported") for s in compile_plan(spec).statistics):
         return False
-    return all(leaf.name in SUM_METRICS | {"rows"} for m in reported_metrics(spec) for leaf in leaf_metrics(spec, m))
+    return all(n in sum_metrics("regression") | {"rows"} for n in leaves)
+
+
+def rows_needed(spec: ir.Spec) -> bool:
+    """Whether the engine must still fetch every row beside the sums (binary: counts and AUCs
+    read them), or only the rows of the small scopes (regression)."""
+    return spec.task != "regression"
+
+
+def centred_needed(spec: ir.Spec) -> bool:
+    """r2's centred sum of squares (the second pass): regression only."""
+    return spec.task == "regression"
 
 
 def spec_terms(spec: ir.Spec) -> tuple[str, ...]:
@@ -115,9 +170,9 @@ def spec_terms(spec: ir.Spec) -> tuple[str, ...]:
     leaves = [leaf for m in reported_metrics(spec) for leaf in leaf_metrics(spec, m)]
     for party in _data_parties(spec):
         for leaf in leaves:
-            if leaf.name in SUM_METRICS:
-                names += [t for t in metric_terms(party, leaf.name) if t not in names]
-    for needed in (WEIGHT, "w*y"):  # the label's cell means (the second pass)
+            if leaf.name in sum_metrics(spec.task):
+                names += [t for t in metric_terms(spec.task, party, leaf.name) if t not in names]
+    for needed in (WEIGHT, "w*y") if centred_needed(spec) else (WEIGHT,):  # w*y: the cell means (second pass)
         if needed not in names:
             names.append(needed)
     return tuple(names)
@@ -165,7 +220,7 @@ def aggregates(spec: ir.Spec, o: Ops, v: Row) -> Aggregates:
     """Rows, rows of positive weight, the label's range there, and the power sums of every term."""
     fns = _shared()
     for party in _data_parties(spec):
-        fns.update(_party_terms(party))
+        fns.update(_binary_terms(party) if spec.task == "binary" else _party_terms(party))
     names = spec_terms(spec)
     x = [fns[n](o, v) for n in names]
     w = _w(o, v)

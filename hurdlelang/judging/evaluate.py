@@ -22,7 +22,7 @@ from hurdlelang.data.prepared import Prepared
 from hurdlelang.engine.plan import reported_metrics
 from hurdlelang.lang import ir
 from hurdlelang.metrics.registry import COUNT_METRIC_NAMES, MetricInputs, compute, metric_def, metric_from_counts
-from hurdlelang.metrics.regression_sums import SUM_METRICS, value_from_sums
+from hurdlelang.metrics.sums import sum_metrics, value_from_sums
 from hurdlelang.metrics.values import Counts, MetricValue
 from hurdlelang.stats.bootstrap_counts import ALL, JointCells, Slices
 
@@ -186,9 +186,9 @@ class Evaluation:
             if not np.isfinite(value):
                 return MetricValue(None, f"{derived.name} divides by zero here")
             return MetricValue(float(value))
-        if self.data.sums is not None and metric.name in SUM_METRICS | {"rows"}:
+        if self.data.sums is not None and metric.name in sum_metrics(self.spec.task) | {"rows"}:
             sums = self.data.sums
-            return value_from_sums(metric.name, party, sums.scope(scope, "w"), sums.terms)
+            return value_from_sums(self.spec.task, metric.name, party, sums.scope(scope, "w"), sums.terms)
         data = self.data.parties.get(party)
         if self.spec.task == "binary" and metric.name in COUNT_METRIC_NAMES and data and data.decided is not None:
             return metric_from_counts(metric.name, metric.param, self.counts(party, scope))

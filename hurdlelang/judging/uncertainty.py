@@ -44,13 +44,13 @@ from hurdlelang.metrics.registry import (
     vectorised_confusion_metric,
     vectorised_count_metric,
 )
-from hurdlelang.metrics.regression_sums import SUM_METRICS, metric_terms
+from hurdlelang.metrics.sums import metric_terms, sum_metrics
 from hurdlelang.stats.auc_normal import METHOD as AUC_NORMAL_METHOD
 from hurdlelang.stats.auc_normal import MIN_CLASS_ROWS, normal_auc
 from hurdlelang.stats.bootstrap_auc import resample_auc
 from hurdlelang.stats.bootstrap_confusion import ConfusionCells, resample_confusion
 from hurdlelang.stats.bootstrap_counts import ALL, JointCells, Slices, resample_counts
-from hurdlelang.stats.bootstrap_means import SumForm, query_units, sum_form
+from hurdlelang.stats.bootstrap_means import SumForm, query_units, sum_combine, sum_form
 from hurdlelang.stats.bootstrap_volume import VolumeCells, VolumeParty, resample_volume_counts
 from hurdlelang.stats.figures import figure_draws
 from hurdlelang.stats.intervals import make_rng
@@ -339,19 +339,25 @@ class Uncertainty:
             )
             return
         ev, data = self.evaluation, self.evaluation.data
-        ranking = ev.spec.task == "ranking"
+        task, table = ev.spec.task, data.sums
+        ranking = task == "ranking"
         query_of_row = query_units(data) if ranking else None
         units = int(query_of_row.max()) + 1 if ranking else data.rows
-        # with an engine's sums, the forms' columns are those of the small scopes' rows only
-        rows = replace(data, sums=None) if data.sums is not None else data
-        forms: dict[Request, SumForm] = {}
+        # with an engine's sums, the arrays are the small scopes' rows (regression) or every row
+        # (binary, for its counts and AUCs): per-row columns are built only where rows are drawn
+        rows = replace(data, sums=None) if table is not None else data
         built: dict[tuple[str, str], SumForm | None] = {}  # a form's columns serve every scope
-        for party, metric, scope in requests:
+
+        def form(request: Request) -> SumForm | None:
+            party, metric, _ = request
             if (party, metric.key) not in built:
-                built[(party, metric.key)] = sum_form(ev.spec.task, metric, rows, rows.parties[party])
-            if built[(party, metric.key)] is not None:
-                forms[(party, metric, scope)] = built[(party, metric.key)]
-        generic_scopes = {r[2] for r in requests if r not in forms}
+                built[(party, metric.key)] = sum_form(task, metric, rows, rows.parties[party])
+            return built[(party, metric.key)]
+
+        served = {r for r in requests if table is not None and _table_serves(table, task, r)}
+        # with a table, a metric it does not hold is drawn on rows with its whole scope (never the
+        # case for the specs the engines sum: hurdlelang/engine/terms.py's sums_suffice)
+        generic_scopes = {r[2] for r in requests if r not in served and (table is not None or form(r) is None)}
         by_scope: dict[Scope, list[Request]] = {}
         for request in requests:
             by_scope.setdefault(request[2], []).append(request)
@@ -364,10 +370,16 @@ class Uncertainty:
                 normal += group
             else:
                 scoped.append((scope, group))
-        self._normal({r: forms[r] for r in normal}, query_of_row, units)
+        self._normal({r: _table_form(task, r) if r in served else form(r) for r in normal}, query_of_row, units)
         for scope, group in scoped:
-            self._scoped_rows(scope, {r: forms[r] for r in group}, query_of_row, units)
-        self._all_rows(whole, forms, query_of_row, units)
+            inside = np.flatnonzero(self._unit_mask(scope, query_of_row, units))
+            if table is not None:  # the scope's own rows: no per-row column of the whole data
+                own = rows.subset(inside)
+                columns = {r: sum_form(task, r[1], own, own.parties[r[0]]) for r in group}
+            else:
+                columns = {r: SumForm(form(r).columns[inside], form(r).combine) for r in group}
+            self._scoped_rows(scope, columns, query_of_row is not None, units)
+        self._all_rows(whole, {r: form(r) for r in whole if form(r) is not None}, query_of_row, units)
 
     def _all_rows(self, requests: list[Request], sum_forms: dict, query_of_row: np.ndarray | None, units: int) -> None:
         """Every unit of the data drawn m times, (m_1..m_n) ~ Multinomial(n, 1/n), shared by every
@@ -442,7 +454,7 @@ class Uncertainty:
             party, metric, _ = request
             if (party, metric.key) not in of_form:
                 picked = []
-                for name in metric_terms(party, metric.name):
+                for name in metric_terms(self.evaluation.spec.task, party, metric.name):
                     if table.term(name) not in chosen:
                         chosen.append(table.term(name))
                     picked.append(chosen.index(table.term(name)))
@@ -454,11 +466,13 @@ class Uncertainty:
         return Moments(tuple(terms), names, table.total_rows, n, sums, cross, cubes, fourths), index
 
     def _term_names(self, request: Request) -> tuple[str, ...] | None:
-        """Regression's terms by name (metrics/regression_sums.py: what the engines sum); the other
-        sum metrics' by their values (_term)."""
+        """The terms of the metrics an engine may sum, by name (metrics/sums.py: regression's, binary
+        log_loss and brier), so that rows and sums draw the same terms; the other sum metrics' by
+        their values (_term)."""
         party, metric, _ = request
-        if self.evaluation.spec.task == "regression" and metric.name in SUM_METRICS:
-            return metric_terms(party, metric.name)
+        task = self.evaluation.spec.task
+        if metric.name in sum_metrics(task):
+            return metric_terms(task, party, metric.name)
         return None
 
     def _draw_normal(self, built: tuple[Moments, dict], group: dict[Request, SumForm], column: str | None) -> None:
@@ -481,22 +495,21 @@ class Uncertainty:
             cache[k] = moments.draw(k, self.resamples, self.seed, stream)
         return cache[k]
 
-    def _scoped_rows(
-        self, scope: Scope, forms: dict[Request, SumForm], query_of_row: np.ndarray | None, units: int
-    ) -> None:
+    def _scoped_rows(self, scope: Scope, forms: dict[Request, SumForm], ranking: bool, units: int) -> None:
         """The row bootstrap of a small scope of large data, exactly and in O(scope units) per
         resample: of the n draws of all units, Binomial(n, scope units / n) fall in the scope, each
-        uniformly on its units; one draw shared by every request of the scope (paired)."""
-        inside = np.flatnonzero(self._unit_mask(scope, query_of_row, units))
+        uniformly on its units; one draw shared by every request of the scope (paired). The forms'
+        columns are the scope's units', in the data's order."""
+        inside = len(next(iter(forms.values())).columns) if forms else 0
         rng = make_rng(self.seed, f"rows:{scope[0]}={scope[1]}")
-        drawn = rng.binomial(units, len(inside) / units, self.resamples)
-        draws = np.zeros((self.resamples, len(inside)))
+        drawn = rng.binomial(units, inside / units, self.resamples)
+        draws = np.zeros((self.resamples, inside))
         for b, k in enumerate(drawn):
             if k:
-                draws[b] = np.bincount(rng.integers(0, len(inside), k), minlength=len(inside))
-        what = "resampled queries" if query_of_row is not None else "resampled rows"
+                draws[b] = np.bincount(rng.integers(0, inside, k), minlength=inside)
+        what = "resampled queries" if ranking else "resampled rows"
         for request, form in sorted(forms.items(), key=lambda item: _request_order(item[0])):
-            self._samples[(request[0], request[1].key, request[2])] = form.combine(draws @ form.columns[inside])
+            self._samples[(request[0], request[1].key, request[2])] = form.combine(draws @ form.columns)
             self._name_method(request, what)
 
     def _scope_units(self, scope: Scope, query_of_row: np.ndarray | None, units: int) -> int:
@@ -598,6 +611,21 @@ class Uncertainty:
         values[~np.isfinite(values)] = np.nan
         self._samples[key] = values
         self.methods[f"{party}.{metric.key}"] = "computed on each resample from its parts"
+
+
+def _table_serves(table, task: str, request: Request) -> bool:
+    """Whether an engine's table of sums holds every term of a (party, metric)."""
+    party, metric, _ = request
+    if metric.name not in sum_metrics(task):
+        return False
+    return all(t in table.terms for t in metric_terms(task, party, metric.name))
+
+
+def _table_form(task: str, request: Request) -> SumForm:
+    """A metric drawn from an engine's sums: its combine (bootstrap_means.sum_combine, the formula
+    its SumForm has), and no per-row column (the table holds the sums of every row)."""
+    metric = request[1]
+    return SumForm(np.zeros((0, len(metric_terms(task, request[0], metric.name)))), sum_combine(task, metric.name))
 
 
 def _term(values: np.ndarray, columns: list[np.ndarray]) -> int:
