@@ -280,3 +280,15 @@ def test_spark_binary_losses_give_the_pandas_record(tmp_path, spark):
     assert_same(_comparable(records["pandas"]), _comparable(records["spark"]))
     prepared = prepare_spark(compile_path(spec).specs[0], frame_spark_source(spark.createDataFrame(data)))
     assert prepared.sums is not None and prepared.cells == 6_000
+
+
+def test_binary_losses_of_equal_columns_are_two_terms(tmp_path):
+    """A baseline whose score column equals the candidate's: its loss terms hold the candidate's
+    values, and the row path must still draw them as two terms (named, not merged by value), as the
+    engine's table has them; merged, the draws of every term would differ between the engines."""
+    data = binary_frame(rows=3_000)
+    data["q"] = data["p"]
+    _, _, records = _binary_records(tmp_path, False, data)
+    assert_same(_comparable(records["pandas"]), _comparable(records["duckdb"]))
+    metrics = records["duckdb"]["metrics"]
+    assert metrics["other"]["all"]["log_loss"]["value"] == metrics["candidate"]["all"]["log_loss"]["value"]
