@@ -108,7 +108,7 @@ def judge(
     model_id: str | None = None,
     seed: int = 0,
     resamples: int = 1000,
-    auc_method: str = "binned",
+    auc_method: str = "normal",
     override: tuple[str, str, str] | None = None,
     engine: str = "duckdb",
     mlflow_tracking_uri: str | None = None,

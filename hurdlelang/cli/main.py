@@ -353,7 +353,7 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--auc-method",
     type=click.Choice(["normal", "binned", "exact"]),
-    default="binned",
+    default="normal",
     show_default=True,
     help="How roc_auc and pr_auc get their intervals: normal (delta method on scopes with at least 200 "
     "positives and 200 negatives, binned bootstrap below), binned or exact (bootstrap every scope).",

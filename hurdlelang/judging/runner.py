@@ -41,7 +41,7 @@ class RunOptions:
     spec_name: str | None = None
     seed: int = 0
     resamples: int = 1000
-    auc_method: str = "binned"
+    auc_method: str = "normal"
     override: Override | None = None
     fail_on: tuple[str, ...] = ()
     command: str = "hurdlec run"

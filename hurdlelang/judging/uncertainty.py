@@ -65,7 +65,7 @@ class Uncertainty:
     evaluation: Evaluation
     resamples: int = 1000
     seed: int = 0
-    auc_method: str = "binned"
+    auc_method: str = "normal"
     methods: dict[str, str] = field(default_factory=dict)  # "party.metric" -> how it was resampled
     # ("party.metric", approximation) -> Berry-Esseen bound of that normal approximation, the
     # largest over its scopes
@@ -253,7 +253,7 @@ class Uncertainty:
         for column, group in self._by_column(requests).items():
             slices = self.evaluation.factorised(column)
             if slices is None:
-                codes, names = np.zeros(data.rows, np.int64), (ALL,)
+                codes, names = np.zeros(len(data.label), np.int64), (ALL,)
             else:
                 codes, names = slices.codes, slices.names
             wanted = sorted({scope[1] if scope else ALL for _, _, scope in group})
