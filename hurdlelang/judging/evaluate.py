@@ -104,6 +104,7 @@ class Evaluation:
         self._cache: dict[tuple, MetricValue] = {}
         self._joint: dict[str | None, dict] = {}
         self._factorised: dict[str, Slices] = {}
+        self._grouped: dict[str, tuple[np.ndarray, np.ndarray, dict[str, int]]] = {}
         self._classes: dict[str, tuple] = {}
 
     @property
@@ -117,8 +118,22 @@ class Evaluation:
     def subset(self, scope: Scope) -> Prepared:
         if scope not in self._subsets:
             column, value = scope
-            self._subsets[scope] = self.data.subset(self.data.slices[column] == value)
+            self._subsets[scope] = self.data.subset(self._rows_of(column, value))
         return self._subsets[scope]
+
+    def _rows_of(self, column: str, value: str) -> np.ndarray:
+        """The entries of one slice value, in data order: the column is sorted by its codes once,
+        so 500 slice values cost one sort, not 500 comparisons of every text value."""
+        if column not in self._grouped:
+            factorised = self.factorised(column)
+            order = np.argsort(factorised.codes, kind="stable")
+            starts = np.searchsorted(factorised.codes[order], np.arange(len(factorised.names) + 1))
+            self._grouped[column] = (order, starts, {name: k for k, name in enumerate(factorised.names)})
+        order, starts, index = self._grouped[column]
+        k = index.get(str(value))
+        if k is None:
+            return np.flatnonzero(self.data.slices[column] == value)
+        return order[starts[k] : starts[k + 1]]
 
     def factorised(self, column: str | None) -> Slices | None:
         """A slice column as codes and names, computed once (None: the whole data)."""

@@ -549,6 +549,7 @@ class Uncertainty:
         slice, the slice's share of the n draws, Multinomial(n, slice sizes / n). Nothing to pair:
         sizes are reported, never compared with a baseline's."""
         data = self.evaluation.data
+        rows_per_value: dict[str, np.ndarray] = {}  # one count per slice column, not per request
         for party, metric, scope in requests:
             whole = self.evaluation.value(party, metric, None).value
             if scope is None:
@@ -561,10 +562,9 @@ class Uncertainty:
                     share = data.sums.scope_rows(scope) / data.rows
                 else:
                     factorised = self.evaluation.factorised(column)
-                    share = (
-                        np.bincount(factorised.codes, weights=data.multiplicity)[factorised.names.index(value)]
-                        / data.rows
-                    )
+                    if column not in rows_per_value:
+                        rows_per_value[column] = np.bincount(factorised.codes, weights=data.multiplicity)
+                    share = rows_per_value[column][factorised.names.index(value)] / data.rows
                 rng = make_rng(self.seed, f"sizes:{column}={value}:{metric.key}")
                 samples = rng.binomial(int(whole), share, self.resamples).astype(float)
             self._samples[(party, metric.key, scope)] = samples

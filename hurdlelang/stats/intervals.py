@@ -114,8 +114,13 @@ def _check_confidence(confidence: float) -> None:
 
 
 def _order_statistic(values: np.ndarray, q: float, nan_as: float, method: str) -> float:
+    """np.quantile(values, q, method="lower" or "higher"), NaN read as ``nan_as``, by one partition:
+    the same index numpy computes ((n - 1) q, floored or ceiled), at a tenth of its cost, which
+    matters when a record holds thousands of intervals (500 slice values)."""
     filled = np.where(np.isnan(values), nan_as, values)
-    return float(np.quantile(filled, q, method=method))
+    position = (filled.size - 1) * q
+    k = int(np.floor(position)) if method == "lower" else int(np.ceil(position))
+    return float(np.partition(filled, k)[k])
 
 
 def interval(
