@@ -8,6 +8,8 @@ Which method serves a metric (each exactly a row bootstrap; see the modules name
   (hurdlelang/stats/bootstrap_auc.py);
 - multiclass confusion metrics (accuracy, f1_macro, balanced_accuracy ...): a multinomial over the
   joint (slice, actual class, each party's class) cells (hurdlelang/stats/bootstrap_confusion.py);
+  on a scope of at least NORMAL_FROM_ROWS rows, the normal approximation of those cells (delta
+  method, jointly over parties; hurdlelang/stats/confusion_normal.py), with a Berry-Esseen bound;
 - metrics that are ratios of sums of per-unit terms (regression, ranking, log_loss, brier,
   top_k_accuracy): on a scope of at least ROW_BOOTSTRAP_BELOW units (rows; queries for ranking), the
   normal approximation of the resampled sums, jointly over parties (hurdlelang/stats/moments.py),
@@ -52,6 +54,9 @@ from hurdlelang.stats.bootstrap_confusion import ConfusionCells, resample_confus
 from hurdlelang.stats.bootstrap_counts import ALL, JointCells, Slices, resample_counts
 from hurdlelang.stats.bootstrap_means import SumForm, query_units, sum_combine, sum_form
 from hurdlelang.stats.bootstrap_volume import VolumeCells, VolumeParty, resample_volume_counts
+from hurdlelang.stats.confusion_normal import DEGREE_ONE, NORMAL_FROM_ROWS, Statistic, normal_confusion
+from hurdlelang.stats.confusion_normal import METHOD as CONFUSION_NORMAL_METHOD
+from hurdlelang.stats.confusion_normal import scope_rows as confusion_scope_rows
 from hurdlelang.stats.figures import figure_draws
 from hurdlelang.stats.intervals import make_rng
 from hurdlelang.stats.moments import NORMAL_METHOD, ROW_BOOTSTRAP_BELOW, Moments
@@ -200,10 +205,13 @@ class Uncertainty:
         return resample_counts(cells, self.resamples, self.seed, stream)
 
     def _confusion(self, requests: list[Request]) -> list[Request]:
-        """Multiclass confusion metrics by the multinomial over joint cells (exact, O(cells) per
-        resample); returns the requests left to row resampling (too many joint cells to count)."""
+        """Multiclass confusion metrics: on a scope of at least NORMAL_FROM_ROWS rows the normal
+        approximation of the joint cells (stats/confusion_normal.py; support and total_cost, counts,
+        excepted), elsewhere the multinomial over joint cells (exact, O(cells) per resample); returns
+        the requests left to row resampling (too many joint cells to count)."""
         data = self.evaluation.data
         parties = {p: d.decided for p, d in data.parties.items() if d.decided is not None}
+        costs = self.evaluation.spec.cost.table() if self.evaluation.spec.cost is not None else None
         left: list[Request] = []
         for column, group in self._by_column(requests).items():
             cells = ConfusionCells.build(
@@ -217,16 +225,41 @@ class Uncertainty:
             if cells is None:
                 left += group
                 continue
-            drawn = resample_confusion(cells, self.resamples, self.seed, f"confusion:{column or ALL}")
+
+            def own(party, metric, cells=cells):
+                return Cells(tuple(cells.classes[cells.own[party]]), metric.of, costs)
+
+            rows = confusion_scope_rows(cells)
+            large, small = [], []
+            for r in group:
+                normal = r[1].name not in DEGREE_ONE and rows[r[2][1] if r[2] else ALL] >= NORMAL_FROM_ROWS
+                (large if normal else small).append(r)
             method = "multinomial over joint cells" + (" (quantised weights)" if cells.groups.notes else "")
-            costs = self.evaluation.spec.cost.table() if self.evaluation.spec.cost is not None else None
-            for party, metric, scope in group:
-                matrices = drawn[(party, scope[1] if scope else ALL)]
-                own = Cells(tuple(cells.classes[cells.own[party]]), metric.of, costs)
-                self._samples[(party, metric.key, scope)] = vectorised_confusion_metric(
-                    metric.name, metric.param, matrices, own
-                )
-                self.methods[f"{party}.{metric.key}"] = method
+            mixed = {f"{p}.{m.key}" for p, m, _ in large} & {f"{p}.{m.key}" for p, m, _ in small}
+            if large:
+                stats = sorted({(p, m) for p, m, _ in large}, key=lambda pm: (pm[0], pm[1].key))
+                at = {(p, m.key): q for q, (p, m) in enumerate(stats)}
+                scopes = sorted({s[1] if s else ALL for _, _, s in large})
+                drawn = normal_confusion(
+                    cells, [Statistic(p, m.name, m.param, own(p, m)) for p, m in stats], scopes,
+                    self.resamples, self.seed, f"confusion-normal:{column or ALL}",
+                )  # fmt: skip
+                for party, metric, scope in large:
+                    key, where, q = f"{party}.{metric.key}", scope[1] if scope else ALL, at[(party, metric.key)]
+                    self._samples[(party, metric.key, scope)] = drawn.get(where, q)
+                    self.methods[key] = CONFUSION_NORMAL_METHOD + (
+                        f" on scopes of at least {NORMAL_FROM_ROWS:,} rows; {method} below" if key in mixed else ""
+                    )
+                    self._bound(key, CONFUSION_NORMAL_METHOD, drawn.bound_of(where, q))
+            if small:
+                resampled = resample_confusion(cells, self.resamples, self.seed, f"confusion:{column or ALL}")
+                for party, metric, scope in small:
+                    matrices = resampled[(party, scope[1] if scope else ALL)]
+                    self._samples[(party, metric.key, scope)] = vectorised_confusion_metric(
+                        metric.name, metric.param, matrices, own(party, metric)
+                    )
+                    if f"{party}.{metric.key}" not in mixed:
+                        self.methods[f"{party}.{metric.key}"] = method
             self.notes += [n for n in cells.groups.notes if n not in self.notes]
             bound = cells.groups.weight_error_bound
             if bound > 0:
