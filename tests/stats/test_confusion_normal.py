@@ -21,6 +21,7 @@ from hurdlelang.stats.bootstrap_confusion import ConfusionCells, resample_confus
 from hurdlelang.stats.bootstrap_counts import Slices
 from hurdlelang.stats.confusion_normal import METHOD, Statistic, normal_confusion
 from tests.conftest import EXAMPLES
+from tests.stats.test_bootstrap_confusion import _data  # the same four-class data, two parties
 
 CLASSES = ("a", "b", "c", "d")
 COSTS = {(x, y): float(abs(i - j) * (1 + i)) for i, x in enumerate(CLASSES) for j, y in enumerate(CLASSES)}
@@ -34,16 +35,6 @@ METRICS = [
     ("precision", "a"),
     ("cost", None),
 ]
-
-
-def _data(n: int, seed: int = 1):
-    rng = np.random.default_rng(seed)
-    classes = np.array(CLASSES)
-    label = classes[rng.choice(4, n, p=[0.5, 0.3, 0.15, 0.05])]
-    good = np.where(rng.random(n) < 0.8, label, classes[rng.integers(0, 4, n)])
-    poor = np.where(rng.random(n) < 0.6, label, classes[rng.integers(0, 3, n)])  # never decides "d"
-    region = np.array(["north", "south", "east"])[rng.integers(0, 3, n)]
-    return label, {"candidate": good, "rules": poor}, region, rng.uniform(0.5, 2.0, n)
 
 
 @pytest.mark.parametrize("weighted", [False, True])
