@@ -31,13 +31,13 @@ test: $(STAMP)
 	$(BIN)/hurdlec check --strict specs/examples
 	$(BIN)/hurdlec fmt --check specs/examples
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4
 
 # The inner loop: everything but the long property-based runs (marked slow) and the Spark tests (a JVM).
 test-fast: $(STAMP)
 	$(BIN)/ruff check hurdlelang tests specs bench
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -m "not slow and not spark"
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 -m "not slow and not spark"
 
 lint: $(STAMP)
 	$(BIN)/ruff check hurdlelang tests specs bench

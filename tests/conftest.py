@@ -64,3 +64,25 @@ def new_run(store, model: str | None = None):
             client.create_registered_model(model)
         version = client.create_model_version(model, f"runs:/{run.info.run_id}/model", run_id=run.info.run_id)
     return run.info.run_id, version
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs on every core (pytest-xdist, `-n auto`); every Spark test goes to one worker,
+    so a run starts one JVM, not one per worker, and its local[2] session does not fight a second one
+    for the cores. xdist's own `--dist loadgroup` cannot do this on pytest 9.2 (it renames node ids
+    through an attribute pytest no longer reads), so the group is told by the node id: a Spark test
+    says "spark" in its name, which the hook below enforces."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SparkOnOneWorker(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "spark" if "spark" in nodeid else nodeid
+
+    return SparkOnOneWorker(config, log)
+
+
+def pytest_collection_modifyitems(items):
+    unnamed = [item.nodeid for item in items if item.get_closest_marker("spark") and "spark" not in item.nodeid]
+    if unnamed:
+        raise pytest.UsageError("a test marked spark must say spark in its file or test name: " + ", ".join(unnamed))

@@ -260,7 +260,7 @@ def mutated_spec(draw) -> str:
 
 
 @pytest.mark.slow
-@settings(SETTINGS, max_examples=800)
+@settings(SETTINGS, max_examples=400)
 @given(mutated_spec())
 def test_mutated_specs(tmp_dir, text):
     check(tmp_dir, text)
@@ -440,7 +440,7 @@ _ROWS_AFTER_NUMBER = re.compile(r"[0-9%]\s*\n\s*(?:\(\s*|not\s+\(?\s*)*rows\b")
 
 
 @pytest.mark.slow
-@settings(SETTINGS, max_examples=600)
+@settings(SETTINGS, max_examples=300)
 @given(structured_spec())
 def test_structured_specs(tmp_dir, text):
     output = check(tmp_dir, text)

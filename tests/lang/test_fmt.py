@@ -329,7 +329,7 @@ def spec_file(draw) -> str:
 # shrinking a failure took minutes; a failure prints the generated file as it was found.
 @pytest.mark.slow
 @settings(
-    max_examples=120,
+    max_examples=80,
     deadline=None,
     derandomize=True,
     database=None,
