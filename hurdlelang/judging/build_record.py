@@ -34,7 +34,7 @@ from hurdlelang.record.model import (
     file_sha256,
     finite,
 )
-from hurdlelang.stats.intervals import MAX_UNDEFINED, Interval, interval
+from hurdlelang.stats.intervals import MAX_UNDEFINED, Interval, intervals
 
 
 def _interval(iv: Interval | None) -> IntervalEntry | None:
@@ -237,14 +237,22 @@ def _metrics(ev: Evaluation, unc: Uncertainty | None, level: float | None) -> di
     out: dict[str, dict[str, dict[str, MetricEntry]]] = {}
     for party in ev.parties:
         whole_only = isinstance(ev.baselines.get(party), ir.FigureBaseline | ir.RecordBaseline)
+        scopes = [None] if whole_only else _scopes(ev)
+        metrics = ev.reported_for(party)
+        drawn = (
+            []
+            if unc is None or level is None
+            else [(scope, metric) for scope in scopes for metric in metrics if unc.has(party, metric, scope)]
+        )
+        samples = [unc.samples(party, metric, scope) for scope, metric in drawn]
+        found = intervals(samples, level, "two-sided", [m.key for _, m in drawn]) if drawn else []
+        interval_of = {(scope, metric.key): _interval(iv) for (scope, metric), iv in zip(drawn, found, strict=True)}
         per_scope = {}
-        for scope in [None] if whole_only else _scopes(ev):
+        for scope in scopes:
             entries = {}
-            for metric in ev.reported_for(party):
+            for metric in metrics:
                 v = ev.value(party, metric, scope)
-                iv = None
-                if unc is not None and level is not None and unc.has(party, metric, scope):
-                    iv = _interval(interval(unc.samples(party, metric, scope), level, "two-sided", what=metric.key))
+                iv = interval_of.get((scope, metric.key))
                 entries[metric.key] = MetricEntry(
                     value=finite(v.value),
                     state="defined" if v.defined else "undefined",

@@ -21,6 +21,7 @@ from hurdlelang.data.bands import abstain_party
 from hurdlelang.data.prepared import Prepared
 from hurdlelang.engine.plan import reported_metrics
 from hurdlelang.lang import ir
+from hurdlelang.metrics.auc_by_scope import auc_by_scope
 from hurdlelang.metrics.registry import COUNT_METRIC_NAMES, MetricInputs, compute, metric_def, metric_from_counts
 from hurdlelang.metrics.sums import sum_metrics, value_from_sums
 from hurdlelang.metrics.values import Counts, MetricValue
@@ -94,6 +95,9 @@ class RecordValues:
     values: dict[str, dict[str, MetricValue]]
 
 
+AUC_COLUMNS = {"roc_auc": 0, "pr_auc": 1}  # the columns of metrics/auc_by_scope.py's table
+
+
 class Evaluation:
     def __init__(self, spec: ir.Spec, data: Prepared, records: dict[str, RecordValues] | None = None):
         self.spec = spec
@@ -104,8 +108,10 @@ class Evaluation:
         self._cache: dict[tuple, MetricValue] = {}
         self._joint: dict[str | None, dict] = {}
         self._factorised: dict[str, Slices] = {}
-        self._grouped: dict[str, tuple[np.ndarray, np.ndarray, dict[str, int]]] = {}
+        self._grouped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._classes: dict[str, tuple] = {}
+        self._auc_columns: dict[tuple[str, str], np.ndarray | None] = {}
+        self._indices: dict[str, dict[str, int]] = {}
 
     @property
     def parties(self) -> list[str]:
@@ -128,9 +134,9 @@ class Evaluation:
             factorised = self.factorised(column)
             order = np.argsort(factorised.codes, kind="stable")
             starts = np.searchsorted(factorised.codes[order], np.arange(len(factorised.names) + 1))
-            self._grouped[column] = (order, starts, {name: k for k, name in enumerate(factorised.names)})
-        order, starts, index = self._grouped[column]
-        k = index.get(str(value))
+            self._grouped[column] = (order, starts)
+        order, starts = self._grouped[column]
+        k = self._slice_index(column).get(str(value))
         if k is None:
             return np.flatnonzero(self.data.slices[column] == value)
         return order[starts[k] : starts[k + 1]]
@@ -207,7 +213,37 @@ class Evaluation:
         data = self.data.parties.get(party)
         if self.spec.task == "binary" and metric.name in COUNT_METRIC_NAMES and data and data.decided is not None:
             return metric_from_counts(metric.name, metric.param, self.counts(party, scope))
+        if scope is not None and metric.name in AUC_COLUMNS and (found := self._auc_in_slice(party, metric, scope)):
+            return found
         return self._builtin(party, metric, self.subset(scope))
+
+    def _auc_in_slice(self, party: str, metric: ir.MetricKey, scope: tuple[str, str]) -> MetricValue | None:
+        """A slice value's roc_auc or pr_auc from one pass over its column (metrics/auc_by_scope.py);
+        None when that pass has no value for it, and `_builtin` gives the value or its reason."""
+        column, value = scope
+        key = (party, column)
+        if key not in self._auc_columns:
+            self._auc_columns[key] = self._auc_of_column(party, column)
+        table = self._auc_columns[key]
+        k = self._slice_index(column).get(str(value))
+        if table is None or k is None or not np.isfinite(table[k, AUC_COLUMNS[metric.name]]):
+            return None
+        return MetricValue(float(table[k, AUC_COLUMNS[metric.name]]))
+
+    def _auc_of_column(self, party: str, column: str) -> np.ndarray | None:
+        p = self.data.parties.get(party)
+        if self.spec.task != "binary" or p is None or self.data.sums is not None or self.data.rows == 0:
+            return None  # (sums: the arrays may hold only the small scopes' rows)
+        score = p.score if p.score is not None else None if p.decided is None else p.decided.astype(float)
+        if score is None:
+            return None
+        slices = self.factorised(column)
+        return auc_by_scope(self.data.label, score, slices.codes, len(slices.names), self.data.frequency)
+
+    def _slice_index(self, column: str) -> dict[str, int]:
+        if column not in self._indices:
+            self._indices[column] = {name: k for k, name in enumerate(self.factorised(column).names)}
+        return self._indices[column]
 
     def _number(self, party: str, metric: ir.MetricKey, scope: Scope) -> float | None:
         return self.value(party, metric, scope).value

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -134,15 +135,67 @@ def interval(
     """Percentile interval of ``samples`` at ``confidence``; NaN samples are undefined resamples.
 
     ``what`` names the statistic in the reason of an undefined interval."""
-    _check_confidence(confidence)
+    _check_arguments(confidence, side)
     values = np.asarray(samples, dtype=float).ravel()
-    b = values.size
-    if b == 0:
+    if values.size == 0:
         raise ValueError("no samples")
+    tail = _tail(confidence, side)
+    undefined = float(np.isnan(values).mean())
+    low = _order_statistic(values, tail, -np.inf, "lower") if side != "upper" else -np.inf
+    high = _order_statistic(values, 1.0 - tail, np.inf, "higher") if side != "lower" else np.inf
+    return _read(low, high, undefined, values.size, confidence, side, max_undefined, what)
+
+
+def intervals(
+    samples: Sequence[np.ndarray],
+    confidence: float,
+    side: Side,
+    whats: Sequence[str],
+    *,
+    max_undefined: float = MAX_UNDEFINED,
+) -> list[Interval]:
+    """``interval`` of many statistics' samples at once (the same numbers): one partition of a
+    (statistics x resamples) matrix, for a record of thousands of intervals (500 slice values)."""
+    _check_arguments(confidence, side)
+    if len({np.size(s) for s in samples}) != 1 or np.size(samples[0]) == 0:
+        return [
+            interval(s, confidence, side, max_undefined=max_undefined, what=w)
+            for s, w in zip(samples, whats, strict=True)
+        ]
+    values = np.asarray(samples, dtype=float).reshape(len(samples), -1)
+    b = values.shape[1]
+    tail = _tail(confidence, side)
+    missing = np.isnan(values)
+    undefined = missing.mean(axis=1)
+    low = np.full(len(values), -np.inf)
+    high = np.full(len(values), np.inf)
+    if side != "upper":
+        k = int(np.floor((b - 1) * tail))
+        low = np.partition(np.where(missing, -np.inf, values), k, axis=1)[:, k]
+    if side != "lower":
+        k = int(np.ceil((b - 1) * (1.0 - tail)))
+        high = np.partition(np.where(missing, np.inf, values), k, axis=1)[:, k]
+    return [
+        _read(float(lo), float(hi), float(u), b, confidence, side, max_undefined, w)
+        for lo, hi, u, w in zip(low, high, undefined, whats, strict=True)
+    ]
+
+
+def _check_arguments(confidence: float, side: str) -> None:
+    _check_confidence(confidence)
     if side not in ("lower", "upper", "two-sided"):
         raise ValueError(f"side must be 'lower', 'upper' or 'two-sided', got {side!r}")
-    undefined = float(np.isnan(values).mean())
-    tail = (1.0 - confidence) / (2.0 if side == "two-sided" else 1.0)
+
+
+def _tail(confidence: float, side: Side) -> float:
+    return (1.0 - confidence) / (2.0 if side == "two-sided" else 1.0)
+
+
+def _read(
+    low: float, high: float, undefined: float, b: int, confidence: float, side: Side, max_undefined: float, what: str
+) -> Interval:
+    """The interval from its order statistics, or undefined with the reason."""
+    tail = _tail(confidence, side)
     limit = min(max_undefined, tail)
     nan = float("nan")
     if undefined > limit:
@@ -151,8 +204,6 @@ def interval(
             f"for a {side} {confidence:.0%} interval"
         )
         return Interval(nan, nan, confidence, side, b, undefined, reason)
-    low = _order_statistic(values, tail, -np.inf, "lower") if side != "upper" else -np.inf
-    high = _order_statistic(values, 1.0 - tail, np.inf, "higher") if side != "lower" else np.inf
     if (side != "upper" and not np.isfinite(low)) or (side != "lower" and not np.isfinite(high)):
         reason = (
             f"{what} is undefined in {undefined:.1%} of {b} resamples, which reaches the "

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from hurdlelang.stats.intervals import _order_statistic
+from hurdlelang.stats.intervals import _order_statistic, interval, intervals
 
 
 def test_order_statistics_are_numpys_quantiles():
@@ -15,3 +15,26 @@ def test_order_statistics_are_numpys_quantiles():
             for method, nan_as in (("lower", -np.inf), ("higher", np.inf)):
                 filled = np.where(np.isnan(values), nan_as, values)
                 assert _order_statistic(values, q, nan_as, method) == np.quantile(filled, q, method=method)
+
+
+def test_many_intervals_at_once_are_each_interval():
+    """A record's intervals come from one partition of a (statistics x resamples) matrix
+    (`intervals`): the same bounds, undefined fractions and reasons as one `interval` each,
+    including statistics undefined in some resamples, in too many, and in the tail."""
+    rng = np.random.default_rng(9)
+    rows = []
+    for undefined in (0.0, 0.0, 0.01, 0.03, 0.2, 0.024, 0.026):
+        values = rng.normal(size=1_000)
+        values[rng.permutation(1_000)[: int(undefined * 1_000)]] = np.nan
+        rows.append(values)
+    names = [f"m{i}" for i in range(len(rows))]
+    for side in ("two-sided", "lower", "upper"):
+        for confidence in (0.9, 0.95):
+            got = intervals(rows, confidence, side, names)
+            want = [interval(r, confidence, side, what=w) for r, w in zip(rows, names, strict=True)]
+            assert [g.as_dict() for g in got] == [w.as_dict() for w in want]
+    uneven = [rows[0], rows[1][:500]]  # different resample counts: one at a time, the same answers
+    assert [i.as_dict() for i in intervals(uneven, 0.95, "lower", ["a", "b"])] == [
+        interval(uneven[0], 0.95, "lower", what="a").as_dict(),
+        interval(uneven[1], 0.95, "lower", what="b").as_dict(),
+    ]
