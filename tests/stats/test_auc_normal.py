@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from hurdlelang.stats.auc_normal import auc_gradients
+from hurdlelang.stats import auc_normal
+from hurdlelang.stats.auc_normal import auc_gradients, normal_auc
+from hurdlelang.stats.bootstrap_counts import ALL
 from hurdlelang.stats.linear_normal import LinearScopes
 
 
@@ -120,3 +122,22 @@ def test_draws_are_reproducible_and_centred():
     np.testing.assert_allclose(one.mean(1), values, atol=4 * np.sqrt(linear.cov[:, [0, 1], [0, 1]].max() / 2_000))
     np.testing.assert_allclose(one.std(1) ** 2, np.diagonal(linear.cov, axis1=1, axis2=2), rtol=0.1)
     assert (linear.bound > 0).all() and (linear.bound < 0.2).all()
+
+
+def test_entries_alike_in_everything_are_merged_without_changing_a_draw(monkeypatch):
+    """normal_auc merges entries with the same scope, label and every party's score (the whole data
+    of cells grouped by a slice column): the same draws and bounds as from the entries unmerged."""
+    rng = np.random.default_rng(12)
+    n = 6_000
+    y = (rng.random(n) < 0.3).astype(np.int64)
+    scores = {"c": np.round(rng.random(n) * 0.6 + 0.3 * y, 2), "r": (rng.random(n) < 0.3 + 0.3 * y).astype(float)}
+    mult = rng.integers(1, 4, n).astype(float)
+    args = (y, scores, np.zeros(n, np.int64), (ALL,), [ALL], mult, 200, 5, "t")
+    merged = normal_auc(*args)
+    assert len(auc_normal._collapsed(y, np.zeros(n, np.int64), mult, list(scores.values()))[0]) < n / 2
+    monkeypatch.setattr(auc_normal, "_collapsed", lambda y, scope, m, columns: (y, scope, m, columns))
+    plain = normal_auc(*args)
+    for key, drawn in plain.samples.items():
+        for metric, values in drawn.items():
+            np.testing.assert_allclose(merged.samples[key][metric], values, rtol=0, atol=1e-12)
+            assert merged.bound[key][metric] == pytest.approx(plain.bound[key][metric], rel=1e-9)
