@@ -22,7 +22,14 @@ from hurdlelang.data.prepared import Prepared
 from hurdlelang.engine.plan import reported_metrics
 from hurdlelang.lang import ir
 from hurdlelang.metrics.auc_by_scope import auc_by_scope
-from hurdlelang.metrics.registry import COUNT_METRIC_NAMES, MetricInputs, compute, metric_def, metric_from_counts
+from hurdlelang.metrics.registry import (
+    COUNT_METRIC_NAMES,
+    MetricInputs,
+    compute,
+    metric_def,
+    metric_from_counts,
+    vectorised_count_metric,
+)
 from hurdlelang.metrics.sums import sum_metrics, value_from_sums
 from hurdlelang.metrics.values import Counts, MetricValue
 from hurdlelang.stats.bootstrap_counts import ALL, JointCells, Slices
@@ -63,6 +70,9 @@ def deciding_parties(data: Prepared) -> dict[str, np.ndarray]:
     found = {p: d.decided for p, d in data.parties.items() if d.decided is not None}
     found.update({abstain_party(p): d.abstained for p, d in data.parties.items() if d.abstained is not None})
     return found
+
+
+COUNT_FIELDS = ("tp", "fp", "tn", "fn", "ab")  # DecidedCounts' fields, in a count formula's order
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,8 @@ class Evaluation:
         self._classes: dict[str, tuple] = {}
         self._auc_columns: dict[tuple[str, str], np.ndarray | None] = {}
         self._indices: dict[str, dict[str, int]] = {}
+        self._count_columns: dict[tuple[str, str, str], np.ndarray] = {}
+        self._rows_per_value: dict[str, np.ndarray] = {}
 
     @property
     def parties(self) -> list[str]:
@@ -158,7 +170,14 @@ class Evaluation:
         """Rows in a scope (the sums know every scope's; the arrays may hold only small scopes)."""
         if self.data.sums is not None:
             return self.data.sums.scope_rows(scope)
-        return self.subset(scope).rows
+        if scope is None:
+            return self.data.rows
+        column, value = scope
+        if column not in self._rows_per_value:
+            codes, m = self.factorised(column).codes, self.data.multiplicity
+            self._rows_per_value[column] = np.bincount(codes, weights=m, minlength=len(self.factorised(column).names))
+        k = self._slice_index(column).get(str(value))
+        return 0 if k is None else int(self._rows_per_value[column][k])
 
     def slice_values(self, column: str) -> list[str]:
         return list(self.factorised(column).names)
@@ -210,8 +229,13 @@ class Evaluation:
         if self.data.sums is not None and metric.name in sum_metrics(self.spec.task) | {"rows"}:
             sums = self.data.sums
             return value_from_sums(self.spec.task, metric.name, party, sums.scope(scope, "w"), sums.terms)
+        if metric.name == "rows":
+            rows = self.scope_rows(scope)
+            return MetricValue(float(rows)) if rows else MetricValue(None, "no rows")
         data = self.data.parties.get(party)
         if self.spec.task == "binary" and metric.name in COUNT_METRIC_NAMES and data and data.decided is not None:
+            if scope is not None and (found := self._count_in_slice(party, metric, scope)) is not None:
+                return found
             return metric_from_counts(metric.name, metric.param, self.counts(party, scope))
         if scope is not None and metric.name in AUC_COLUMNS and (found := self._auc_in_slice(party, metric, scope)):
             return found
@@ -229,6 +253,20 @@ class Evaluation:
         if table is None or k is None or not np.isfinite(table[k, AUC_COLUMNS[metric.name]]):
             return None
         return MetricValue(float(table[k, AUC_COLUMNS[metric.name]]))
+
+    def _count_in_slice(self, party: str, metric: ir.MetricKey, scope: tuple[str, str]) -> MetricValue | None:
+        """A slice value's count metric from one formula over every value of its column (the same
+        formula as one at a time); None where it is undefined, and metric_from_counts gives the reason."""
+        column, value = scope
+        key = (party, metric.key, column)
+        if key not in self._count_columns:
+            joint = self._joint_cells(column)
+            parts = [decided_counts(joint, party, name) for name in self.factorised(column).names]
+            arrays = [np.concatenate([getattr(p, f) for p in parts]) for f in COUNT_FIELDS]
+            self._count_columns[key] = vectorised_count_metric(metric.name, metric.param, *arrays)
+        k = self._slice_index(column).get(str(value))
+        found = None if k is None else self._count_columns[key][k]
+        return MetricValue(float(found)) if found is not None and np.isfinite(found) else None
 
     def _auc_of_column(self, party: str, column: str) -> np.ndarray | None:
         p = self.data.parties.get(party)
@@ -295,19 +333,20 @@ class Evaluation:
     def counts(self, party: str, scope: Scope) -> Counts:
         """Confusion counts of a party on the whole data or a slice, from one table of joint cells
         per slice column shared by every party: the sufficient statistics of all count metrics."""
-        column = scope[0] if scope else None
+        c = decided_counts(self._joint_cells(scope[0] if scope else None), party, scope[1] if scope else ALL)
+        return Counts(tp=float(c.tp[0]), fp=float(c.fp[0]), tn=float(c.tn[0]), fn=float(c.fn[0]), ab=float(c.ab[0]))
+
+    def _joint_cells(self, column: str | None) -> dict:
         if column not in self._joint:
-            decisions = deciding_parties(self.data)
             cells = JointCells.build(
                 self.data.label,
-                decisions,
+                deciding_parties(self.data),
                 self.factorised(column),
                 self.data.weight,
                 multiplicity=self.data.multiplicity,
             )
             self._joint[column] = cells.observed()
-        c = decided_counts(self._joint[column], party, scope[1] if scope else ALL)
-        return Counts(tp=float(c.tp[0]), fp=float(c.fp[0]), tn=float(c.tn[0]), fn=float(c.fn[0]), ab=float(c.ab[0]))
+        return self._joint[column]
 
     def _figure(self, baseline: ir.FigureBaseline, metric: ir.MetricKey, scope: Scope) -> MetricValue:
         # a reported figure is one benchmark for the whole business: every slice is held to it

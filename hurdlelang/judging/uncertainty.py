@@ -30,6 +30,8 @@ import numpy as np
 from hurdlelang.core import progress
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.judging.evaluate import (
+    COUNT_FIELDS,
+    DecidedCounts,
     Evaluation,
     Scope,
     decided_counts,
@@ -174,9 +176,15 @@ class Uncertainty:
         parties = deciding_parties(self.evaluation.data)
         for column, group in self._by_column(requests).items():
             drawn = self._draw_counts(parties, column)
+            scopes_of: dict[tuple[str, ir.MetricKey], list[Scope]] = {}
             for party, metric, scope in group:
-                c = decided_counts(drawn.counts, party, scope[1] if scope else ALL)
-                self._samples[(party, metric.key, scope)] = _count_metric(metric, c)
+                scopes_of.setdefault((party, metric), []).append(scope)
+            for (party, metric), scopes in scopes_of.items():
+                # every scope's resamples of one metric in one (scopes x resamples) formula
+                parts = [decided_counts(drawn.counts, party, scope[1] if scope else ALL) for scope in scopes]
+                stacked = DecidedCounts(*(np.stack([getattr(p, f) for p in parts]) for f in COUNT_FIELDS))
+                for scope, row in zip(scopes, _count_metric(metric, stacked), strict=True):
+                    self._samples[(party, metric.key, scope)] = row
                 self.methods[f"{party}.{metric.key}"] = drawn.method
             self.notes += [n for n in drawn.notes if n not in self.notes]
             if drawn.weight_error_bound > 0:
