@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hurdlelang.stats.intervals import make_rng
-from hurdlelang.stats.moments import BERRY_ESSEEN_C, correlation_factor
+from hurdlelang.stats.moments import BERRY_ESSEEN_C, normal_around
 
 
 @dataclass(frozen=True)
@@ -68,12 +68,10 @@ class LinearScopes:
         """(S, resamples, Q) draws of every scope's statistics from their normal approximation."""
         s, q = self.point.shape
         z = make_rng(seed, stream).standard_normal((s, resamples, q))
-        out = np.broadcast_to(self.point[:, None, :], (s, resamples, q)).copy()
+        out = np.empty((s, resamples, q))
         for k in range(s):
             sd = np.sqrt(np.clip(np.diag(self.cov[k]), 0.0, None))
             # a statistic without spread (one class in a scope's decisions) is drawn at its value
             live = (sd > 1e-12 * np.maximum(1.0, np.abs(np.nan_to_num(self.point[k])))) & np.isfinite(self.point[k])
-            if live.any():
-                corr = self.cov[k][np.ix_(live, live)] / np.outer(sd[live], sd[live])
-                out[k][:, live] += (z[k][:, live] @ correlation_factor(corr).T) * sd[live]
+            out[k] = normal_around(self.point[k], self.cov[k], z[k], live)
         return out

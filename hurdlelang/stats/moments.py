@@ -129,13 +129,7 @@ class Moments:
         # multiple) is drawn at its value; the rest through the Cholesky factor of their
         # correlation, ridged so that duplicated terms (singular) still factor
         live = scale > 1e-12 * np.maximum(1.0, np.abs(self.sums[k]))
-        z = make_rng(seed, stream).standard_normal((resamples, t))
-        out = np.broadcast_to(self.sums[k], (resamples, t)).copy()
-        if live.any():
-            sd = scale[live]
-            corr = cov[np.ix_(live, live)] / np.outer(sd, sd)
-            out[:, live] += (z[:, live] @ correlation_factor(corr).T) * sd
-        return out
+        return normal_around(self.sums[k], cov, make_rng(seed, stream).standard_normal((resamples, t)), live)
 
     def berry_esseen(self, k: int, combine: Callable[[np.ndarray], np.ndarray], columns: Sequence[int]) -> float:
         """The bound (module docstring) for ``combine`` of the terms at ``columns`` in scope k: 0.0
@@ -168,6 +162,17 @@ def _gradient(combine: Callable[[np.ndarray], np.ndarray], s: np.ndarray) -> np.
     if not np.all(np.isfinite(values)):
         return None
     return (values[1 : t + 1] - values[t + 1 :]) / (2 * h)
+
+
+def normal_around(point: np.ndarray, cov: np.ndarray, z: np.ndarray, live: np.ndarray) -> np.ndarray:
+    """(resamples, T) normal draws: ``point`` plus the standard normals ``z`` (resamples, T) through
+    the correlation factor and the scale of ``cov`` on the ``live`` terms; the rest at their value."""
+    out = np.broadcast_to(point, z.shape).copy()
+    if live.any():
+        sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))[live]
+        corr = cov[np.ix_(live, live)] / np.outer(sd, sd)
+        out[:, live] += (z[:, live] @ correlation_factor(corr).T) * sd
+    return out
 
 
 def correlation_factor(corr: np.ndarray) -> np.ndarray:
