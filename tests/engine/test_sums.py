@@ -68,12 +68,18 @@ def frame(rows: int = 6_000, seed: int = 3, offset: float = 100.0) -> pd.DataFra
 
 
 def _records(tmp_path, weighted: bool, data: pd.DataFrame, confidence: str = " at 95% confidence"):
-    spec = tmp_path / "sums.hurdle"
-    spec.write_text(SPEC.format(weight="    weight w\n" if weighted else "", confidence=confidence))
+    text = SPEC.format(weight="    weight w\n" if weighted else "", confidence=confidence)
+    return _run_on_engines(tmp_path, "sums.hurdle", text, data, ("pandas", "duckdb"))
+
+
+def _run_on_engines(tmp_path, name: str, text: str, data: pd.DataFrame, engines):
+    """The spec `text` run on `data` (as Parquet) by each engine: (spec, data path, engine -> record)."""
+    spec = tmp_path / name
+    spec.write_text(text)
     path = tmp_path / "data.parquet"
     data.to_parquet(path)
     out = {}
-    for engine in ("pandas", "duckdb"):
+    for engine in engines:
         target = tmp_path / f"{engine}.json"
         execute(compile_path(spec), RunOptions(str(path), out_path=str(target), resamples=300, engine=engine))
         out[engine] = json.loads(target.read_text())
@@ -200,16 +206,8 @@ def binary_frame(rows: int = 6_000, seed: int = 5) -> pd.DataFrame:
 
 
 def _binary_records(tmp_path, weighted: bool, data: pd.DataFrame, engines=("pandas", "duckdb")):
-    spec = tmp_path / "losses.hurdle"
-    spec.write_text(BINARY.format(weight="    weight w\n" if weighted else ""))
-    path = tmp_path / "data.parquet"
-    data.to_parquet(path)
-    out = {}
-    for engine in engines:
-        target = tmp_path / f"{engine}.json"
-        execute(compile_path(spec), RunOptions(str(path), out_path=str(target), resamples=300, engine=engine))
-        out[engine] = json.loads(target.read_text())
-    return spec, path, out
+    text = BINARY.format(weight="    weight w\n" if weighted else "")
+    return _run_on_engines(tmp_path, "losses.hurdle", text, data, engines)
 
 
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
