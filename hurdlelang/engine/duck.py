@@ -55,6 +55,7 @@ from hurdlelang.engine.columns import (
 from hurdlelang.engine.duck_sums import duck_sums, small_scopes_sql
 from hurdlelang.engine.source import Source, header_fields, suffix_of
 from hurdlelang.engine.terms import rows_needed, sums_suffice
+from hurdlelang.engine.value_checks import Check, value_checks
 from hurdlelang.lang import ir
 from hurdlelang.stats.moments import ROW_BOOTSTRAP_BELOW
 
@@ -84,15 +85,49 @@ def _parse_error(error: Exception, source: Source) -> None:
 
 
 @dataclass(frozen=True)
-class Check:
-    """A condition that must hold on every kept row; `bad` is the SQL of a failing row."""
+class _DuckDialect:
+    """engine/value_checks.py's expressions of a failing row, as DuckDB SQL."""
 
-    code: str
-    column: str
-    bad: str
-    message: str  # with {examples} where the bad values go
-    hint: str
-    examples: str | None = None  # SQL of the value shown; None: the message shows none
+    kinds: dict
+
+    def raw(self, column):
+        return ident(column)
+
+    def number(self, column):
+        return number(column, self.kinds[column])
+
+    def text(self, column):
+        return text(column, self.kinds[column])
+
+    def never(self):
+        return "FALSE"
+
+    def not_numeric(self, v):
+        return f"({v} IS NULL OR isnan({v}) OR isinf({v}))"
+
+    def not_binary(self, v):
+        return f"({v} IS NULL OR {v} NOT IN (0, 1))"
+
+    def not_probability(self, v):
+        return f"({v} IS NULL OR isnan({v}) OR {v} < 0 OR {v} > 1)"
+
+    def not_in(self, t, classes):
+        return f"({t} NOT IN ({', '.join(quote(c) for c in classes)}))"
+
+    def negative(self, v):
+        return f"({v} < 0)"
+
+    def missing_number(self, v):
+        return f"({v} IS NULL OR isnan({v}))"
+
+    def bad_weight(self, w):
+        return f"(NOT isfinite({w}) OR {w} < 0)"
+
+    def duplicated_id(self):
+        return "(__dup_id > 1)"
+
+    def is_all(self, t):
+        return f"({t} = 'all')"
 
 
 class DuckData:
@@ -238,150 +273,8 @@ class DuckData:
         return "NOT (" + " OR ".join(gaps) + ")", dropped
 
     def _checks(self, classes: tuple[str, ...] | None) -> list[Check]:
-        """Every value check, in the order the pandas reader makes them."""
-        task, d, k = self.spec.task, self.spec.data, self.kinds
-        checks: list[Check] = []
-
-        def raw(column: str) -> str:
-            return ident(column)
-
-        def numeric(column: str, role: str) -> Check:
-            v = number(column, k[column])
-            return Check(
-                codes.NOT_NUMERIC,
-                column,
-                f"({v} IS NULL OR isnan({v}) OR isinf({v}))",
-                f"column '{column}' ({role}) must be numeric, but it has {{examples}}",
-                "remove text and infinities from the column",
-                raw(column),
-            )
-
-        def binary(column: str, role: str, code: str) -> Check:
-            v = number(column, k[column])
-            bad = "FALSE" if k[column].name == "bool" else f"({v} IS NULL OR {v} NOT IN (0, 1))"
-            return Check(
-                code,
-                column,
-                bad,
-                f"column '{column}' ({role}) must hold 0/1, but it has {{examples}}",
-                "encode the positive class as 1 and the negative as 0",
-                raw(column),
-            )
-
-        def probability(column: str, role: str) -> Check:
-            v = number(column, k[column])
-            return Check(
-                codes.NOT_A_PROBABILITY,
-                column,
-                f"({v} IS NULL OR isnan({v}) OR {v} < 0 OR {v} > 1)",
-                f"column '{column}' ({role}) must hold probabilities in [0, 1], but it has {{examples}}",
-                "bind the model's probability, not a raw score or a class label",
-                raw(column),
-            )
-
-        def known_class(column: str, role: str) -> list[Check]:
-            if classes is None:
-                return []
-            t = text(column, k[column])
-            return [
-                Check(
-                    codes.UNSCORED_CLASS,
-                    column,
-                    f"({t} NOT IN ({', '.join(quote(c) for c in classes)}))",
-                    f"column '{column}' ({role}) holds {{examples}}, "
-                    f"not among {self.spec.data.class_words()[0]} ({', '.join(classes)})",
-                    self.spec.data.class_words()[1],
-                    t,
-                )
-            ]
-
-        def decisions(rule: ir.PredictRule, role: str) -> list[Check]:
-            if task == "regression":
-                return [numeric(rule.column, role)]
-            if task == "multiclass":
-                return known_class(rule.column, role)
-            if not rule.reads_numbers:
-                return [binary(rule.column, role, codes.DECISION_NOT_BINARY)]
-            return [numeric(rule.column, role)]
-
-        def scores(scores: list[ir.ClassScore], role: str) -> list[Check]:
-            if not scores:
-                return []
-            if task == "ranking":
-                return [numeric(scores[0].column, role)]
-            if task == "multiclass":
-                return [probability(s.column, f"{role} of {s.class_name}") for s in scores]
-            return [probability(scores[0].column, role)]
-
-        if task == "binary":
-            checks.append(binary(d.label, "label", codes.LABEL_NOT_BINARY))
-        elif task == "multiclass":
-            checks += known_class(d.label, "label")
-        else:
-            checks.append(numeric(d.label, "label"))
-            if task == "ranking":
-                v = number(d.label, k[d.label])
-                checks.append(
-                    Check(
-                        codes.NEGATIVE_RELEVANCE,
-                        d.label,
-                        f"({v} < 0)",
-                        f"column '{d.label}' (relevance label) must be 0 or more",
-                        "use 0 for irrelevant items",
-                    )
-                )
-        checks += scores(d.scores, "score")
-        if d.predict:
-            checks += decisions(d.predict, "decisions of the candidate")
-        if d.weight:
-            w = number(d.weight, k[d.weight])
-            checks.append(
-                Check(
-                    codes.NOT_NUMERIC,
-                    d.weight,
-                    f"({w} IS NULL OR isnan({w}))",
-                    f"column '{d.weight}' (weight) must be numeric, but it has {{examples}}",
-                    "remove text from the column",
-                    raw(d.weight),
-                )
-            )
-            checks.append(
-                Check(
-                    codes.BAD_WEIGHTS,
-                    d.weight,
-                    f"(NOT isfinite({w}) OR {w} < 0)",
-                    f"column '{d.weight}' (weight) must hold finite weights of 0 or more, but it has {{examples}}",
-                    "a weight counts a row that many times",
-                    raw(d.weight),
-                )
-            )
-        if d.id:
-            checks.append(
-                Check(
-                    codes.DUPLICATE_IDS,
-                    d.id,
-                    "(__dup_id > 1)",
-                    "{count} rows share an id in column '" + d.id + "'",
-                    "each row must be one case: remove the duplicates",
-                )
-            )
-        for s in d.slices:
-            checks.append(
-                Check(
-                    codes.RESERVED_SLICE_VALUE,
-                    s,
-                    f"({text(s, k[s])} = 'all')",
-                    f"column '{s}' (slice) has the value 'all', which names the whole data in records",
-                    "rename that value in the data, e.g. to 'all_regions'",
-                )
-            )
-        self._scope_checks_at = len(checks)
-        for b in self.spec.baselines:
-            if isinstance(b, ir.ColumnBaseline):
-                role = f"decisions of baseline {b.name}"
-                if b.predict:
-                    checks += decisions(b.predict, role)
-                checks += scores(b.scores, f"score of baseline {b.name}")
+        """Every value check (engine/value_checks.py), as DuckDB SQL."""
+        checks, self._scope_checks_at = value_checks(self.spec, self.kinds, classes, _DuckDialect(self.kinds))
         return checks
 
     def _examples(self, check: Check, keep: str) -> str:

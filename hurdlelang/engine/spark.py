@@ -52,6 +52,7 @@ from hurdlelang.engine.columns import Kind, shown
 from hurdlelang.engine.source import CSV_SUFFIXES, GLOB_CHARS, PARQUET_SUFFIXES, header_fields, open_source, suffix_of
 from hurdlelang.engine.spark_sums import spark_sums
 from hurdlelang.engine.terms import rows_needed, sums_suffice
+from hurdlelang.engine.value_checks import Check, value_checks
 from hurdlelang.lang import ir
 from hurdlelang.stats.moments import ROW_BOOTSTRAP_BELOW
 
@@ -224,15 +225,50 @@ def _reading(source: SparkSource):
 
 
 @dataclass(frozen=True)
-class Check:
-    """A condition that must hold on every kept row; `bad` is the Column of a failing row."""
+class _SparkDialect:
+    """engine/value_checks.py's expressions of a failing row, as Spark Columns."""
 
-    code: str
-    column: str
-    bad: object
-    message: str  # with {examples} where the bad values go
-    hint: str
-    examples: object | None = None  # the Column of the value shown; None: the message shows none
+    kinds: dict
+
+    def raw(self, column):
+        return col(column)
+
+    def number(self, column):
+        return sc.number(col(column), self.kinds[column])
+
+    def text(self, column):
+        return sc.text(col(column), self.kinds[column])
+
+    def never(self):
+        return sc.F().lit(False)
+
+    def not_numeric(self, v):
+        f = sc.F()
+        return v.isNull() | f.isnan(v) | (f.abs(v) == f.lit(sc.INF))
+
+    def not_binary(self, v):
+        return v.isNull() | ~v.isin(0, 1)
+
+    def not_probability(self, v):
+        return v.isNull() | sc.F().isnan(v) | (v < 0) | (v > 1)
+
+    def not_in(self, t, classes):
+        return ~t.isin(*classes)
+
+    def negative(self, v):
+        return v < 0
+
+    def missing_number(self, v):
+        return v.isNull() | sc.F().isnan(v)
+
+    def bad_weight(self, w):
+        return ~sc.is_finite(w) | (w < 0)
+
+    def duplicated_id(self):
+        return sc.F().col("__dup") > 1
+
+    def is_all(self, t):
+        return t == "all"
 
 
 class SparkData:
@@ -362,153 +398,8 @@ class SparkData:
     # ---- pass 2: every check ----
 
     def _checks(self, classes: tuple[str, ...] | None) -> list[Check]:
-        """Every value check, in the order the pandas reader (and duck.py) makes them."""
-        f = sc.F()
-        task, d, k = self.spec.task, self.spec.data, self.kinds
-
-        def num(column: str):
-            return sc.number(col(column), k[column])
-
-        def txt(column: str):
-            return sc.text(col(column), k[column])
-
-        def numeric(column: str, role: str) -> Check:
-            v = num(column)
-            return Check(
-                codes.NOT_NUMERIC,
-                column,
-                v.isNull() | f.isnan(v) | (f.abs(v) == f.lit(sc.INF)),
-                f"column '{column}' ({role}) must be numeric, but it has {{examples}}",
-                "remove text and infinities from the column",
-                col(column),
-            )
-
-        def binary(column: str, role: str, code: str) -> Check:
-            v = num(column)
-            bad = f.lit(False) if k[column].name == "bool" else (v.isNull() | ~v.isin(0, 1))
-            return Check(
-                code,
-                column,
-                bad,
-                f"column '{column}' ({role}) must hold 0/1, but it has {{examples}}",
-                "encode the positive class as 1 and the negative as 0",
-                col(column),
-            )
-
-        def probability(column: str, role: str) -> Check:
-            v = num(column)
-            return Check(
-                codes.NOT_A_PROBABILITY,
-                column,
-                v.isNull() | f.isnan(v) | (v < 0) | (v > 1),
-                f"column '{column}' ({role}) must hold probabilities in [0, 1], but it has {{examples}}",
-                "bind the model's probability, not a raw score or a class label",
-                col(column),
-            )
-
-        def known_class(column: str, role: str) -> list[Check]:
-            if classes is None:
-                return []
-            t = txt(column)
-            return [
-                Check(
-                    codes.UNSCORED_CLASS,
-                    column,
-                    ~t.isin(*classes),
-                    f"column '{column}' ({role}) holds {{examples}}, "
-                    f"not among {self.spec.data.class_words()[0]} ({', '.join(classes)})",
-                    self.spec.data.class_words()[1],
-                    t,
-                )
-            ]
-
-        def decisions(rule: ir.PredictRule, role: str) -> list[Check]:
-            if task == "regression":
-                return [numeric(rule.column, role)]
-            if task == "multiclass":
-                return known_class(rule.column, role)
-            if not rule.reads_numbers:
-                return [binary(rule.column, role, codes.DECISION_NOT_BINARY)]
-            return [numeric(rule.column, role)]
-
-        def scores(scores: list[ir.ClassScore], role: str) -> list[Check]:
-            if not scores:
-                return []
-            if task == "ranking":
-                return [numeric(scores[0].column, role)]
-            if task == "multiclass":
-                return [probability(s.column, f"{role} of {s.class_name}") for s in scores]
-            return [probability(scores[0].column, role)]
-
-        checks: list[Check] = []
-        if task == "binary":
-            checks.append(binary(d.label, "label", codes.LABEL_NOT_BINARY))
-        elif task == "multiclass":
-            checks += known_class(d.label, "label")
-        else:
-            checks.append(numeric(d.label, "label"))
-            if task == "ranking":
-                checks.append(
-                    Check(
-                        codes.NEGATIVE_RELEVANCE,
-                        d.label,
-                        num(d.label) < 0,
-                        f"column '{d.label}' (relevance label) must be 0 or more",
-                        "use 0 for irrelevant items",
-                    )
-                )
-        checks += scores(d.scores, "score")
-        if d.predict:
-            checks += decisions(d.predict, "decisions of the candidate")
-        if d.weight:
-            w = num(d.weight)
-            checks.append(
-                Check(
-                    codes.NOT_NUMERIC,
-                    d.weight,
-                    w.isNull() | f.isnan(w),
-                    f"column '{d.weight}' (weight) must be numeric, but it has {{examples}}",
-                    "remove text from the column",
-                    col(d.weight),
-                )
-            )
-            checks.append(
-                Check(
-                    codes.BAD_WEIGHTS,
-                    d.weight,
-                    ~sc.is_finite(w) | (w < 0),
-                    f"column '{d.weight}' (weight) must hold finite weights of 0 or more, but it has {{examples}}",
-                    "a weight counts a row that many times",
-                    col(d.weight),
-                )
-            )
-        if d.id:
-            checks.append(
-                Check(
-                    codes.DUPLICATE_IDS,
-                    d.id,
-                    f.col("__dup") > 1,
-                    "{count} rows share an id in column '" + d.id + "'",
-                    "each row must be one case: remove the duplicates",
-                )
-            )
-        for s in d.slices:
-            checks.append(
-                Check(
-                    codes.RESERVED_SLICE_VALUE,
-                    s,
-                    txt(s) == "all",
-                    f"column '{s}' (slice) has the value 'all', which names the whole data in records",
-                    "rename that value in the data, e.g. to 'all_regions'",
-                )
-            )
-        self._scope_checks_at = len(checks)
-        for b in self.spec.baselines:
-            if isinstance(b, ir.ColumnBaseline):
-                role = f"decisions of baseline {b.name}"
-                if b.predict:
-                    checks += decisions(b.predict, role)
-                checks += scores(b.scores, f"score of baseline {b.name}")
+        """Every value check (engine/value_checks.py), as Spark Columns."""
+        checks, self._scope_checks_at = value_checks(self.spec, self.kinds, classes, _SparkDialect(self.kinds))
         return checks
 
     def _wanted_scopes(self) -> list[tuple[str, str]]:
