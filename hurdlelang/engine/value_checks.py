@@ -49,36 +49,24 @@ def value_checks(spec: ir.Spec, kinds: dict, classes: tuple[str, ...] | None, x:
     made before the scopes' values are read)."""
     task, d = spec.task, spec.data
 
-    def numeric(column: str, role: str) -> Check:
+    def showing(code: str, column: str, role: str, bad, must: str, hint: str) -> Check:
+        """A check whose message shows the column's failing values."""
         return Check(
-            codes.NOT_NUMERIC,
-            column,
-            x.not_numeric(x.number(column)),
-            f"column '{column}' ({role}) must be numeric, but it has {{examples}}",
-            "remove text and infinities from the column",
-            x.raw(column),
+            code, column, bad, f"column '{column}' ({role}) must {must}, but it has {{examples}}", hint, x.raw(column)
         )
+
+    def numeric(column: str, role: str) -> Check:
+        bad = x.not_numeric(x.number(column))
+        return showing(codes.NOT_NUMERIC, column, role, bad, "be numeric", "remove text and infinities from the column")
 
     def binary(column: str, role: str, code: str) -> Check:
         bad = x.never() if kinds[column].name == "bool" else x.not_binary(x.number(column))
-        return Check(
-            code,
-            column,
-            bad,
-            f"column '{column}' ({role}) must hold 0/1, but it has {{examples}}",
-            "encode the positive class as 1 and the negative as 0",
-            x.raw(column),
-        )
+        return showing(code, column, role, bad, "hold 0/1", "encode the positive class as 1 and the negative as 0")
 
     def probability(column: str, role: str) -> Check:
-        return Check(
-            codes.NOT_A_PROBABILITY,
-            column,
-            x.not_probability(x.number(column)),
-            f"column '{column}' ({role}) must hold probabilities in [0, 1], but it has {{examples}}",
-            "bind the model's probability, not a raw score or a class label",
-            x.raw(column),
-        )
+        bad = x.not_probability(x.number(column))
+        hint = "bind the model's probability, not a raw score or a class label"
+        return showing(codes.NOT_A_PROBABILITY, column, role, bad, "hold probabilities in [0, 1]", hint)
 
     def known_class(column: str, role: str) -> list[Check]:
         if classes is None:
@@ -136,25 +124,13 @@ def value_checks(spec: ir.Spec, kinds: dict, classes: tuple[str, ...] | None, x:
     if d.weight:
         w = x.number(d.weight)
         checks.append(
-            Check(
-                codes.NOT_NUMERIC,
-                d.weight,
-                x.missing_number(w),
-                f"column '{d.weight}' (weight) must be numeric, but it has {{examples}}",
-                "remove text from the column",
-                x.raw(d.weight),
+            showing(
+                codes.NOT_NUMERIC, d.weight, "weight", x.missing_number(w), "be numeric", "remove text from the column"
             )
         )
-        checks.append(
-            Check(
-                codes.BAD_WEIGHTS,
-                d.weight,
-                x.bad_weight(w),
-                f"column '{d.weight}' (weight) must hold finite weights of 0 or more, but it has {{examples}}",
-                "a weight counts a row that many times",
-                x.raw(d.weight),
-            )
-        )
+        must = "hold finite weights of 0 or more"
+        hint = "a weight counts a row that many times"
+        checks.append(showing(codes.BAD_WEIGHTS, d.weight, "weight", x.bad_weight(w), must, hint))
     if d.id:
         checks.append(
             Check(
