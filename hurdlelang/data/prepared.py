@@ -35,6 +35,14 @@ class PartyData:
     # sent to the otherwise band, whose `decided` is then 0 (hurdlelang/data/bands.py)
     abstained: np.ndarray | None = None
 
+    @property
+    def rank_score(self) -> np.ndarray | None:
+        """What ranks a binary party's rows for roc_auc and pr_auc: its score, or for a hard rule its
+        0/1 decisions; None when it has neither."""
+        if self.score is not None:
+            return self.score
+        return None if self.decided is None else self.decided.astype(float)
+
 
 @dataclass(frozen=True)
 class Prepared:

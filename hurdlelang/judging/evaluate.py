@@ -249,10 +249,7 @@ class Evaluation:
         if key not in self._auc_columns:
             self._auc_columns[key] = self._auc_of_column(party, column)
         table = self._auc_columns[key]
-        k = self._slice_index(column).get(str(value))
-        if table is None or k is None or not np.isfinite(table[k, AUC_COLUMNS[metric.name]]):
-            return None
-        return MetricValue(float(table[k, AUC_COLUMNS[metric.name]]))
+        return None if table is None else self._entry(column, value, table[:, AUC_COLUMNS[metric.name]])
 
     def _count_in_slice(self, party: str, metric: ir.MetricKey, scope: tuple[str, str]) -> MetricValue | None:
         """A slice value's count metric from one formula over every value of its column (the same
@@ -264,15 +261,18 @@ class Evaluation:
             parts = [decided_counts(joint, party, name) for name in self.factorised(column).names]
             arrays = [np.concatenate([getattr(p, f) for p in parts]) for f in COUNT_FIELDS]
             self._count_columns[key] = vectorised_count_metric(metric.name, metric.param, *arrays)
+        return self._entry(column, value, self._count_columns[key])
+
+    def _entry(self, column: str, value: str, per_value: np.ndarray) -> MetricValue | None:
+        """A slice value's entry of a table over every value of its column; None if undefined."""
         k = self._slice_index(column).get(str(value))
-        found = None if k is None else self._count_columns[key][k]
-        return MetricValue(float(found)) if found is not None and np.isfinite(found) else None
+        return None if k is None or not np.isfinite(per_value[k]) else MetricValue(float(per_value[k]))
 
     def _auc_of_column(self, party: str, column: str) -> np.ndarray | None:
         p = self.data.parties.get(party)
         if self.spec.task != "binary" or p is None or self.data.sums is not None or self.data.rows == 0:
             return None  # (sums: the arrays may hold only the small scopes' rows)
-        score = p.score if p.score is not None else None if p.decided is None else p.decided.astype(float)
+        score = p.rank_score
         if score is None:
             return None
         slices = self.factorised(column)
@@ -298,8 +298,8 @@ class Evaluation:
         p = data.parties[party]
         needs = metric_def(self.spec.task, metric.name).needs
         score = p.decided if self.spec.task == "regression" else p.score  # a forecast is its own score
-        if "score" in needs and score is None and self.spec.task == "binary" and p.decided is not None:
-            score = p.decided.astype(float)  # a hard rule's AUC: its 0/1 decisions rank the rows
+        if "score" in needs and self.spec.task == "binary":
+            score = p.rank_score  # a hard rule's AUC: its 0/1 decisions rank the rows
         who = "the candidate" if party == CANDIDATE else f"baseline {party}"
         if "decided" in needs and p.decided is None:
             return MetricValue(None, f"{who} has no decisions")

@@ -286,11 +286,7 @@ class Uncertainty:
         if not requests:
             return
         data = self.evaluation.data
-        scores = {
-            p: (d.score if d.score is not None else d.decided.astype(float))
-            for p, d in data.parties.items()
-            if d.score is not None or d.decided is not None
-        }
+        scores = {p: d.rank_score for p, d in data.parties.items() if d.score is not None or d.decided is not None}
         for column, group in self._by_column(requests).items():
             slices = self.evaluation.factorised(column)
             if slices is None:
