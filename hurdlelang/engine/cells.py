@@ -30,12 +30,13 @@ from dataclasses import replace
 import numpy as np
 
 from hurdlelang.core.names import CANDIDATE
-from hurdlelang.data.prepared import Prepared
+from hurdlelang.data.prepared import Prepared, Slices
 from hurdlelang.engine.plan import compile_plan
 from hurdlelang.lang import ir
 
 MULTIPLICITY = "__multiplicity"
 WORTH = 4  # cells are used when rows >= WORTH x cells
+ESTIMATE_SLACK = 1.25  # how far over the cells a distinct-count estimate may be (may_pay)
 CELL_KINDS = frozenset({"joint_cells", "confusion_cells", "score_histogram", "sizes", "reported"})
 ROW_DUMMIES = frozenset({"stratified", "uniform"})  # drawn at random per row
 
@@ -58,6 +59,13 @@ def _rules(spec: ir.Spec) -> list[ir.PredictRule]:
 
 def worth_it(cells: int, rows: int) -> bool:
     return cells * WORTH <= rows
+
+
+def may_pay(estimate: float, rows: int) -> bool:
+    """Whether cells a HyperLogLog estimate counts may pay, before they are grouped: an estimate errs
+    by a few percent (DuckDB's up to 7% seen on 10^3 to 10^6 keys, Spark's a 5% standard error), so
+    it is divided by ESTIMATE_SLACK first, and cells that pay are never skipped."""
+    return worth_it(int(estimate / ESTIMATE_SLACK), rows)
 
 
 def argmax_class(spec: ir.Spec) -> bool:
@@ -97,7 +105,7 @@ def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def _arrays(prepared: Prepared) -> list[np.ndarray]:
-    """Every array the cells are keyed by, each 1-D (a score matrix gives one per column)."""
+    """Every array but the slices the cells are keyed by, each 1-D (a score matrix gives one per column)."""
     out = [prepared.label]
     for p in prepared.parties.values():
         for a in (p.decided, p.abstained, p.score):
@@ -105,21 +113,23 @@ def _arrays(prepared: Prepared) -> list[np.ndarray]:
                 out += [a] if a.ndim == 1 else list(a.T)
     if prepared.weight is not None:
         out.append(prepared.weight)
-    out += list(prepared.slices.values())
     return out
 
 
 def group(prepared: Prepared) -> Prepared:
     """The entries grouped into their distinct cells, in a canonical (sorted) order, with their
-    multiplicities summed: rows become cells; cells from any engine come out in one order."""
+    multiplicities summed: rows become cells; cells from any engine come out in one order. The
+    slice columns come out factorised (their codes are part of the key)."""
+    slices = {column: prepared.factorised(column) for column in prepared.slices}
     key = np.zeros(prepared.cells, dtype=np.int64)
-    for a in _arrays(prepared):
-        codes, size = _codes(a)
+    keyed = [_codes(a) for a in _arrays(prepared)] + [(s.codes, len(s.names)) for s in slices.values()]
+    for codes, size in keyed:
         key, _ = _codes(key * size + codes)  # re-coded at each step, so the key never overflows
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     counts = np.ones(prepared.cells) if prepared.multiplicity is None else prepared.multiplicity.astype(float)
     multiplicity = np.rint(np.bincount(inverse.ravel(), weights=counts)).astype(np.int64)
-    return replace(prepared.subset(first), multiplicity=multiplicity)
+    coded = {column: Slices(s.codes[first], s.names) for column, s in slices.items()}  # every value stays
+    return replace(prepared.subset(first), multiplicity=multiplicity, coded_slices=coded)
 
 
 def keep_cell_columns(spec: ir.Spec, prepared: Prepared) -> Prepared:

@@ -17,9 +17,10 @@ hand the evaluator typed columns.
    only the rows of scopes under ROW_BOOTSTRAP_BELOW rows come back (their row bootstrap). Binary
    log_loss and brier are summed the same way, but the rows still come back for the counts and
    AUCs of the same spec (the losses' values and intervals come from the sums).
-   Otherwise the typed columns come back as arrays, in file order. Either way the evaluator
-   computes exactly the numbers the pandas reader's arrays give (tests/engine/test_duck_numbers.py
-   checks every example and the bad-data corpus on both).
+   Otherwise the typed columns come back as arrays, in file order. Either way they come through
+   Arrow, each slice column as codes into its sorted values (no Python string per row), and the
+   evaluator computes exactly the numbers the pandas reader's arrays give
+   (tests/engine/test_duck_numbers.py checks every example and the bad-data corpus on both).
 """
 
 from __future__ import annotations
@@ -33,12 +34,12 @@ from hurdlelang.core.diagnostics import Diagnostic, DiagnosticError
 from hurdlelang.core.names import CANDIDATE
 from hurdlelang.core.suggest import did_you_mean
 from hurdlelang.data.errors import MAX_ROWS_SHOWN, fail
-from hurdlelang.data.prepared import Prepared
+from hurdlelang.data.prepared import Prepared, Slices
 from hurdlelang.data.sniff import refuse_nested
 from hurdlelang.data.volume import volume_k
 from hurdlelang.engine.assemble import assemble
 from hurdlelang.engine.bindings import bindings
-from hurdlelang.engine.cells import MULTIPLICITY, argmax_sql, cell_expressions, cells_suffice, worth_it
+from hurdlelang.engine.cells import MULTIPLICITY, argmax_sql, cell_expressions, cells_suffice, may_pay, worth_it
 from hurdlelang.engine.columns import (
     Kind,
     ident,
@@ -343,32 +344,43 @@ class DuckData:
 
     # ---- typed columns ----
 
-    def _fetch(self, expressions: dict[str, str], where: str = "TRUE") -> dict[str, np.ndarray]:
+    def _fetch(self, expressions: dict[str, str], where: str = "TRUE") -> dict[str, np.ndarray | Slices]:
+        """The rows' typed columns, in file order."""
         select = ", ".join(f"{sql} AS {ident(name)}" for name, sql in expressions.items())
-        got = self.con.execute(f"SELECT {select} FROM kept WHERE {where} ORDER BY {ROW}").fetchnumpy()
-        return {name: np.asarray(got[name]) for name in expressions}
+        return self._columns(f"SELECT {select}, {ROW} FROM kept WHERE {where}", in_order=True)
 
-    def _fetch_cells(self, expressions: dict[str, str]) -> dict[str, np.ndarray] | None:
+    def _fetch_cells(self, expressions: dict[str, str]) -> dict[str, np.ndarray | Slices] | None:
         """The plan's statistics as one GROUP BY of the typed values with COUNT(*) (engine/cells.py);
         None when the cells would not pay (about as many as rows: continuous scores). A HyperLogLog
-        estimate first, so that rows of continuous values are not hashed into a table for nothing."""
+        estimate first, so that rows of continuous values (or of too many cells) are not hashed
+        into a table for nothing."""
         select = ", ".join(f"{sql} AS {ident(name)}" for name, sql in expressions.items())
         keys = ", ".join(expressions.values())
         estimate = self.con.execute(f"SELECT approx_count_distinct(hash({keys})) FROM kept").fetchone()[0]
-        if not worth_it(int(estimate) // 2, self.rows):
+        if not may_pay(estimate, self.rows):
             return None
-        got = self.con.execute(
-            f"SELECT {select}, count(*) AS {ident(MULTIPLICITY)} FROM kept GROUP BY ALL"
-        ).fetchnumpy()
-        if not worth_it(len(got[MULTIPLICITY]), self.rows):
-            return None
-        return {name: np.asarray(got[name]) for name in [*expressions, MULTIPLICITY]}
+        got = self._columns(f"SELECT {select}, count(*) AS {ident(MULTIPLICITY)} FROM kept GROUP BY ALL")
+        return got if worth_it(len(got[MULTIPLICITY]), self.rows) else None
+
+    def _columns(self, query: str, in_order: bool = False) -> dict[str, np.ndarray | Slices]:
+        """A query's columns through Arrow: each as a numpy array, and each slice column as codes into
+        its sorted values, from Arrow's dictionary encoding: no Python string per row is made, and
+        the evaluator does not factorise the text again. `in_order`: the query returns ROW, and the
+        rows are put in its order."""
+        if hasattr(self.con, "complete"):  # DuckDB 2 runs no relation while a result of execute() is unread
+            self.con.complete()
+        table = self.con.sql(query).to_arrow_table()
+        if in_order:
+            table = _by_row(table)
+        return {
+            name: _slice_codes(column) if name.startswith("slice:") else column.to_numpy()
+            for name, column in zip(table.column_names, table.columns, strict=True)
+        }
 
     def prepared(self) -> Prepared:
         """The typed columns of every data party; dummy baselines are the caller's to add."""
         dropped = self.validate()
         task, d, k = self.spec.task, self.spec.data, self.kinds
-        classes = self.classes
         want: dict[str, str] = {}
 
         def label_sql() -> str:
@@ -415,13 +427,21 @@ class DuckData:
                 got = self._fetch(want)
             else:
                 got = self._fetch(want, small_scopes_sql(self.spec, want, sums, ROW_BOOTSTRAP_BELOW) or "FALSE")
-            prepared = assemble(self.spec, got, parties, classes, self.n, dropped, self.source.label, cuts)
-            return replace(prepared, sums=sums)
+            return replace(self._assembled(got, parties, dropped, cuts), sums=sums)
         if cells_suffice(self.spec):
             got = self._fetch_cells(cell_expressions(self.spec, want, argmax_sql))
         if got is None:
             got = self._fetch(want)
-        return assemble(self.spec, got, parties, classes, self.n, dropped, self.source.label, cuts)
+        return self._assembled(got, parties, dropped, cuts)
+
+    def _assembled(self, got: dict[str, np.ndarray | Slices], parties, dropped, cuts) -> Prepared:
+        """The evaluator's arrays (engine/assemble.py) from the fetched columns, the slices as text
+        and, for rows, the codes fetched with them (cells are regrouped there, which codes their few
+        slice values again: engine/cells.group)."""
+        coded = {name.removeprefix("slice:"): v for name, v in got.items() if isinstance(v, Slices)}
+        texts = {name: v.text if isinstance(v, Slices) else v for name, v in got.items()}
+        prepared = assemble(self.spec, texts, parties, self.classes, self.n, dropped, self.source.label, cuts)
+        return prepared if prepared.multiplicity is not None else replace(prepared, coded_slices=coded)
 
     def _volume_cuts(self, rules: dict[str, ir.PredictRule], decision_sql) -> dict[str, tuple[int, float | None]]:
         """(k, cut) of each party deciding at a volume, in SQL: k from the rows kept (or the rows the
@@ -455,6 +475,24 @@ def _flag_sql(v: str, threshold: float | None) -> str:
     if threshold is None:
         return "CAST(0 AS TINYINT)"
     return f"CAST(({v} >= CAST({threshold!r} AS DOUBLE)) AS TINYINT)"
+
+
+def _by_row(table):
+    """The rows sorted by ROW, which is then dropped. DuckDB keeps a scan's order (its
+    preserve_insertion_order), so a file's rows come sorted and one comparison of neighbours
+    replaces an ORDER BY (a sort of every row); rows that come otherwise (a join's) are sorted here."""
+    rows = table.column(ROW).to_numpy()
+    if not (rows[1:] > rows[:-1]).all():
+        table = table.take(np.argsort(rows, kind="stable"))
+    return table.drop_columns([ROW])
+
+
+def _slice_codes(column) -> Slices:
+    """An Arrow text column as codes into its sorted distinct values (Slices.of's)."""
+    encoded = column.combine_chunks().dictionary_encode()
+    return Slices.from_distinct(
+        encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_numpy(zero_copy_only=False)
+    )
 
 
 def prepare_duckdb(spec: ir.Spec, source: Source) -> Prepared:

@@ -39,9 +39,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from hurdlelang.core.names import WHOLE_DATA
+from hurdlelang.data.prepared import Slices
 from hurdlelang.stats.intervals import make_rng
 
 ALL = WHOLE_DATA
@@ -88,33 +88,6 @@ class CountArrays:
         if name not in COUNT_FORMULAS:
             raise KeyError(f"no count formula for '{name}'; pass a callable to CountArrays.apply")
         return self.apply(COUNT_FORMULAS[name])
-
-
-@dataclass(frozen=True)
-class Slices:
-    """A slice column factorised once: ``codes[i]`` indexes ``names`` for row i."""
-
-    codes: np.ndarray
-    names: tuple[str, ...]
-
-    @classmethod
-    def of(cls, values) -> Slices:
-        """Factorise any 1-D array of slice values (text, numbers, categories)."""
-        array = np.asarray(values)
-        if array.ndim != 1:
-            raise ValueError("slice values must be a 1-D array")
-        # by hash first (pandas.factorize: one pass), then sort only the distinct values (text as
-        # text, numbers as numbers): the codes and names of np.unique over the whole column (of its
-        # text, when the column holds Python objects), a tenth of its time on 10^6 entries
-        if array.dtype == object:
-            array = array.astype(str)  # None and NaN stay two values, as their text
-        first, distinct = pd.factorize(array, use_na_sentinel=False)
-        uniques, rank = np.unique(np.asarray(distinct, dtype=array.dtype), return_inverse=True)
-        codes = rank.ravel()[first]
-        names = tuple(str(u) for u in uniques)
-        if ALL in names:
-            raise ValueError(f"a slice is named '{ALL}', which is reserved for the whole data; rename it")
-        return cls(codes.astype(np.int64).ravel(), names)
 
 
 def slice_codes(slices, n: int) -> tuple[np.ndarray, tuple[str, ...]]:
