@@ -31,7 +31,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from hurdlelang.metrics.auc_by_scope import by_scope_then_score
+from hurdlelang.metrics.auc_by_scope import (
+    CellCurves,
+    Ranks,
+    ScopeScoreCells,
+    before_within,
+    dense_fits,
+    dense_ranks,
+)
 from hurdlelang.stats.linear_normal import LinearScopes
 
 METRICS = ("roc_auc", "pr_auc")
@@ -51,60 +58,40 @@ def auc_gradients(
     """Exact (roc_auc, pr_auc) of every scope, (S, 2), and each entry's gradients, (n, 2): of its
     own scope's values, with respect to the count of the (label, score) cell it falls in. A scope
     without positives or without negatives has NaN values and zero gradients."""
-    y = label.astype(bool)
-    m = np.ones(len(y)) if mult is None else np.asarray(mult, dtype=float)
-    order = by_scope_then_score(score, scope, n_scopes)
-    s_sorted, v_sorted = scope[order], score[order]
-    new = np.ones(len(order), dtype=bool)
-    new[1:] = (s_sorted[1:] != s_sorted[:-1]) | (v_sorted[1:] != v_sorted[:-1])
-    group_sorted = np.cumsum(new) - 1
-    group = np.empty(len(order), dtype=np.int64)
-    group[order] = group_sorted
-    g_count = int(group_sorted[-1]) + 1 if len(order) else 0
-    g_scope = s_sorted[new]
-    pos = np.bincount(group, weights=m * y, minlength=g_count)
-    neg = np.bincount(group, weights=m * ~y, minlength=g_count)
+    return cell_gradients(label, ScopeScoreCells.of(score, scope, n_scopes), n_scopes, mult)
 
-    big_p = np.bincount(g_scope, weights=pos, minlength=n_scopes)
-    big_n = np.bincount(g_scope, weights=neg, minlength=n_scopes)
-    pos_below = _exclusive_within(pos, g_scope, n_scopes)
-    neg_below = _exclusive_within(neg, g_scope, n_scopes)
-    pp, nn = big_p[g_scope], big_n[g_scope]
-    defined_scope = (big_p > 0) & (big_n > 0)
-    defined = defined_scope[g_scope]
+
+def cell_gradients(
+    label: np.ndarray, cells: ScopeScoreCells, n_scopes: int, mult: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``auc_gradients`` over a party's (scope, score) cells already found."""
+    y = np.asarray(label).astype(np.int64)
+    m = None if mult is None else np.asarray(mult, dtype=float)
+    pos, neg = cells.label_sums(y, m)
+    c = CellCurves.of(pos, neg, cells.scope, n_scopes)
+    g_scope = cells.scope
+    defined = c.defined[g_scope]
     with np.errstate(divide="ignore", invalid="ignore"):
-        pairs = np.where(defined, pp * nn, 1.0)
-        roc = np.bincount(g_scope, weights=pos * (neg_below + neg / 2), minlength=n_scopes) / np.where(
-            defined_scope, big_p * big_n, 1.0
-        )
-        tp = pp - pos_below  # positives scored at least v
-        fp = nn - neg_below
-        prec = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
-        pr = np.bincount(g_scope, weights=pos * prec, minlength=n_scopes) / np.where(defined_scope, big_p, 1.0)
-        c2 = np.where(tp + fp > 0, (tp + fp) ** 2, 1.0)
-        up_to_p = _inclusive_within(pos * fp / c2, g_scope, n_scopes)
-        up_to_n = _inclusive_within(pos * tp / c2, g_scope, n_scopes)
-        rg, pg = roc[g_scope], pr[g_scope]
-        roc_pos = (neg_below + neg / 2) / pairs - rg / np.where(defined, pp, 1.0)
-        roc_neg = (pp - pos_below - pos + pos / 2) / pairs - rg / np.where(defined, nn, 1.0)
-        pr_pos = (prec + up_to_p - pg) / np.where(defined, pp, 1.0)
-        pr_neg = -up_to_n / np.where(defined, pp, 1.0)
-    grad_roc = np.where(defined[group], np.where(y, roc_pos[group], roc_neg[group]), 0.0)
-    grad_pr = np.where(defined[group], np.where(y, pr_pos[group], pr_neg[group]), 0.0)
-    values = np.stack([np.where(defined_scope, roc, np.nan), np.where(defined_scope, pr, np.nan)], 1)
-    return values, np.stack([grad_roc, grad_pr], 1)
-
-
-def _exclusive_within(values: np.ndarray, scope: np.ndarray, n_scopes: int) -> np.ndarray:
-    """Sum of the earlier values of the same scope (values sorted by scope)."""
-    return _inclusive_within(values, scope, n_scopes) - values
+        pp, nn = np.where(defined, c.big_p[g_scope], 1.0), np.where(defined, c.big_n[g_scope], 1.0)
+        pairs = pp * nn
+        c2 = np.where(c.tp + c.fp > 0, (c.tp + c.fp) ** 2, 1.0)
+        up_to_p = _inclusive_within(pos * c.fp / c2, g_scope, n_scopes)
+        up_to_n = _inclusive_within(pos * c.tp / c2, g_scope, n_scopes)
+        rg, pg = c.roc[g_scope], c.pr[g_scope]
+        per_cell = np.zeros((len(g_scope), 2, len(METRICS)))  # [cell, label, metric]
+        per_cell[:, 1, 0] = (c.neg_below + neg / 2) / pairs - rg / pp
+        per_cell[:, 0, 0] = (c.tp - pos + pos / 2) / pairs - rg / nn
+        per_cell[:, 1, 1] = (c.prec + up_to_p - pg) / pp
+        per_cell[:, 0, 1] = -up_to_n / pp
+    per_cell[~defined] = 0.0
+    grads = per_cell.reshape(-1, len(METRICS))[cells.of_entry * 2 + y]  # one gather for both metrics
+    values = np.stack([np.where(c.defined, c.roc, np.nan), np.where(c.defined, c.pr, np.nan)], 1)
+    return values, grads
 
 
 def _inclusive_within(values: np.ndarray, scope: np.ndarray, n_scopes: int) -> np.ndarray:
-    running = np.cumsum(values)
-    totals = np.bincount(scope, weights=values, minlength=n_scopes)
-    before = np.concatenate([[0.0], np.cumsum(totals)[:-1]])
-    return running - before[scope]
+    """Sum of the values up to and including this one in the same scope (values sorted by scope)."""
+    return before_within(values, scope, np.bincount(scope, weights=values, minlength=n_scopes)) + values
 
 
 @dataclass(frozen=True)
@@ -133,11 +120,9 @@ def normal_auc(
     per entry), drawn jointly per scope over the parties from the delta method."""
     y = np.asarray(label).astype(np.int64)
     m = None if mult is None else np.asarray(mult, dtype=float)
-    ones = np.ones(len(y)) if m is None else m
-    positives = np.bincount(codes, weights=ones * y, minlength=len(names))
-    negatives = np.bincount(codes, weights=ones * (1 - y), minlength=len(names))
+    by_class = np.bincount(codes * 2 + y, weights=m, minlength=2 * len(names)).reshape(-1, 2)
     index = {name: k for k, name in enumerate(names)}
-    large = [w for w in wanted if min(positives[index[w]], negatives[index[w]]) >= MIN_CLASS_ROWS]
+    large = [w for w in wanted if by_class[index[w]].min() >= MIN_CLASS_ROWS]
     small = tuple(w for w in wanted if w not in large)
     if not large:
         return NormalAuc({}, {}, small)
@@ -145,14 +130,13 @@ def normal_auc(
     renumber = np.full(len(names), -1, dtype=np.int64)
     renumber[[index[w] for w in large]] = np.arange(len(large))
     scope = renumber[codes]
-    keep = scope >= 0
+    keep = slice(None) if len(large) == len(names) else scope >= 0  # (a view, not a copy, of every entry)
     parties = list(scores)
-    y, scope, m, columns = _collapsed(
-        y[keep], scope[keep], _kept(m, keep), [np.asarray(scores[p])[keep] for p in parties]
-    )
+    ranks = [dense_ranks(np.asarray(scores[p])[keep]) for p in parties]
+    y, scope, m, ranks = _collapsed(y[keep], scope[keep], len(large), _kept(m, keep), ranks)
     points, grads = [], []
-    for score in columns:
-        values, g = auc_gradients(y, score, scope, len(large), m)
+    for rank, distinct in ranks:
+        values, g = cell_gradients(y, ScopeScoreCells.of_ranks(rank, distinct, scope, len(large)), len(large), m)
         points.append(values)
         grads.append(g)
     linear = LinearScopes.of(np.concatenate(points, 1), scope, np.concatenate(grads, 1), m)
@@ -166,26 +150,44 @@ def normal_auc(
     return NormalAuc(samples, bound, small)
 
 
-def _collapsed(y: np.ndarray, scope: np.ndarray, m: np.ndarray | None, scores: list[np.ndarray]):
-    """The entries with the same scope, label and every party's score merged into one, their rows
-    added up, when that at least halves them: an entry's gradient depends on nothing else, and the
-    covariance and Berry-Esseen sums are linear in the rows, so the result is the same. It pays on
-    the whole data when the engine's cells were grouped by a slice column too (500 slice values:
-    700,000 cells, a few thousand without the slice)."""
-    key, groups = scope.astype(np.int64) * 2 + y, 0
-    if not scores:
-        return y, scope, m, scores
-    for score in scores:  # more keys only split groups: stop as soon as halving is out of reach
-        codes, distinct = pd.factorize(score, use_na_sentinel=False)
-        key, uniques = pd.factorize(key * len(distinct) + codes)
-        groups = len(uniques)
-        if groups * 2 > len(key):
-            return y, scope, m, scores
-    first = np.empty(groups, dtype=np.int64)
-    first[key[::-1]] = np.arange(len(key))[::-1]  # any entry of a group would do: the first
-    rows = np.bincount(key, weights=np.ones(len(key)) if m is None else m, minlength=groups)
-    return y[first], scope[first], rows, [score[first] for score in scores]
+def _collapsed(y: np.ndarray, scope: np.ndarray, n_scopes: int, m: np.ndarray | None, ranks: list[Ranks]):
+    """The entries with the same scope, label and every party's score (``dense_ranks`` of it) merged
+    into one, their rows added up, when that at least halves them: an entry's gradient depends on
+    nothing else, and the covariance and Berry-Esseen sums are linear in the rows, so the result is
+    the same. It pays on the whole data when the engine's cells were grouped by a slice column too
+    (500 slice values: 700,000 cells, a few thousand without the slice)."""
+    if not ranks:
+        return y, scope, m, ranks
+    group, groups, keys = scope.astype(np.int64) * 2 + y, 2 * n_scopes, []
+    for rank, distinct in ranks:  # more keys only split groups: stop as soon as halving is out of reach
+        renumbered = _renumbered(group * distinct + rank, groups * distinct, len(y) // 2)
+        if renumbered is None:
+            return y, scope, m, ranks
+        group, key = renumbered
+        groups = len(key)
+        keys.append(key)
+    rows = np.bincount(group, weights=m, minlength=groups).astype(float)
+    # each group's scope, label and ranks read back from the keys that numbered it: no gather over
+    # the entries, whose positions are scattered
+    number, merged = np.arange(groups), []
+    for key, (_, distinct) in zip(reversed(keys), reversed(ranks), strict=True):
+        number, rank = np.divmod(key[number], distinct)
+        merged.insert(0, (rank, distinct))
+    return number % 2, number // 2, rows, merged
 
 
-def _kept(m: np.ndarray | None, keep: np.ndarray) -> np.ndarray | None:
+def _renumbered(key: np.ndarray, span: int, most: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each key (0 <= key < span) numbered by its distinct value, and the value of each number; None
+    when there are more than ``most``. Keys spanning no more than the entries are counted in a
+    table (no hash, no sort)."""
+    if not dense_fits(span, len(key)):
+        codes, distinct = pd.factorize(key)
+        return (codes, distinct) if len(distinct) <= most else None
+    present = np.bincount(key, minlength=span) > 0
+    if np.count_nonzero(present) > most:
+        return None
+    return (np.cumsum(present) - 1)[key], np.flatnonzero(present)
+
+
+def _kept(m: np.ndarray | None, keep: np.ndarray | slice) -> np.ndarray | None:
     return None if m is None else m[keep]

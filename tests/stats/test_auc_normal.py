@@ -2,9 +2,11 @@
 finite differences of sklearn's weighted AUC, and the variance against the exact row bootstrap."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
+from hurdlelang.metrics.auc_by_scope import dense_ranks
 from hurdlelang.stats import auc_normal
 from hurdlelang.stats.auc_normal import auc_gradients, normal_auc
 from hurdlelang.stats.bootstrap_counts import ALL
@@ -134,10 +136,39 @@ def test_entries_alike_in_everything_are_merged_without_changing_a_draw(monkeypa
     mult = rng.integers(1, 4, n).astype(float)
     args = (y, scores, np.zeros(n, np.int64), (ALL,), [ALL], mult, 200, 5, "t")
     merged = normal_auc(*args)
-    assert len(auc_normal._collapsed(y, np.zeros(n, np.int64), mult, list(scores.values()))[0]) < n / 2
-    monkeypatch.setattr(auc_normal, "_collapsed", lambda y, scope, m, columns: (y, scope, m, columns))
+    ranks = [dense_ranks(s) for s in scores.values()]
+    assert len(auc_normal._collapsed(y, np.zeros(n, np.int64), 1, mult, ranks)[0]) < n / 2
+    monkeypatch.setattr(auc_normal, "_collapsed", lambda y, scope, n_scopes, m, ranks: (y, scope, m, ranks))
     plain = normal_auc(*args)
     for key, drawn in plain.samples.items():
         for metric, values in drawn.items():
             np.testing.assert_allclose(merged.samples[key][metric], values, rtol=0, atol=1e-12)
             assert merged.bound[key][metric] == pytest.approx(plain.bound[key][metric], rel=1e-9)
+
+
+@pytest.mark.parametrize("scopes", [1, 10])  # keys counted in a table, or hashed
+def test_merged_entries_are_the_distinct_scope_label_and_scores_with_their_rows_added(scopes):
+    rng = np.random.default_rng(13)
+    base = 2_000
+    y = (rng.random(base) < 0.4).astype(np.int64)
+    scope = rng.integers(0, scopes, base)
+    cand, rule = rng.random(base).round(3 if scopes == 1 else 6), (rng.random(base) < 0.5).astype(float)
+    twice = np.r_[np.arange(base), rng.integers(0, base, base)]  # half the entries repeat others
+    mult = rng.integers(1, 5, len(twice)).astype(float)
+    ranks = [dense_ranks(s[twice]) for s in (cand, rule)]
+    my, ms, rows, merged = auc_normal._collapsed(y[twice], scope[twice], scopes, mult, ranks)
+    table = pd.DataFrame({"s": scope[twice], "y": y[twice], "c": ranks[0][0], "r": ranks[1][0], "m": mult})
+    expected = table.groupby(["s", "y", "c", "r"])["m"].sum()
+    got = pd.Series(rows, index=pd.MultiIndex.from_arrays([ms, my, merged[0][0], merged[1][0]])).sort_index()
+    assert got.index.equals(expected.index)
+    np.testing.assert_array_equal(got.to_numpy(), expected.to_numpy())
+    assert [distinct for _, distinct in merged] == [distinct for _, distinct in ranks]
+
+
+def test_renumbered_keys_keep_their_values_and_give_up_beyond_the_most():
+    key = np.array([5, 3, 5, 9, 3])
+    for span in (10, 100_000):  # a table, or a hash
+        number, value = auc_normal._renumbered(key, span, 3)
+        assert np.array_equal(value[number], key)
+        assert sorted(value.tolist()) == [3, 5, 9]
+        assert auc_normal._renumbered(key, span, 2) is None
