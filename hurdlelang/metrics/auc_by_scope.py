@@ -1,7 +1,7 @@
-"""roc_auc and pr_auc of every value of a slice column at once, without one pass per slice value.
-The formulas are metrics/binary.py's (Mann-Whitney with ties 1/2; average precision with a
-threshold at each distinct score), summed per slice with bincount, so a column with 500 values
-costs about what the whole data costs.
+"""roc_auc and pr_auc of every value of a slice column at once, without one pass per slice value:
+Mann-Whitney with ties 1/2 and average precision with a threshold at each distinct score, summed
+per slice with bincount, so a column with 500 values costs about what the whole data costs
+(metrics/binary.py's whole-data roc_auc and pr_auc are the one-scope case).
 
 The sums run over (slice value, distinct score) *cells* in slice-then-score order
 (``ScopeScoreCells``). A score with few distinct values (on a grid, a rule's 0/1) needs no sort of
@@ -41,12 +41,19 @@ def auc_by_scope(
         w = row_weights(weight, len(s))
         keep = w > 0  # as metrics/binary.py: rows of zero weight are not on the curve
         y, s, w, codes = y[keep], s[keep], w[keep], codes[keep]
-    cells = ScopeScoreCells.of(s, codes, n_scopes)
-    pos, neg = cells.label_sums(y, w)
-    curves = CellCurves.of(pos, neg, cells.scope, n_scopes)
+    curves = scope_curves(y, s, codes, n_scopes, w)
     roc = np.where(curves.defined, curves.roc, np.nan)
     pr = np.where(curves.big_p > 0, np.maximum(curves.pr, 0.0), np.nan)
     return np.stack([roc, pr], 1)
+
+
+def scope_curves(
+    y: np.ndarray, score: np.ndarray, codes: np.ndarray, n_scopes: int, weight: np.ndarray | None
+) -> CellCurves:
+    """The ``CellCurves`` of every scope from the entries' labels (bool), finite scores, scope codes
+    and weights (positive; None: 1 each)."""
+    cells = ScopeScoreCells.of(score, codes, n_scopes)
+    return CellCurves.of(*cells.label_sums(y, weight), cells.scope, n_scopes)
 
 
 Ranks = tuple[np.ndarray, int]  # each entry's rank among the distinct scores, and their number
@@ -58,9 +65,11 @@ def dense_ranks(score: np.ndarray) -> Ranks:
     score = np.asarray(score)
     if len(score) == 0:
         return np.zeros(0, dtype=np.int64), 0
-    if _few_distinct(score):
-        # a hash factorisation, O(n), then a sort of the distinct values only
-        codes, distinct = pd.factorize(score, use_na_sentinel=False)
+    seen, looked_at = _sampled_distinct(score)
+    if seen * 2 <= looked_at:  # values repeat at least half the time: few distinct scores
+        # a hash factorisation, O(n), its table sized from the sample (no rehashing as it fills),
+        # then a sort of the distinct values only
+        codes, distinct = pd.factorize(score, use_na_sentinel=False, size_hint=4 * seen)
         rank_of_code = np.empty(len(distinct), dtype=np.int64)
         rank_of_code[np.argsort(distinct)] = np.arange(len(distinct))
         return rank_of_code[codes], len(distinct)
@@ -78,11 +87,11 @@ def dense_fits(span: int, entries: int) -> bool:
     return span <= entries + _EMPTY_CELLS
 
 
-def _few_distinct(score: np.ndarray) -> bool:
-    """Whether an evenly spread sample of the scores repeats values at least half the time: only a
-    choice between two ways of ranking that give the same ranks."""
+def _sampled_distinct(score: np.ndarray) -> tuple[int, int]:
+    """The distinct values in an evenly spread sample of the scores, and the sample's size: only to
+    choose between two ways of ranking that give the same ranks."""
     sample = score[:: max(1, len(score) // _HASHED_SAMPLE)]
-    return len(np.unique(sample)) * 2 <= len(sample)
+    return len(np.unique(sample)), len(sample)
 
 
 @dataclass(frozen=True)

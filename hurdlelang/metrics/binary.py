@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hurdlelang.metrics.auc_by_scope import CellCurves, scope_curves
 from hurdlelang.metrics.values import (
     Counts,
     MetricValue,
@@ -178,9 +179,11 @@ def _both_classes(y: np.ndarray, what: str) -> MetricValue | None:
     return None
 
 
-def _tie_groups(sorted_scores: np.ndarray) -> np.ndarray:
-    """Start index of each run of equal values in a sorted array."""
-    return np.flatnonzero(np.r_[True, sorted_scores[1:] != sorted_scores[:-1]])
+def _whole_curve(y: np.ndarray, s: np.ndarray, w: np.ndarray, weight: np.ndarray | None) -> CellCurves:
+    """The curve over every row as one scope, summed per distinct score without sorting the rows
+    when they have few distinct scores (metrics/auc_by_scope.py, which sums every slice value so).
+    Without ``weight`` the rows are counted, not summed with weights of 1."""
+    return scope_curves(y, s, np.zeros(len(y), dtype=np.int64), 1, None if weight is None else w)
 
 
 def roc_auc(label: np.ndarray, score: np.ndarray, weight: np.ndarray | None = None) -> MetricValue:
@@ -191,12 +194,7 @@ def roc_auc(label: np.ndarray, score: np.ndarray, weight: np.ndarray | None = No
     y, s, w = prepared
     if missing := _both_classes(y, "AUC"):
         return missing
-    order = np.argsort(s, kind="mergesort")
-    starts = _tie_groups(s[order])
-    pos = np.add.reduceat(np.where(y, w, 0.0)[order], starts)
-    neg = np.add.reduceat(np.where(y, 0.0, w)[order], starts)
-    negatives_below = np.cumsum(neg) - neg
-    return MetricValue(float((pos * (negatives_below + neg / 2)).sum() / (pos.sum() * neg.sum())))
+    return MetricValue(float(_whole_curve(y, s, w, weight).roc[0]))
 
 
 def pr_auc(label: np.ndarray, score: np.ndarray, weight: np.ndarray | None = None) -> MetricValue:
@@ -208,13 +206,7 @@ def pr_auc(label: np.ndarray, score: np.ndarray, weight: np.ndarray | None = Non
     y, s, w = prepared
     if not y.any():
         return undefined(f"{NO_ACTUAL_POSITIVES}: average precision needs at least one")
-    order = np.argsort(-s, kind="mergesort")
-    starts = _tie_groups(s[order])
-    ends = np.r_[starts[1:], len(s)] - 1
-    tps = np.cumsum(np.where(y, w, 0.0)[order])[ends]
-    fps = np.cumsum(np.where(y, 0.0, w)[order])[ends]
-    recall_gain = np.diff(tps / tps[-1], prepend=0.0)
-    return MetricValue(max(0.0, float((recall_gain * tps / (tps + fps)).sum())))
+    return MetricValue(max(0.0, float(_whole_curve(y, s, w, weight).pr[0])))
 
 
 def _probabilities(label, score, weight, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | MetricValue:
