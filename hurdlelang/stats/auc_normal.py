@@ -20,7 +20,8 @@ The variance sum_k C_k g(k)^2 of roc_auc is DeLong's (with the bootstrap's 1/n w
 parties comes from the same entries, each carrying both parties' gradients, so it is exact: no
 binning, no coarse pairing. hurdlelang/stats/linear_normal.py turns the gradients into draws.
 
-Cost: one sort per party and scope column, then O(entries); no resampling of cells.
+Cost: O(entries) per party and scope column when the scores have few distinct values (a hash
+ranks them: metrics/auc_by_scope.py), one sort when they have many; no resampling of cells.
 """
 
 from __future__ import annotations
