@@ -159,9 +159,12 @@ def _collapsed(y: np.ndarray, scope: np.ndarray, n_scopes: int, m: np.ndarray | 
     (500 slice values: 700,000 cells, a few thousand without the slice)."""
     if not ranks:
         return y, scope, m, ranks
+    most = len(y) // 2
+    if max(distinct for _, distinct in ranks) > most:
+        return y, scope, m, ranks  # at least one group per distinct score: no halving
     group, groups, keys = scope.astype(np.int64) * 2 + y, 2 * n_scopes, []
     for rank, distinct in ranks:  # more keys only split groups: stop as soon as halving is out of reach
-        renumbered = _renumbered(group * distinct + rank, groups * distinct, len(y) // 2)
+        renumbered = _renumbered(group * distinct + rank, groups * distinct, most)
         if renumbered is None:
             return y, scope, m, ranks
         group, key = renumbered

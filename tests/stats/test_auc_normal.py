@@ -172,3 +172,14 @@ def test_renumbered_keys_keep_their_values_and_give_up_beyond_the_most():
         assert np.array_equal(value[number], key)
         assert sorted(value.tolist()) == [3, 5, 9]
         assert auc_normal._renumbered(key, span, 2) is None
+
+
+def test_entries_are_left_unmerged_when_merging_cannot_halve_them():
+    rng = np.random.default_rng(14)
+    n = 1_000
+    y, scope = (rng.random(n) < 0.5).astype(np.int64), np.zeros(n, np.int64)
+    grid, continuous = dense_ranks(rng.integers(0, 5, n).astype(float)), dense_ranks(rng.random(n))
+    for ranks in ([continuous], [grid, continuous]):  # one score alone has too many distinct values
+        merged_y, merged_scope, rows, merged = auc_normal._collapsed(y, scope, 1, None, ranks)
+        assert merged_y is y and merged_scope is scope and rows is None and merged is ranks
+    assert len(auc_normal._collapsed(y, scope, 1, None, [grid])[0]) == 10  # 2 labels x 5 scores
