@@ -108,7 +108,7 @@ class ScopeScoreCells:
     @classmethod
     def of_ranks(cls, rank: np.ndarray, distinct: int, codes: np.ndarray, n_scopes: int) -> ScopeScoreCells:
         """From each entry's ``dense_ranks`` rank (of ``distinct``) and scope code (of ``n_scopes``)."""
-        key = np.asarray(codes).astype(np.int64) * distinct + rank
+        key = np.asarray(codes, dtype=np.int64) * distinct + rank
         if dense_fits(n_scopes * distinct, len(key)):
             # every (scope, rank) pair a cell: no sort of the entries, no more cells than entries
             return cls(key, np.repeat(np.arange(n_scopes), distinct))
@@ -117,7 +117,8 @@ class ScopeScoreCells:
 
     def label_sums(self, y: np.ndarray, weight: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """The (weighted) positives and negatives of each cell, from one bincount."""
-        both = np.bincount(self.of_entry * 2 + y, weights=weight, minlength=2 * len(self.scope)).astype(float)
+        both = np.bincount(self.of_entry * 2 + y, weights=weight, minlength=2 * len(self.scope))
+        both = both.astype(float, copy=False)  # (counts when unweighted)
         return both[1::2], both[::2]
 
 

@@ -66,7 +66,7 @@ def cell_gradients(
     label: np.ndarray, cells: ScopeScoreCells, n_scopes: int, mult: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """``auc_gradients`` over a party's (scope, score) cells already found."""
-    y = np.asarray(label).astype(np.int64)
+    y = np.asarray(label, dtype=np.int64)
     m = None if mult is None else np.asarray(mult, dtype=float)
     pos, neg = cells.label_sums(y, m)
     c = CellCurves.of(pos, neg, cells.scope, n_scopes)
@@ -119,7 +119,7 @@ def normal_auc(
 ) -> NormalAuc:
     """Every party's roc_auc and pr_auc on the ``wanted`` scopes (names; ``codes`` index ``names``
     per entry), drawn jointly per scope over the parties from the delta method."""
-    y = np.asarray(label).astype(np.int64)
+    y, codes = np.asarray(label, dtype=np.int64), np.asarray(codes, dtype=np.int64)
     m = None if mult is None else np.asarray(mult, dtype=float)
     by_class = np.bincount(codes * 2 + y, weights=m, minlength=2 * len(names)).reshape(-1, 2)
     index = {name: k for k, name in enumerate(names)}
@@ -162,7 +162,7 @@ def _collapsed(y: np.ndarray, scope: np.ndarray, n_scopes: int, m: np.ndarray | 
     most = len(y) // 2
     if max(distinct for _, distinct in ranks) > most:
         return y, scope, m, ranks  # at least one group per distinct score: no halving
-    group, groups, keys = scope.astype(np.int64) * 2 + y, 2 * n_scopes, []
+    group, groups, keys = np.asarray(scope, dtype=np.int64) * 2 + y, 2 * n_scopes, []
     for rank, distinct in ranks:  # more keys only split groups: stop as soon as halving is out of reach
         renumbered = _renumbered(group * distinct + rank, groups * distinct, most)
         if renumbered is None:
@@ -170,7 +170,7 @@ def _collapsed(y: np.ndarray, scope: np.ndarray, n_scopes: int, m: np.ndarray | 
         group, key = renumbered
         groups = len(key)
         keys.append(key)
-    rows = np.bincount(group, weights=m, minlength=groups).astype(float)
+    rows = np.bincount(group, weights=m, minlength=groups).astype(float, copy=False)
     # each group's scope, label and ranks read back from the keys that numbered it: no gather over
     # the entries, whose positions are scattered
     number, merged = np.arange(groups), []
