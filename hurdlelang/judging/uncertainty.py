@@ -4,6 +4,8 @@ parties: one resample draws the same rows for the candidate and every baseline.
 Which method serves a metric (each exactly a row bootstrap; see the modules named):
 - binary count metrics (precision, recall, f1, tp ...): a multinomial over the joint confusion cells
   of all parties (hurdlelang/stats/bootstrap_counts.py), cost independent of the number of rows;
+  on a large scope where no count itself is drawn, the normal approximation of those cells (delta
+  method, jointly over parties; hurdlelang/stats/counts_normal.py), with a Berry-Esseen bound;
 - binary roc_auc and pr_auc: the binned (default) or exact paired AUC bootstrap
   (hurdlelang/stats/bootstrap_auc.py);
 - multiclass confusion metrics (accuracy, f1_macro, balanced_accuracy ...): a multinomial over the
@@ -53,12 +55,15 @@ from hurdlelang.stats.auc_normal import METHOD as AUC_NORMAL_METHOD
 from hurdlelang.stats.auc_normal import MIN_CLASS_ROWS, normal_auc
 from hurdlelang.stats.bootstrap_auc import resample_auc
 from hurdlelang.stats.bootstrap_confusion import ConfusionCells, resample_confusion
-from hurdlelang.stats.bootstrap_counts import ALL, JointCells, Slices, resample_counts
+from hurdlelang.stats.bootstrap_counts import ALL, JointCells, Slices, count_method, resample_counts
 from hurdlelang.stats.bootstrap_means import SumForm, query_units, sum_combine, sum_form
 from hurdlelang.stats.bootstrap_volume import VolumeCells, VolumeParty, resample_volume_counts
 from hurdlelang.stats.confusion_normal import DEGREE_ONE, NORMAL_FROM_ROWS, Statistic, normal_confusion
 from hurdlelang.stats.confusion_normal import METHOD as CONFUSION_NORMAL_METHOD
 from hurdlelang.stats.confusion_normal import scope_rows as confusion_scope_rows
+from hurdlelang.stats.counts_normal import DEGREE_ONE as COUNTS_DEGREE_ONE
+from hurdlelang.stats.counts_normal import METHOD as COUNTS_NORMAL_METHOD
+from hurdlelang.stats.counts_normal import MIN_COUNT_ROWS, CountStatistic, normal_counts, normal_scopes
 from hurdlelang.stats.figures import figure_draws
 from hurdlelang.stats.intervals import make_rng
 from hurdlelang.stats.moments import NORMAL_METHOD, ROW_BOOTSTRAP_BELOW, Moments
@@ -173,44 +178,103 @@ class Uncertainty:
         return grouped
 
     def _counts(self, requests: list[Request]) -> None:
+        """Binary count metrics: on a scope that stats/counts_normal.normal_scopes finds large
+        enough, where no count itself (tp ...) is drawn, the normal approximation of the joint
+        cells; elsewhere, and on every scope when a party decides at a volume, the multinomial over
+        joint cells (exact)."""
         parties = deciding_parties(self.evaluation.data)
         for column, group in self._by_column(requests).items():
-            drawn = self._draw_counts(parties, column)
-            scopes_of: dict[tuple[str, ir.MetricKey], list[Scope]] = {}
-            for party, metric, scope in group:
-                scopes_of.setdefault((party, metric), []).append(scope)
-            for (party, metric), scopes in scopes_of.items():
-                # every scope's resamples of one metric in one (scopes x resamples) formula
-                parts = [decided_counts(drawn.counts, party, scope[1] if scope else ALL) for scope in scopes]
-                stacked = DecidedCounts(*(np.stack([getattr(p, f) for p in parts]) for f in COUNT_FIELDS))
-                for scope, row in zip(scopes, _count_metric(metric, stacked), strict=True):
-                    self._samples[(party, metric.key, scope)] = row
-                self.methods[f"{party}.{metric.key}"] = drawn.method
-            self.notes += [n for n in drawn.notes if n not in self.notes]
-            if drawn.weight_error_bound > 0:
-                where = f"slices of {column}" if column else "the whole data"
-                self.notes.append(
-                    f"weighted counts on {where}: weights quantised, each resampled count within "
-                    f"{drawn.weight_error_bound:.2g} (relative) of its exact value"
-                )
+            cells = self._joint_cells(parties, column)
+            large = self._normal_count_requests(cells, group) if cells is not None else []
+            chosen = set(large)
+            small = [r for r in group if r not in chosen]
+            mixed = {f"{p}.{m.key}" for p, m, _ in large} & {f"{p}.{m.key}" for p, m, _ in small}
+            if large:
+                self._normal_counts(cells, large, column, mixed)
+            if small:
+                self._exact_counts(parties, cells, small, column, mixed)
 
-    def _draw_counts(self, parties: dict[str, np.ndarray], column: str | None):
-        """The paired multinomial over joint cells; with a party deciding at a volume, its cut is
-        chosen again in each resample (hurdlelang/stats/bootstrap_volume.py)."""
-        data, stream = self.evaluation.data, f"counts:{column or ALL}"
-        volume = {p: VolumeParty(d.volume, d.ranked) for p, d in data.parties.items() if d.volume is not None}
-        if volume:
-            # a cut re-chosen per resample ranks single rows: such specs are never grouped into cells
-            # (hurdlelang/engine/cells.py), so the entries here are rows
-            if data.multiplicity is not None:
-                raise ValueError("a decision at a volume needs the rows, not cells")
-            fixed = {p: decided for p, decided in parties.items() if p not in volume}
-            cells = VolumeCells.build(data.label, fixed, volume, self.evaluation.factorised(column), data.weight)
-            return resample_volume_counts(cells, self.resamples, self.seed, stream)
-        cells = JointCells.build(
+    def _normal_count_requests(self, cells: JointCells, group: list[Request]) -> list[Request]:
+        """The requests of ``group`` on scopes the normal method serves: large enough for every
+        requested party, and no degree-one count requested there (a derived metric of tp and
+        precision must draw both from one law)."""
+        eligible = normal_scopes(cells, sorted({party for party, _, _ in group}))
+        counted = {scope for _, metric, scope in group if metric.name in COUNTS_DEGREE_ONE}
+        return [r for r in group if r[2] not in counted and (r[2][1] if r[2] else ALL) in eligible]
+
+    def _normal_counts(self, cells: JointCells, large: list[Request], column: str | None, mixed: set[str]) -> None:
+        def draw(stats: list[tuple[str, ir.MetricKey]], scopes: list[str]):
+            count_stats = [CountStatistic(p, m.name, m.param) for p, m in stats]
+            stream = f"counts-normal:{column or ALL}"
+            return normal_counts(cells, count_stats, scopes, self.resamples, self.seed, stream)
+
+        elsewhere = (
+            f" on scopes of at least {NORMAL_FROM_ROWS:,} rows and {MIN_COUNT_ROWS} rows in each nonzero count; "
+            f"{count_method(cells)} elsewhere"
+        )
+        self._take_normal(large, draw, COUNTS_NORMAL_METHOD, elsewhere, mixed)
+
+    def _take_normal(self, large: list[Request], draw, method: str, elsewhere: str, mixed: set[str]) -> None:
+        """The normal draws of every (party, metric) of ``large`` on its scopes, jointly per scope:
+        ``draw(stats, scopes)`` gives them (stats/linear_normal.py's shape); a metric also served by
+        the multinomial on other scopes (``mixed``) is named ``method`` + ``elsewhere``."""
+        stats = sorted({(p, m) for p, m, _ in large}, key=lambda pm: (pm[0], pm[1].key))
+        at = {(p, m.key): q for q, (p, m) in enumerate(stats)}
+        drawn = draw(stats, sorted({s[1] if s else ALL for _, _, s in large}))
+        for party, metric, scope in large:
+            key, where, q = f"{party}.{metric.key}", scope[1] if scope else ALL, at[(party, metric.key)]
+            self._samples[(party, metric.key, scope)] = drawn.get(where, q)
+            self.methods[key] = method + (elsewhere if key in mixed else "")
+            self._bound(key, method, drawn.bound_of(where, q))
+
+    def _exact_counts(
+        self, parties: dict[str, np.ndarray], cells: JointCells | None, group: list[Request], column: str | None,
+        mixed: set[str],
+    ) -> None:  # fmt: skip
+        drawn = self._draw_counts(parties, cells, column)
+        scopes_of: dict[tuple[str, ir.MetricKey], list[Scope]] = {}
+        for party, metric, scope in group:
+            scopes_of.setdefault((party, metric), []).append(scope)
+        for (party, metric), scopes in scopes_of.items():
+            # every scope's resamples of one metric in one (scopes x resamples) formula
+            parts = [decided_counts(drawn.counts, party, scope[1] if scope else ALL) for scope in scopes]
+            stacked = DecidedCounts(*(np.stack([getattr(p, f) for p in parts]) for f in COUNT_FIELDS))
+            for scope, row in zip(scopes, _count_metric(metric, stacked), strict=True):
+                self._samples[(party, metric.key, scope)] = row
+            if f"{party}.{metric.key}" not in mixed:
+                self.methods[f"{party}.{metric.key}"] = drawn.method
+        self.notes += [n for n in drawn.notes if n not in self.notes]
+        if drawn.weight_error_bound > 0:
+            where = f"slices of {column}" if column else "the whole data"
+            self.notes.append(
+                f"weighted counts on {where}: weights quantised, each resampled count within "
+                f"{drawn.weight_error_bound:.2g} (relative) of its exact value"
+            )
+
+    def _joint_cells(self, parties: dict[str, np.ndarray], column: str | None) -> JointCells | None:
+        """The joint cells of ``column``'s scopes; None when a party decides at a volume (its cut is
+        chosen again in each resample: hurdlelang/stats/bootstrap_volume.py)."""
+        data = self.evaluation.data
+        if any(d.volume is not None for d in data.parties.values()):
+            return None
+        return JointCells.build(
             data.label, parties, self.evaluation.factorised(column), data.weight, multiplicity=data.multiplicity
         )
-        return resample_counts(cells, self.resamples, self.seed, stream)
+
+    def _draw_counts(self, parties: dict[str, np.ndarray], cells: JointCells | None, column: str | None):
+        """The paired multinomial over joint cells; without ``cells`` (a party deciding at a volume),
+        its cut is chosen again in each resample (hurdlelang/stats/bootstrap_volume.py)."""
+        data, stream = self.evaluation.data, f"counts:{column or ALL}"
+        if cells is not None:
+            return resample_counts(cells, self.resamples, self.seed, stream)
+        # a cut re-chosen per resample ranks single rows: such specs are never grouped into cells
+        # (hurdlelang/engine/cells.py), so the entries here are rows
+        if data.multiplicity is not None:
+            raise ValueError("a decision at a volume needs the rows, not cells")
+        volume = {p: VolumeParty(d.volume, d.ranked) for p, d in data.parties.items() if d.volume is not None}
+        fixed = {p: decided for p, decided in parties.items() if p not in volume}
+        volume_cells = VolumeCells.build(data.label, fixed, volume, self.evaluation.factorised(column), data.weight)
+        return resample_volume_counts(volume_cells, self.resamples, self.seed, stream)
 
     def _confusion(self, requests: list[Request]) -> list[Request]:
         """Multiclass confusion metrics: on a scope of at least NORMAL_FROM_ROWS rows the normal
@@ -245,20 +309,14 @@ class Uncertainty:
             method = "multinomial over joint cells" + (" (quantised weights)" if cells.groups.notes else "")
             mixed = {f"{p}.{m.key}" for p, m, _ in large} & {f"{p}.{m.key}" for p, m, _ in small}
             if large:
-                stats = sorted({(p, m) for p, m, _ in large}, key=lambda pm: (pm[0], pm[1].key))
-                at = {(p, m.key): q for q, (p, m) in enumerate(stats)}
-                scopes = sorted({s[1] if s else ALL for _, _, s in large})
-                drawn = normal_confusion(
-                    cells, [Statistic(p, m.name, m.param, own(p, m)) for p, m in stats], scopes,
-                    self.resamples, self.seed, f"confusion-normal:{column or ALL}",
-                )  # fmt: skip
-                for party, metric, scope in large:
-                    key, where, q = f"{party}.{metric.key}", scope[1] if scope else ALL, at[(party, metric.key)]
-                    self._samples[(party, metric.key, scope)] = drawn.get(where, q)
-                    self.methods[key] = CONFUSION_NORMAL_METHOD + (
-                        f" on scopes of at least {NORMAL_FROM_ROWS:,} rows; {method} below" if key in mixed else ""
-                    )
-                    self._bound(key, CONFUSION_NORMAL_METHOD, drawn.bound_of(where, q))
+
+                def draw(stats, scopes, cells=cells, own=own, column=column):
+                    matrix_stats = [Statistic(p, m.name, m.param, own(p, m)) for p, m in stats]
+                    stream = f"confusion-normal:{column or ALL}"
+                    return normal_confusion(cells, matrix_stats, scopes, self.resamples, self.seed, stream)
+
+                below = f" on scopes of at least {NORMAL_FROM_ROWS:,} rows; {method} below"
+                self._take_normal(large, draw, CONFUSION_NORMAL_METHOD, below, mixed)
             if small:
                 resampled = resample_confusion(cells, self.resamples, self.seed, f"confusion:{column or ALL}")
                 for party, metric, scope in small:

@@ -335,14 +335,18 @@ def resample_counts(cells: JointCells, resamples: int = 1000, seed: int = 0, str
     if resamples < 1:
         raise ValueError("resamples must be at least 1")
     counts = drawn_counts(cells.group_rows, cells.rows, cells._aggregate, resamples, make_rng(seed, stream))
-    method = "multinomial over joint cells" + (" (quantised weights)" if cells.notes else "")
     return CountResamples(
         counts,
         cells.observed(),
-        method,
+        count_method(cells),
         resamples,
         seed,
         stream,
         cells.weight_error_bound,
         cells.notes,
     )
+
+
+def count_method(cells: JointCells) -> str:
+    """The record's name of the multinomial over ``cells``."""
+    return "multinomial over joint cells" + (" (quantised weights)" if cells.notes else "")
