@@ -486,9 +486,8 @@ def _append_log(log_path: str, outcome, quiet: bool) -> None:
 
     from hurdlelang.core import codes
     from hurdlelang.record.decision_log import append, entry_for
-    from hurdlelang.record.model import DecisionRecord
 
-    record = DecisionRecord.model_validate_json(outcome.record_json)
+    record = outcome.record
     digest = hashlib.sha256((outcome.record_json + "\n").encode()).hexdigest()
     try:
         entry = append(log_path, entry_for(record, outcome.record_path, digest))
@@ -508,9 +507,8 @@ def _print_run(outcome, result: CompileResult, fmt: str, quiet: bool) -> None:
     """The run's output in the chosen format, and the GitHub job summary when there is one. With
     `--out -` the record is what stdout carries, and the summary goes to stderr."""
     from hurdlelang.cli import ci_output
-    from hurdlelang.record.model import DecisionRecord
 
-    record = DecisionRecord.model_validate_json(outcome.record_json)
+    record = outcome.record
     spec = next(s for s in result.specs if s.name == record.spec.name)
     to_stdout = outcome.record_path == "-"
     if fmt == "json" or to_stdout:

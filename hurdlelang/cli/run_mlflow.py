@@ -33,9 +33,8 @@ def log_outcome(target, outcome, quiet: bool) -> None:
 
     from hurdlelang.core.diagnostics import DiagnosticError
     from hurdlelang.judging.mlflow_log import log
-    from hurdlelang.record.model import DecisionRecord
 
-    record = DecisionRecord.model_validate_json(outcome.record_json)
+    record = outcome.record
     try:
         if outcome.record_path != "-":
             log(target, record, outcome.record_path)

@@ -52,6 +52,7 @@ class RunOptions:
 
 @dataclass(frozen=True)
 class RunOutcome:
+    record: DecisionRecord  # what record_json holds, so that the command line need not parse it again
     record_json: str
     summary: str
     exit_code: Exit
@@ -361,4 +362,4 @@ def execute(result: CompileResult, options: RunOptions, finish=None) -> RunOutco
         )
         raise OutputFailure([problem]) from None
     summary = render_summary(record, None if target == STDOUT else target, spec.tier_titles())
-    return RunOutcome(record_json, summary, Exit(record.run.exit_code), target, judged.warnings)
+    return RunOutcome(record, record_json, summary, Exit(record.run.exit_code), target, judged.warnings)
