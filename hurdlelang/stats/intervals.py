@@ -162,23 +162,31 @@ def intervals(
             interval(s, confidence, side, max_undefined=max_undefined, what=w)
             for s, w in zip(samples, whats, strict=True)
         ]
-    values = np.asarray(samples, dtype=float).reshape(len(samples), -1)
+    values = np.array(samples, dtype=float).reshape(len(samples), -1)  # a copy: partitioned in place
     b = values.shape[1]
     tail = _tail(confidence, side)
-    missing = np.isnan(values)
-    undefined = missing.mean(axis=1)
+    undefined = np.isnan(values).mean(axis=1)
     low = np.full(len(values), -np.inf)
     high = np.full(len(values), np.inf)
+    if side != "lower":  # first: numpy orders NaN after every number, so it is read as +inf here
+        high = _kth_of_rows(values, int(np.ceil((b - 1) * (1.0 - tail))))
     if side != "upper":
-        k = int(np.floor((b - 1) * tail))
-        low = np.partition(np.where(missing, -np.inf, values), k, axis=1)[:, k]
-    if side != "lower":
-        k = int(np.ceil((b - 1) * (1.0 - tail)))
-        high = np.partition(np.where(missing, np.inf, values), k, axis=1)[:, k]
+        np.copyto(values, -np.inf, where=np.isnan(values))
+        low = _kth_of_rows(values, int(np.floor((b - 1) * tail)))
     return [
         _read(float(lo), float(hi), float(u), b, confidence, side, max_undefined, w)
         for lo, hi, u, w in zip(low, high, undefined, whats, strict=True)
     ]
+
+
+def _kth_of_rows(values: np.ndarray, k: int) -> np.ndarray:
+    """Each row's k-th smallest value, NaN read as +inf (numpy orders it last). Partitions `values`
+    in place: a record's matrix (4,000 statistics x 1,000 resamples a party with 500 slice values)
+    is not copied."""
+    values.partition(k, axis=1)
+    found = values[:, k].copy()
+    found[np.isnan(found)] = np.inf
+    return found
 
 
 def _check_arguments(confidence: float, side: str) -> None:

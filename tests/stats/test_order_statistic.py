@@ -27,6 +27,9 @@ def test_many_intervals_at_once_are_each_interval():
         values = rng.normal(size=1_000)
         values[rng.permutation(1_000)[: int(undefined * 1_000)]] = np.nan
         rows.append(values)
+    infinite = rng.normal(size=1_000)  # a ratio's resamples can be infinite: ordered as numbers, not as NaN
+    infinite[:30], infinite[30:60], infinite[60:70] = np.inf, -np.inf, np.nan
+    rows.append(rng.permutation(infinite))
     names = [f"m{i}" for i in range(len(rows))]
     for side in ("two-sided", "lower", "upper"):
         for confidence in (0.9, 0.95):
