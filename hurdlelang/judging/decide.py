@@ -31,7 +31,7 @@ from hurdlelang.core.operators import COMPARE
 from hurdlelang.judging.evaluate import Evaluation, Scope
 from hurdlelang.judging.uncertainty import Uncertainty
 from hurdlelang.lang import ir
-from hurdlelang.stats.intervals import Interval, holds, interval, paired_difference
+from hurdlelang.stats.intervals import Interval, Judgement, holds_each, intervals, paired_difference
 from hurdlelang.stats.multiplicity import bonferroni
 
 
@@ -67,6 +67,38 @@ class Judged:
     interval: Interval | None = None  # two-sided at the stated level, for reading
     reason: str | None = None
     judged_interval: Interval | None = None  # the one-sided interval at the level judged at: `bound` is its end
+
+
+@dataclass(frozen=True)
+class _Observed:
+    """A comparison's values on one scope, defined, before it is judged."""
+
+    scope: Scope
+    candidate: float
+    baseline: float | None
+    observed: float
+
+    def compared(self, op: str, required: float) -> Judged:
+        """Judged on point estimates (no confidence level)."""
+        state = State.HELD if COMPARE[op](self.observed, required) else State.FAILED
+        return Judged(self.scope, state, self.candidate, self.baseline, self.observed)
+
+    def judged(self, judgement: Judgement, report: Interval) -> Judged:
+        """Judged on its resamples: `judgement` at the level judged at, `report` the two-sided
+        interval; undefined, with the reason, when the judged interval is."""
+        state = {None: State.UNDEFINED, True: State.HELD, False: State.FAILED}[judgement.held]
+        bound = None if judgement.held is None else judgement.bound
+        return Judged(
+            self.scope,
+            state,
+            self.candidate,
+            self.baseline,
+            self.observed,
+            bound,
+            report,
+            judgement.reason,  # None when it is defined
+            judgement.interval,
+        )
 
 
 @dataclass(frozen=True)
@@ -200,28 +232,42 @@ class Decider:
         own = self._statistic(c, cand.value, self.unc.samples(against, metric, scope))
         return np.asarray(data, dtype=float), np.asarray(own, dtype=float)
 
-    def _judge(self, c: ir.Condition, scope: Scope, op: str, required: float, level: float | None) -> Judged:
+    def _judge(
+        self, c: ir.Condition, scopes: list[Scope], op: str, required: float, level: float | None
+    ) -> list[Judged]:
+        """The comparison on each scope; with a level, the intervals of every scope's statistic are
+        read at once (`in every region`: one partition of a matrix, not 500 one at a time)."""
+        seen = [self._observe(c, scope) for scope in scopes]
+        if level is None or self.unc is None:
+            return [s if isinstance(s, Judged) else s.compared(op, required) for s in seen]
+        measured = [s for s in seen if isinstance(s, _Observed)]
+        read = iter(self._read_samples(c, measured, op, required, level))
+        return [s if isinstance(s, Judged) else next(read) for s in seen]
+
+    def _observe(self, c: ir.Condition, scope: Scope) -> _Observed | Judged:
+        """The comparison's values on one scope, or its judgement when they leave it undefined."""
         cand, base = self._sides(c, scope)
         for who, v in (("candidate", cand), ("baseline", base)):
             if v is not None and not v.defined:
                 return Judged(
                     scope, State.UNDEFINED, cand.value, base.value if base else None, None, reason=f"{who}: {v.reason}"
                 )
-        observed = float(self._statistic(c, cand.value, base.value if base else None))
         b = base.value if base else None
+        observed = float(self._statistic(c, cand.value, b))
         if np.isnan(observed):
             return Judged(scope, State.UNDEFINED, cand.value, b, None, reason="relative to a baseline of 0, undefined")
-        if level is None or self.unc is None:
-            state = State.HELD if COMPARE[op](observed, required) else State.FAILED
-            return Judged(scope, state, cand.value, b, observed)
-        samples = self._samples(c, scope)
-        judgement = holds(samples, op, required, level, what=f"'{c.text}'")
-        report = interval(samples, c.confidence, "two-sided", what=f"'{c.text}'")
-        used = judgement.interval
-        if judgement.held is None:
-            return Judged(scope, State.UNDEFINED, cand.value, b, observed, None, report, judgement.reason, used)
-        state = State.HELD if judgement.held else State.FAILED
-        return Judged(scope, state, cand.value, b, observed, judgement.bound, report, judged_interval=used)
+        return _Observed(scope, cand.value, b, observed)
+
+    def _read_samples(
+        self, c: ir.Condition, measured: list[_Observed], op: str, required: float, level: float
+    ) -> list[Judged]:
+        if not measured:
+            return []
+        samples = [self._samples(c, m.scope) for m in measured]
+        whats = [f"'{c.text}'"] * len(measured)
+        judgements = holds_each(samples, op, required, level, whats)
+        reports = intervals(samples, c.confidence, "two-sided", whats)
+        return [m.judged(j, r) for m, j, r in zip(measured, judgements, reports, strict=True)]
 
     # ---- conditions ----
 
@@ -270,7 +316,7 @@ class Decider:
         common = {"level": level, "level_reason": level_reason, "negated": negated}
         if c.scope is None or c.scope.value is not None:
             scope = None if c.scope is None else (c.scope.slice, c.scope.value)
-            judged = self._judge(c, scope, op, required, level)
+            (judged,) = self._judge(c, [scope], op, required, level)
             return ConditionResult(c, judged.state, op, required, formula, judged, reason=judged.reason, **common)
         column = c.scope.slice
         skipped = {v: why for v, why in self.excluded.get(column, {}).items()}
@@ -284,7 +330,7 @@ class Decider:
                 self.unc is not None,
             )
             common |= {"level": level, "level_reason": level_reason}
-        slices = [self._judge(c, (column, v), op, required, level) for v in values]
+        slices = self._judge(c, [(column, v) for v in values], op, required, level)
         if c.scope.strict and skipped:
             # `strictly`: every value must be judged; one left out fails the condition, it is not
             # passed (and so the reverse, under `not`, holds)

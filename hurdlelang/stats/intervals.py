@@ -281,11 +281,34 @@ def holds(
 ) -> Judgement:
     """Does ``statistic op required`` hold at ``confidence``? For ``>=``/``>`` the whole one-sided
     interval must clear it, i.e. the lower bound; for ``<=``/``<`` the upper bound."""
+    iv = interval(samples, confidence, _gate_side(op), max_undefined=max_undefined, what=what)
+    return _judgement(iv, op, required)
+
+
+def holds_each(
+    samples: Sequence[np.ndarray],
+    op: str,
+    required: float,
+    confidence: float,
+    whats: Sequence[str],
+    *,
+    max_undefined: float = MAX_UNDEFINED,
+) -> list[Judgement]:
+    """``holds`` of many statistics' samples at once (the same judgements) by one ``intervals``
+    call: `recall beats rule in every region` judged on 500 slice values."""
+    side = _gate_side(op)
+    found = intervals(samples, confidence, side, whats, max_undefined=max_undefined)
+    return [_judgement(iv, op, required) for iv in found]
+
+
+def _gate_side(op: str) -> Side:
     if op not in COMPARE:
         raise ValueError(f"op must be one of {', '.join(COMPARE)}, got {op!r}")
-    side: Side = "lower" if op in (">=", ">") else "upper"
-    iv = interval(samples, confidence, side, max_undefined=max_undefined, what=what)
-    bound = iv.low if side == "lower" else iv.high
+    return "lower" if op in (">=", ">") else "upper"
+
+
+def _judgement(iv: Interval, op: str, required: float) -> Judgement:
+    bound = iv.low if iv.side == "lower" else iv.high
     held = bool(COMPARE[op](bound, required)) if iv.defined else None
     return Judgement(held, bound, op, float(required), iv)
 

@@ -1,8 +1,12 @@
 """intervals.py's order statistic against numpy's quantile."""
 
+import operator
+
 import numpy as np
 
-from hurdlelang.stats.intervals import _order_statistic, interval, intervals
+from hurdlelang.stats.intervals import _order_statistic, holds, holds_each, interval, intervals
+
+OPERATORS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
 
 def test_order_statistics_are_numpys_quantiles():
@@ -41,3 +45,28 @@ def test_many_intervals_at_once_are_each_interval():
         interval(uneven[0], 0.95, "lower", what="a").as_dict(),
         interval(uneven[1], 0.95, "lower", what="b").as_dict(),
     ]
+
+
+def test_many_judgements_at_once_are_each_judgement():
+    """`in every region` is judged on every slice value at once (`holds_each`): each bound is the
+    quantile numpy gives with undefined resamples counted against it, and the same judgement as
+    one `holds` each, undefined where too many resamples are."""
+    rng = np.random.default_rng(10)
+    rows = [rng.normal(0.1, 0.05, size=1_000) for _ in range(4)]
+    rows[1][:30] = np.nan  # 3%: a bound still exists at 95%
+    rows[2][:80] = np.nan  # 8%: above the 5% limit, undefined
+    names = [f"region={i}" for i in range(len(rows))]
+    for op, required in ((">=", 0.05), (">", 0.0), ("<=", 0.2), ("<", 0.12)):
+        got = holds_each(rows, op, required, 0.95, names)
+        assert [g.interval.as_dict() for g in got] == [
+            holds(r, op, required, 0.95, what=w).interval.as_dict() for r, w in zip(rows, names, strict=True)
+        ]
+        lower = op in (">=", ">")
+        for row, judgement in zip(rows, got, strict=True):
+            if np.isnan(row).mean() > 0.05:
+                assert judgement.held is None and np.isnan(judgement.bound)
+                continue
+            filled = np.where(np.isnan(row), -np.inf if lower else np.inf, row)
+            want = np.quantile(filled, 0.05 if lower else 0.95, method="lower" if lower else "higher")
+            assert judgement.bound == want
+            assert judgement.held == OPERATORS[op](want, required)
