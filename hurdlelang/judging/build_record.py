@@ -179,13 +179,15 @@ def _scopes(ev: Evaluation) -> list[Scope]:
     return [None] + [(column, v) for column in ev.spec.data.slices for v in ev.slice_values(column)]
 
 
-def _n(ev: Evaluation, party: str, metric: ir.MetricKey, scope: Scope) -> int | None:
+def _sizes(ev: Evaluation, party: str, metrics: list[ir.MetricKey], scope: Scope) -> list[int | None]:
+    """Each metric's n on a scope: a figure's own sample size (None if not given), none for a
+    record, and the scope's rows for a party measured on the data."""
     baseline = ev.baselines.get(party)
     if isinstance(baseline, ir.FigureBaseline):
-        return next((f.rows for f in baseline.figures if f.metric.key == metric.key), None)
+        return [next((f.rows for f in baseline.figures if f.metric.key == m.key), None) for m in metrics]
     if isinstance(baseline, ir.RecordBaseline):
-        return None
-    return ev.scope_rows(scope)
+        return [None] * len(metrics)
+    return [ev.scope_rows(scope)] * len(metrics)
 
 
 def _metric_info(ev: Evaluation) -> dict[str, MetricInfo]:
@@ -234,36 +236,51 @@ def metric_info_of(ev: Evaluation, metric: ir.MetricKey) -> MetricInfo:
 
 
 def _metrics(ev: Evaluation, unc: Uncertainty | None, level: float | None) -> dict:
-    out: dict[str, dict[str, dict[str, MetricEntry]]] = {}
-    for party in ev.parties:
-        whole_only = isinstance(ev.baselines.get(party), ir.FigureBaseline | ir.RecordBaseline)
-        scopes = [None] if whole_only else _scopes(ev)
-        metrics = ev.reported_for(party)
-        drawn = (
-            []
-            if unc is None or level is None
-            else [(scope, metric) for scope in scopes for metric in metrics if unc.has(party, metric, scope)]
-        )
-        samples = [unc.samples(party, metric, scope) for scope, metric in drawn]
-        found = intervals(samples, level, "two-sided", [m.key for _, m in drawn]) if drawn else []
-        interval_of = {(scope, metric.key): _interval(iv) for (scope, metric), iv in zip(drawn, found, strict=True)}
-        per_scope = {}
-        for scope in scopes:
-            entries = {}
-            for metric in metrics:
-                v = ev.value(party, metric, scope)
-                iv = interval_of.get((scope, metric.key))
-                entries[metric.key] = MetricEntry(
-                    value=finite(v.value),
-                    state="defined" if v.defined else "undefined",
-                    n=_n(ev, party, metric, scope),
-                    reason=v.reason,
-                    note=ev.note(party, metric),
-                    interval=iv,
-                )
-            per_scope[scope_key(scope)] = entries
-        out[party] = per_scope
-    return out
+    return {party: _party_metrics(ev, unc, level, party) for party in ev.parties}
+
+
+def _party_metrics(
+    ev: Evaluation, unc: Uncertainty | None, level: float | None, party: str
+) -> dict[str, dict[str, MetricEntry]]:
+    """One party's metrics on every scope, a figure's or a record's on the whole data only; the
+    metric's note, its key and the scope's rows are looked up once, not once an entry (a record
+    holds 8,000 entries with 500 slice values)."""
+    whole_only = isinstance(ev.baselines.get(party), ir.FigureBaseline | ir.RecordBaseline)
+    scopes = [None] if whole_only else _scopes(ev)
+    metrics = ev.reported_for(party)
+    keys = [m.key for m in metrics]
+    notes = [ev.note(party, m) for m in metrics]
+    interval_of = _intervals_of(unc, level, party, scopes, metrics)
+    per_scope = {}
+    for scope in scopes:
+        entries = {}
+        for metric, key, note, n in zip(metrics, keys, notes, _sizes(ev, party, metrics, scope), strict=True):
+            v = ev.value(party, metric, scope)
+            entries[key] = MetricEntry(
+                value=finite(v.value),
+                state="defined" if v.defined else "undefined",
+                n=n,
+                reason=v.reason,
+                note=note,
+                interval=interval_of.get((scope, key)),
+            )
+        per_scope[scope_key(scope)] = entries
+    return per_scope
+
+
+def _intervals_of(
+    unc: Uncertainty | None, level: float | None, party: str, scopes: list[Scope], metrics: list[ir.MetricKey]
+) -> dict[tuple[Scope, str], IntervalEntry | None]:
+    """The two-sided interval at the spec's level of each (scope, metric key) that was resampled,
+    read from one matrix of all their resamples."""
+    if unc is None or level is None:
+        return {}
+    drawn = [(scope, metric) for scope in scopes for metric in metrics if unc.has(party, metric, scope)]
+    if not drawn:
+        return {}
+    keys = [metric.key for _, metric in drawn]
+    found = intervals([unc.samples(party, metric, scope) for scope, metric in drawn], level, "two-sided", keys)
+    return {(scope, key): _interval(iv) for (scope, _), key, iv in zip(drawn, keys, found, strict=True)}
 
 
 def build_record(

@@ -123,6 +123,7 @@ class Evaluation:
         self._auc_columns: dict[tuple[str, str], np.ndarray | None] = {}
         self._indices: dict[str, dict[str, int]] = {}
         self._count_columns: dict[tuple[str, str, str], np.ndarray] = {}
+        self._decided_columns: dict[tuple[str, str], list[np.ndarray]] = {}
         self._rows_per_value: dict[str, np.ndarray] = {}
 
     @property
@@ -257,11 +258,19 @@ class Evaluation:
         column, value = scope
         key = (party, metric.key, column)
         if key not in self._count_columns:
-            joint = self._joint_cells(column)
-            parts = [decided_counts(joint, party, name) for name in self.factorised(column).names]
-            arrays = [np.concatenate([getattr(p, f) for p in parts]) for f in COUNT_FIELDS]
+            arrays = self._decided_by_value(party, column)
             self._count_columns[key] = vectorised_count_metric(metric.name, metric.param, *arrays)
         return self._entry(column, value, self._count_columns[key])
+
+    def _decided_by_value(self, party: str, column: str) -> list[np.ndarray]:
+        """A party's decided counts on every value of a slice column, an array a field of
+        COUNT_FIELDS: gathered once for all its count metrics, not once a metric."""
+        key = (party, column)
+        if key not in self._decided_columns:
+            joint = self._joint_cells(column)
+            parts = [decided_counts(joint, party, name) for name in self.factorised(column).names]
+            self._decided_columns[key] = [np.concatenate([getattr(p, f) for p in parts]) for f in COUNT_FIELDS]
+        return self._decided_columns[key]
 
     def _entry(self, column: str, value: str, per_value: np.ndarray) -> MetricValue | None:
         """A slice value's entry of a table over every value of its column; None if undefined."""

@@ -165,7 +165,7 @@ def intervals(
     values = np.array(samples, dtype=float).reshape(len(samples), -1)  # a copy: partitioned in place
     b = values.shape[1]
     tail = _tail(confidence, side)
-    undefined = np.isnan(values).mean(axis=1)
+    undefined = np.count_nonzero(np.isnan(values), axis=1) / b  # a share, as .mean() gives it
     low = np.full(len(values), -np.inf)
     high = np.full(len(values), np.inf)
     if side != "lower":  # first: numpy orders NaN after every number, so it is read as +inf here
@@ -212,7 +212,7 @@ def _read(
             f"for a {side} {confidence:.0%} interval"
         )
         return Interval(nan, nan, confidence, side, b, undefined, reason)
-    if (side != "upper" and not np.isfinite(low)) or (side != "lower" and not np.isfinite(high)):
+    if (side != "upper" and not math.isfinite(low)) or (side != "lower" and not math.isfinite(high)):
         reason = (
             f"{what} is undefined in {undefined:.1%} of {b} resamples, which reaches the "
             f"{tail:.1%} tail the {side} {confidence:.0%} bound is read at"
