@@ -164,7 +164,7 @@ class Evaluation:
                 codes = np.searchsorted(np.asarray(names), self.data.slices[column].astype(str))
                 self._factorised[column] = Slices(codes.astype(np.int64), names)
             else:
-                self._factorised[column] = Slices.of(self.data.slices[column])
+                self._factorised[column] = self.data.factorised(column)  # the engine's codes, if it gave them
         return self._factorised[column]
 
     def scope_rows(self, scope: Scope) -> int:
