@@ -37,6 +37,8 @@ import numpy as np
 from hurdlelang.stats.intervals import make_rng
 from hurdlelang.stats.moments import BERRY_ESSEEN_C, normal_around
 
+_BLOCK = 1 << 19  # normals drawn at a time (4 MB)
+
 
 @dataclass(frozen=True)
 class LinearScopes:
@@ -67,31 +69,43 @@ class LinearScopes:
     def draw(self, resamples: int, seed: int, stream: str) -> np.ndarray:
         """(S, resamples, Q) draws of every scope's statistics from their normal approximation."""
         s, q = self.point.shape
-        z = make_rng(seed, stream).standard_normal((s, resamples, q))
         sd = np.sqrt(np.clip(np.diagonal(self.cov, axis1=1, axis2=2), 0.0, None))
         # a statistic without spread (one class in a scope's decisions) is drawn at its value
         live = (sd > 1e-12 * np.maximum(1.0, np.abs(np.nan_to_num(self.point)))) & np.isfinite(self.point)
         every = live.all(axis=1)
         factors = _factors(self.cov[every] / (sd[every, :, None] * sd[every, None, :]))
-        if factors is None:
-            return np.stack([normal_around(self.point[k], self.cov[k], z[k], live[k]) for k in range(s)])
-        # the scopes whose statistics all move, at once (the same numbers as one at a time), in
-        # place: these arrays are scopes x resamples x statistics, tens of MB with 500 slice values
-        out = np.einsum("srq,spq->srp", z if every.all() else z[every], factors, optimize=True)
-        out *= sd[every, None, :]
-        out += self.point[every, None, :]
-        if not every.all():
-            out = _spread_back(out, every, resamples)
-            for k in np.flatnonzero(~every):
-                out[k] = normal_around(self.point[k], self.cov[k], z[k], live[k])
+        rng = make_rng(seed, stream)
+        if factors is None or not every.all():
+            z = rng.standard_normal((s, resamples, q))
+            return self._some_move(z, live, every, factors, sd)
+        # every scope's statistics move (the usual case): the normals drawn a block of scopes at a
+        # time into one buffer (the same stream as one (S, resamples, Q) draw) and spread in place,
+        # so that no second array of scopes x resamples x statistics is made (tens of MB with 500
+        # slice values, whose fresh pages cost more than the arithmetic)
+        out = np.empty((s, resamples, q))
+        block = max(1, _BLOCK // max(resamples * q, 1))
+        z = np.empty((min(block, s), resamples, q))
+        for start in range(0, s, block):
+            part = slice(start, min(s, start + block))
+            k = part.stop - part.start
+            rng.standard_normal(out=z[:k])
+            np.einsum("srq,spq->srp", z[:k], factors[part], out=out[part], optimize=True)
+            out[part] *= sd[part, None, :]
+            out[part] += self.point[part, None, :]
         return out
 
-
-def _spread_back(drawn: np.ndarray, every: np.ndarray, resamples: int) -> np.ndarray:
-    """(S, resamples, Q) with the draws of the ``every`` scopes in their places, the rest empty."""
-    out = np.empty((len(every), resamples, drawn.shape[2]))
-    out[every] = drawn
-    return out
+    def _some_move(self, z: np.ndarray, live, every, factors, sd) -> np.ndarray:
+        """The draws when some statistic of some scope does not move (or a correlation does not
+        factor): those scopes one at a time (moments.normal_around), the others at once."""
+        s = len(self.point)
+        if factors is None:
+            return np.stack([normal_around(self.point[k], self.cov[k], z[k], live[k]) for k in range(s)])
+        out = np.empty(z.shape)
+        spread = np.einsum("srq,spq->srp", z[every], factors, optimize=True)
+        out[every] = self.point[every, None, :] + spread * sd[every, None, :]
+        for k in np.flatnonzero(~every):
+            out[k] = normal_around(self.point[k], self.cov[k], z[k], live[k])
+        return out
 
 
 def _factors(corr: np.ndarray) -> np.ndarray | None:
