@@ -116,7 +116,8 @@ class Evaluation:
         self.baselines = {b.name: b for b in spec.baselines}
         self._subsets: dict[Scope, Prepared] = {None: data}
         self._cache: dict[tuple, MetricValue] = {}
-        self._joint: dict[str | None, dict] = {}
+        self._joint: dict[str | None, JointCells] = {}
+        self._observed: dict[str | None, dict] = {}
         self._factorised: dict[str, Slices] = {}
         self._grouped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._classes: dict[str, tuple] = {}
@@ -346,15 +347,22 @@ class Evaluation:
         return Counts(tp=float(c.tp[0]), fp=float(c.fp[0]), tn=float(c.tn[0]), fn=float(c.fn[0]), ab=float(c.ab[0]))
 
     def _joint_cells(self, column: str | None) -> dict:
+        """Every party's counts on every scope of ``column`` (JointCells.observed), once."""
+        if column not in self._observed:
+            self._observed[column] = self.joint_cells(column).observed()
+        return self._observed[column]
+
+    def joint_cells(self, column: str | None) -> JointCells:
+        """The joint cells (slice x label x every deciding party's bit) of ``column``'s values, or of
+        the whole data: built once, for the points here and the intervals (judging/uncertainty.py)."""
         if column not in self._joint:
-            cells = JointCells.build(
+            self._joint[column] = JointCells.build(
                 self.data.label,
                 deciding_parties(self.data),
                 self.factorised(column),
                 self.data.weight,
                 multiplicity=self.data.multiplicity,
             )
-            self._joint[column] = cells.observed()
         return self._joint[column]
 
     def _figure(self, baseline: ir.FigureBaseline, metric: ir.MetricKey, scope: Scope) -> MetricValue:

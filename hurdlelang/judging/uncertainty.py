@@ -184,7 +184,7 @@ class Uncertainty:
         joint cells (exact)."""
         parties = deciding_parties(self.evaluation.data)
         for column, group in self._by_column(requests).items():
-            cells = self._joint_cells(parties, column)
+            cells = self._joint_cells(column)
             large = self._normal_count_requests(cells, group) if cells is not None else []
             chosen = set(large)
             small = [r for r in group if r not in chosen]
@@ -251,15 +251,12 @@ class Uncertainty:
                 f"{drawn.weight_error_bound:.2g} (relative) of its exact value"
             )
 
-    def _joint_cells(self, parties: dict[str, np.ndarray], column: str | None) -> JointCells | None:
+    def _joint_cells(self, column: str | None) -> JointCells | None:
         """The joint cells of ``column``'s scopes; None when a party decides at a volume (its cut is
         chosen again in each resample: hurdlelang/stats/bootstrap_volume.py)."""
-        data = self.evaluation.data
-        if any(d.volume is not None for d in data.parties.values()):
+        if any(d.volume is not None for d in self.evaluation.data.parties.values()):
             return None
-        return JointCells.build(
-            data.label, parties, self.evaluation.factorised(column), data.weight, multiplicity=data.multiplicity
-        )
+        return self.evaluation.joint_cells(column)
 
     def _draw_counts(self, parties: dict[str, np.ndarray], cells: JointCells | None, column: str | None):
         """The paired multinomial over joint cells; without ``cells`` (a party deciding at a volume),
