@@ -63,6 +63,7 @@ from hurdlelang.core.operators import COMPARE
 Side = Literal["lower", "upper", "two-sided"]
 Direction = Literal["higher", "lower", "zero"]
 
+_BLOCK = 1 << 19  # resamples held in one block of `intervals` (4 MB)
 MAX_UNDEFINED = 0.05
 """Above this share of undefined resamples an interval is undefined (see the module docstring)."""
 
@@ -154,25 +155,33 @@ def intervals(
     *,
     max_undefined: float = MAX_UNDEFINED,
 ) -> list[Interval]:
-    """``interval`` of many statistics' samples at once (the same numbers): one partition of a
-    (statistics x resamples) matrix, for a record of thousands of intervals (500 slice values)."""
+    """``interval`` of many statistics' samples at once (the same numbers): partitions of
+    (statistics x resamples) blocks, for a record of thousands of intervals (500 slice values)."""
     _check_arguments(confidence, side)
     if len({np.size(s) for s in samples}) != 1 or np.size(samples[0]) == 0:
         return [
             interval(s, confidence, side, max_undefined=max_undefined, what=w)
             for s, w in zip(samples, whats, strict=True)
         ]
-    values = np.array(samples, dtype=float).reshape(len(samples), -1)  # a copy: partitioned in place
-    b = values.shape[1]
+    b, n = np.size(samples[0]), len(samples)
     tail = _tail(confidence, side)
-    undefined = np.count_nonzero(np.isnan(values), axis=1) / b  # a share, as .mean() gives it
-    low = np.full(len(values), -np.inf)
-    high = np.full(len(values), np.inf)
-    if side != "lower":  # first: numpy orders NaN after every number, so it is read as +inf here
-        high = _kth_of_rows(values, int(np.ceil((b - 1) * (1.0 - tail))))
-    if side != "upper":
-        np.copyto(values, -np.inf, where=np.isnan(values))
-        low = _kth_of_rows(values, int(np.floor((b - 1) * tail)))
+    undefined = np.empty(n)
+    low = np.full(n, -np.inf)
+    high = np.full(n, np.inf)
+    # a block of statistics at a time, copied into one buffer that is partitioned in place: a
+    # record's thousands of intervals (500 slice values) never make a second full matrix
+    block = max(1, _BLOCK // b)
+    buffer = np.empty((min(block, n), b))
+    for start in range(0, n, block):
+        rows = slice(start, min(n, start + block))
+        values = buffer[: rows.stop - start]
+        np.stack([np.ravel(one) for one in samples[rows]], out=values)
+        undefined[rows] = np.count_nonzero(np.isnan(values), axis=1) / b  # a share, as .mean() gives it
+        if side != "lower":  # first: numpy orders NaN after every number, so it is read as +inf here
+            high[rows] = _kth_of_rows(values, int(np.ceil((b - 1) * (1.0 - tail))))
+        if side != "upper":
+            np.copyto(values, -np.inf, where=np.isnan(values))
+            low[rows] = _kth_of_rows(values, int(np.floor((b - 1) * tail)))
     return [
         _read(float(lo), float(hi), float(u), b, confidence, side, max_undefined, w)
         for lo, hi, u, w in zip(low, high, undefined, whats, strict=True)
@@ -181,8 +190,7 @@ def intervals(
 
 def _kth_of_rows(values: np.ndarray, k: int) -> np.ndarray:
     """Each row's k-th smallest value, NaN read as +inf (numpy orders it last). Partitions `values`
-    in place: a record's matrix (4,000 statistics x 1,000 resamples a party with 500 slice values)
-    is not copied."""
+    (a block of a record's statistics x 1,000 resamples) in place."""
     values.partition(k, axis=1)
     found = values[:, k].copy()
     found[np.isnan(found)] = np.inf

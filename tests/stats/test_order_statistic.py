@@ -3,7 +3,9 @@
 import operator
 
 import numpy as np
+import pytest
 
+import hurdlelang.stats.intervals as intervals_module
 from hurdlelang.stats.intervals import _order_statistic, holds, holds_each, interval, intervals
 
 OPERATORS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
@@ -21,10 +23,12 @@ def test_order_statistics_are_numpys_quantiles():
                 assert _order_statistic(values, q, nan_as, method) == np.quantile(filled, q, method=method)
 
 
-def test_many_intervals_at_once_are_each_interval():
-    """A record's intervals come from one partition of a (statistics x resamples) matrix
-    (`intervals`): the same bounds, undefined fractions and reasons as one `interval` each,
+@pytest.mark.parametrize("block", [1_000, 3_000, 1 << 19])  # resamples a block: 1, 3 and every statistic
+def test_many_intervals_at_once_are_each_interval(monkeypatch, block):
+    """A record's intervals come from partitions of (statistics x resamples) blocks (`intervals`):
+    the same bounds, undefined fractions and reasons as one `interval` each, whatever the block,
     including statistics undefined in some resamples, in too many, and in the tail."""
+    monkeypatch.setattr(intervals_module, "_BLOCK", block)
     rng = np.random.default_rng(9)
     rows = []
     for undefined in (0.0, 0.0, 0.01, 0.03, 0.2, 0.024, 0.026):
