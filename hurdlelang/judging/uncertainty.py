@@ -303,7 +303,7 @@ class Uncertainty:
             for r in group:
                 normal = r[1].name not in DEGREE_ONE and rows[r[2][1] if r[2] else ALL] >= NORMAL_FROM_ROWS
                 (large if normal else small).append(r)
-            method = "multinomial over joint cells" + (" (quantised weights)" if cells.groups.notes else "")
+            method = count_method(cells.groups)
             mixed = {f"{p}.{m.key}" for p, m, _ in large} & {f"{p}.{m.key}" for p, m, _ in small}
             if large:
 

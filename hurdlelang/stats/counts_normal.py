@@ -73,18 +73,17 @@ def _names(cells: JointCells) -> tuple[str, ...]:
     return cells.slices if cells.slices else (ALL,)
 
 
-def _weighted_rows(cells: JointCells) -> np.ndarray:
-    rows = cells.group_rows.astype(float)
-    return rows if cells.group_weight is None else rows * cells.group_weight
+def _per_count(cells: JointCells, party: str, amounts: np.ndarray) -> np.ndarray:
+    """(scopes, 5) ``amounts`` per group summed into ``party``'s counts in each scope of the cells."""
+    s = len(_names(cells))
+    key = cells.group_slice * 5 + count_category(cells, party)
+    return np.bincount(key, weights=amounts, minlength=s * 5).reshape(s, 5)
 
 
 def party_counts(cells: JointCells, party: str) -> np.ndarray:
     """(scopes, 5) ``party``'s counts in each scope of the cells (each slice value, or ALL)."""
-    s = len(_names(cells))
-    flat = np.bincount(
-        cells.group_slice * 5 + count_category(cells, party), weights=_weighted_rows(cells), minlength=s * 5
-    )
-    return flat.reshape(s, 5)
+    rows = cells.group_rows.astype(float)
+    return _per_count(cells, party, rows if cells.group_weight is None else rows * cells.group_weight)
 
 
 def normal_scopes(cells: JointCells, parties: list[str]) -> set[str]:
@@ -95,9 +94,7 @@ def normal_scopes(cells: JointCells, parties: list[str]) -> set[str]:
     large = rows >= NORMAL_FROM_ROWS
     for party in parties:
         # rows, not weight totals: the normal law's quality depends on how many rows are drawn
-        per_count = np.bincount(
-            cells.group_slice * 5 + count_category(cells, party), weights=cells.group_rows, minlength=len(names) * 5
-        ).reshape(len(names), 5)
+        per_count = _per_count(cells, party, cells.group_rows)
         large &= ((per_count == 0) | (per_count >= MIN_COUNT_ROWS)).all(axis=1)
     return {name for name, ok in zip(names, large, strict=True) if ok}
 
