@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -462,6 +463,10 @@ def run(
         def finish(record):
             return attach(target, record)
 
+    # the libraries just imported (pandas, numpy, pydantic's schemas) live as long as the process:
+    # out of the collector's sight, a record of thousands of entries no longer makes every full
+    # collection walk them again (a tenth of the run with 500 slice values)
+    gc.freeze()
     try:
         with progress.reporting(sys.stderr):  # only on a terminal, only after 2 s
             outcome = execute(result, options, finish)

@@ -21,7 +21,7 @@ from hurdlelang.data.bands import abstain_party
 from hurdlelang.data.prepared import Prepared
 from hurdlelang.engine.plan import reported_metrics
 from hurdlelang.lang import ir
-from hurdlelang.metrics.auc_by_scope import auc_by_scope
+from hurdlelang.metrics.auc_by_scope import Ranks, auc_by_scope, dense_ranks
 from hurdlelang.metrics.registry import (
     COUNT_METRIC_NAMES,
     MetricInputs,
@@ -121,7 +121,8 @@ class Evaluation:
         self._factorised: dict[str, Slices] = {}
         self._grouped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._classes: dict[str, tuple] = {}
-        self._auc_columns: dict[tuple[str, str], np.ndarray | None] = {}
+        self._auc_columns: dict[tuple[str, str | None], np.ndarray | None] = {}
+        self._ranks: dict[str, Ranks | None] = {}
         self._indices: dict[str, dict[str, int]] = {}
         self._count_columns: dict[tuple[str, str, str], np.ndarray] = {}
         self._decided_columns: dict[tuple[str, str], list[np.ndarray]] = {}
@@ -239,19 +240,25 @@ class Evaluation:
             if scope is not None and (found := self._count_in_slice(party, metric, scope)) is not None:
                 return found
             return metric_from_counts(metric.name, metric.param, self.counts(party, scope))
-        if scope is not None and metric.name in AUC_COLUMNS and (found := self._auc_in_slice(party, metric, scope)):
+        if metric.name in AUC_COLUMNS and (found := self._auc_in_scope(party, metric, scope)):
             return found
         return self._builtin(party, metric, self.subset(scope))
 
-    def _auc_in_slice(self, party: str, metric: ir.MetricKey, scope: tuple[str, str]) -> MetricValue | None:
-        """A slice value's roc_auc or pr_auc from one pass over its column (metrics/auc_by_scope.py);
-        None when that pass has no value for it, and `_builtin` gives the value or its reason."""
-        column, value = scope
+    def _auc_in_scope(self, party: str, metric: ir.MetricKey, scope: Scope) -> MetricValue | None:
+        """A scope's roc_auc or pr_auc from one pass over its column (metrics/auc_by_scope.py; the
+        whole data is a column of one value), over the party's score ranks found once; None when
+        that pass has no value for it, and `_builtin` gives the value or its reason."""
+        column = scope[0] if scope else None
         key = (party, column)
         if key not in self._auc_columns:
             self._auc_columns[key] = self._auc_of_column(party, column)
         table = self._auc_columns[key]
-        return None if table is None else self._entry(column, value, table[:, AUC_COLUMNS[metric.name]])
+        if table is None:
+            return None
+        if scope is None:
+            value = table[0, AUC_COLUMNS[metric.name]]
+            return MetricValue(float(value)) if np.isfinite(value) else None
+        return self._entry(column, scope[1], table[:, AUC_COLUMNS[metric.name]])
 
     def _count_in_slice(self, party: str, metric: ir.MetricKey, scope: tuple[str, str]) -> MetricValue | None:
         """A slice value's count metric from one formula over every value of its column (the same
@@ -278,7 +285,7 @@ class Evaluation:
         k = self._slice_index(column).get(str(value))
         return None if k is None or not np.isfinite(per_value[k]) else MetricValue(float(per_value[k]))
 
-    def _auc_of_column(self, party: str, column: str) -> np.ndarray | None:
+    def _auc_of_column(self, party: str, column: str | None) -> np.ndarray | None:
         p = self.data.parties.get(party)
         if self.spec.task != "binary" or p is None or self.data.sums is not None or self.data.rows == 0:
             return None  # (sums: the arrays may hold only the small scopes' rows)
@@ -286,7 +293,21 @@ class Evaluation:
         if score is None:
             return None
         slices = self.factorised(column)
-        return auc_by_scope(self.data.label, score, slices.codes, len(slices.names), self.data.frequency)
+        if slices is None:  # the whole data: one scope over the entries (rows, or cells)
+            codes, n = np.zeros(len(self.data.label), np.int64), 1
+        else:
+            codes, n = slices.codes, len(slices.names)
+        return auc_by_scope(self.data.label, score, codes, n, self.data.frequency, self.score_ranks(party))
+
+    def score_ranks(self, party: str) -> Ranks | None:
+        """Each entry's rank among a binary party's distinct scores (metrics/auc_by_scope.dense_ranks),
+        found once for every scope's point and interval of roc_auc and pr_auc; None without a score."""
+        if party not in self._ranks:
+            p = self.data.parties.get(party)
+            score = None if p is None else p.rank_score
+            finite = score is not None and bool(np.isfinite(score).all())
+            self._ranks[party] = dense_ranks(np.asarray(score, dtype=float)) if finite else None
+        return self._ranks[party]
 
     def _slice_index(self, column: str) -> dict[str, int]:
         if column not in self._indices:

@@ -354,6 +354,7 @@ class Uncertainty:
                 normal = normal_auc(
                     data.label, scores, codes, names, wanted, data.multiplicity,
                     self.resamples, self.seed, f"auc-normal:{column or ALL}",
+                    self._ranks(scores),
                 )  # fmt: skip
             small = set(wanted) if normal is None else set(normal.small)
             drawn = self._auc_bootstrap(scores, column, slices, codes, names, small, normal is not None)
@@ -372,6 +373,11 @@ class Uncertainty:
                     self._bound(key, AUC_NORMAL_METHOD, normal.bound[(party, where)][metric.name])
             if drawn is not None:
                 self.notes += [n for n in drawn.notes if n not in self.notes]
+
+    def _ranks(self, scores: dict[str, np.ndarray]) -> dict | None:
+        """Every scored party's ranks, found once by the evaluation for its points too."""
+        ranks = {p: self.evaluation.score_ranks(p) for p in scores}
+        return None if None in ranks.values() else ranks
 
     def _auc_bootstrap(self, scores, column, slices, codes, names, small: set[str], subset: bool):
         """The paired AUC bootstrap of the ``small`` scopes: of every row as before when no scope of

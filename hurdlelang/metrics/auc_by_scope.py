@@ -28,10 +28,16 @@ _EMPTY_CELLS = 4096  # keys of a table beyond its entries' number that still cos
 
 
 def auc_by_scope(
-    label: np.ndarray, score: np.ndarray, codes: np.ndarray, n_scopes: int, weight: np.ndarray | None
+    label: np.ndarray,
+    score: np.ndarray,
+    codes: np.ndarray,
+    n_scopes: int,
+    weight: np.ndarray | None,
+    ranks: Ranks | None = None,
 ) -> np.ndarray | None:
     """(n_scopes, 2): roc_auc and pr_auc of each slice value (codes index the values), NaN where
-    undefined; None when a score is not finite (the one-at-a-time function words that reason)."""
+    undefined; None when a score is not finite (the one-at-a-time function words that reason).
+    ``ranks``: the scores' ``dense_ranks``, when the caller has them (they serve every column)."""
     s = np.asarray(score, dtype=float)
     if not np.isfinite(s).all():
         return None
@@ -41,18 +47,24 @@ def auc_by_scope(
         w = row_weights(weight, len(s))
         keep = w > 0  # as metrics/binary.py: rows of zero weight are not on the curve
         y, s, w, codes = y[keep], s[keep], w[keep], codes[keep]
-    curves = scope_curves(y, s, codes, n_scopes, w)
+        ranks = ranks if keep.all() else None  # (the ranks of every row)
+    curves = scope_curves(y, s, codes, n_scopes, w, ranks)
     roc = np.where(curves.defined, curves.roc, np.nan)
     pr = np.where(curves.big_p > 0, np.maximum(curves.pr, 0.0), np.nan)
     return np.stack([roc, pr], 1)
 
 
 def scope_curves(
-    y: np.ndarray, score: np.ndarray, codes: np.ndarray, n_scopes: int, weight: np.ndarray | None
+    y: np.ndarray,
+    score: np.ndarray,
+    codes: np.ndarray,
+    n_scopes: int,
+    weight: np.ndarray | None,
+    ranks: Ranks | None = None,
 ) -> CellCurves:
-    """The ``CellCurves`` of every scope from the entries' labels (bool), finite scores, scope codes
-    and weights (positive; None: 1 each)."""
-    cells = ScopeScoreCells.of(score, codes, n_scopes)
+    """The ``CellCurves`` of every scope from the entries' labels (bool), finite scores (or their
+    ``dense_ranks``), scope codes and weights (positive; None: 1 each)."""
+    cells = ScopeScoreCells.of_ranks(*(ranks or dense_ranks(score)), codes, n_scopes)
     return CellCurves.of(*cells.label_sums(y, weight), cells.scope, n_scopes)
 
 

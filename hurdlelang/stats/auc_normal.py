@@ -116,9 +116,11 @@ def normal_auc(
     resamples: int,
     seed: int,
     stream: str,
+    ranks: Mapping[str, Ranks] | None = None,
 ) -> NormalAuc:
     """Every party's roc_auc and pr_auc on the ``wanted`` scopes (names; ``codes`` index ``names``
-    per entry), drawn jointly per scope over the parties from the delta method."""
+    per entry), drawn jointly per scope over the parties from the delta method. ``ranks``: each
+    party's ``dense_ranks`` of its scores, when the caller found them already."""
     y, codes = np.asarray(label, dtype=np.int64), np.asarray(codes, dtype=np.int64)
     m = None if mult is None else np.asarray(mult, dtype=float)
     by_class = np.bincount(codes * 2 + y, weights=m, minlength=2 * len(names)).reshape(-1, 2)
@@ -133,10 +135,13 @@ def normal_auc(
     scope = renumber[codes]
     keep = slice(None) if len(large) == len(names) else scope >= 0  # (a view, not a copy, of every entry)
     parties = list(scores)
-    ranks = [dense_ranks(np.asarray(scores[p])[keep]) for p in parties]
-    y, scope, m, ranks = _collapsed(y[keep], scope[keep], len(large), _kept(m, keep), ranks)
+    if ranks is not None and isinstance(keep, slice):  # every entry kept: the ranks of all of them
+        found = [ranks[p] for p in parties]
+    else:
+        found = [dense_ranks(np.asarray(scores[p])[keep]) for p in parties]
+    y, scope, m, found = _collapsed(y[keep], scope[keep], len(large), _kept(m, keep), found)
     points, grads = [], []
-    for rank, distinct in ranks:
+    for rank, distinct in found:
         values, g = cell_gradients(y, ScopeScoreCells.of_ranks(rank, distinct, scope, len(large)), len(large), m)
         points.append(values)
         grads.append(g)
