@@ -26,10 +26,10 @@ def assemble(
     task, d = spec.task, spec.data
 
     def as_str(a: np.ndarray) -> np.ndarray:
-        return a.astype(str)
+        return a.astype(str, copy=False)  # (a slice's text from its codes is str already: no second copy)
 
     label = got["label"]
-    label = as_str(label) if task == "multiclass" else label.astype(float)
+    label = as_str(label) if task == "multiclass" else label.astype(float, copy=False)
     if task == "binary":
         label = label.astype(np.int8)
     more_than_one_class(task, label_path, d.label, label)  # D023, as the pandas reader
@@ -48,7 +48,7 @@ def assemble(
             if task == "multiclass":
                 decided = as_str(decided)
             elif task == "binary":
-                decided = decided.astype(np.int8)
+                decided = decided.astype(np.int8, copy=False)
             else:
                 decided = decided.astype(float)
         elif name == CANDIDATE and task == "multiclass" and score is not None:

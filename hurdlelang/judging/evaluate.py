@@ -151,7 +151,7 @@ class Evaluation:
             starts = np.searchsorted(factorised.codes[order], np.arange(len(factorised.names) + 1))
             self._grouped[column] = (order, starts)
         order, starts = self._grouped[column]
-        k = self._slice_index(column).get(str(value))
+        k = self.slice_index(column).get(str(value))
         if k is None:
             return np.flatnonzero(self.data.slices[column] == value)
         return order[starts[k] : starts[k + 1]]
@@ -179,7 +179,7 @@ class Evaluation:
         if column not in self._rows_per_value:
             codes, m = self.factorised(column).codes, self.data.multiplicity
             self._rows_per_value[column] = np.bincount(codes, weights=m, minlength=len(self.factorised(column).names))
-        k = self._slice_index(column).get(str(value))
+        k = self.slice_index(column).get(str(value))
         return 0 if k is None else int(self._rows_per_value[column][k])
 
     def slice_values(self, column: str) -> list[str]:
@@ -282,7 +282,7 @@ class Evaluation:
 
     def _entry(self, column: str, value: str, per_value: np.ndarray) -> MetricValue | None:
         """A slice value's entry of a table over every value of its column; None if undefined."""
-        k = self._slice_index(column).get(str(value))
+        k = self.slice_index(column).get(str(value))
         return None if k is None or not np.isfinite(per_value[k]) else MetricValue(float(per_value[k]))
 
     def _auc_of_column(self, party: str, column: str | None) -> np.ndarray | None:
@@ -309,7 +309,8 @@ class Evaluation:
             self._ranks[party] = dense_ranks(np.asarray(score, dtype=float)) if finite else None
         return self._ranks[party]
 
-    def _slice_index(self, column: str) -> dict[str, int]:
+    def slice_index(self, column: str) -> dict[str, int]:
+        """Each value of a slice column -> its code in ``factorised(column)``."""
         if column not in self._indices:
             self._indices[column] = {name: k for k, name in enumerate(self.factorised(column).names)}
         return self._indices[column]

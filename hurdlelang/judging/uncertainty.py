@@ -648,8 +648,14 @@ class Uncertainty:
         sizes are reported, never compared with a baseline's."""
         data = self.evaluation.data
         rows_per_value: dict[str, np.ndarray] = {}  # one count per slice column, not per request
+        # every party's size of a scope is the same draw (its stream names no party): drawn once
+        drawn: dict[tuple[str, Scope, float | None], np.ndarray] = {}
         for party, metric, scope in requests:
             whole = self.evaluation.value(party, metric, None).value
+            self.methods[f"{party}.{metric.key}"] = "the resample's size (n draws)"
+            if (metric.key, scope, whole) in drawn:
+                self._samples[(party, metric.key, scope)] = drawn[(metric.key, scope, whole)]
+                continue
             if scope is None:
                 samples = np.full(self.resamples, whole)
             else:
@@ -662,11 +668,10 @@ class Uncertainty:
                     factorised = self.evaluation.factorised(column)
                     if column not in rows_per_value:
                         rows_per_value[column] = np.bincount(factorised.codes, weights=data.multiplicity)
-                    share = rows_per_value[column][factorised.names.index(value)] / data.rows
+                    share = rows_per_value[column][self.evaluation.slice_index(column)[value]] / data.rows
                 rng = make_rng(self.seed, f"sizes:{column}={value}:{metric.key}")
                 samples = rng.binomial(int(whole), share, self.resamples).astype(float)
-            self._samples[(party, metric.key, scope)] = samples
-            self.methods[f"{party}.{metric.key}"] = "the resample's size (n draws)"
+            self._samples[(party, metric.key, scope)] = drawn[(metric.key, scope, whole)] = samples
 
     def _fixed(self, requests: list[Request]) -> None:
         for party, metric, scope in requests:

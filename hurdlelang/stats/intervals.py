@@ -176,19 +176,12 @@ def intervals(
         rows = slice(start, min(n, start + block))
         values = buffer[: rows.stop - start]
         np.stack([np.ravel(one) for one in samples[rows]], out=values)
-        nan = np.count_nonzero(np.isnan(values), axis=1)
-        undefined[rows] = nan / b  # a share, as .mean() gives it
-        k_low, k_high = int(np.floor((b - 1) * tail)), int(np.ceil((b - 1) * (1.0 - tail)))
-        if side == "two-sided" and not nan.any():
-            # no undefined resample in the block: both order statistics from one partition
-            values.partition([k_low, k_high], axis=1)
-            low[rows], high[rows] = values[:, k_low], values[:, k_high]
-            continue
+        undefined[rows] = np.count_nonzero(np.isnan(values), axis=1) / b  # a share, as .mean() gives it
         if side != "lower":  # first: numpy orders NaN after every number, so it is read as +inf here
-            high[rows] = _kth_of_rows(values, k_high)
+            high[rows] = _kth_of_rows(values, int(np.ceil((b - 1) * (1.0 - tail))))
         if side != "upper":
             np.copyto(values, -np.inf, where=np.isnan(values))
-            low[rows] = _kth_of_rows(values, k_low)
+            low[rows] = _kth_of_rows(values, int(np.floor((b - 1) * tail)))
     return [
         _read(float(lo), float(hi), float(u), b, confidence, side, max_undefined, w)
         for lo, hi, u, w in zip(low, high, undefined, whats, strict=True)

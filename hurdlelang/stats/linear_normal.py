@@ -89,7 +89,7 @@ class LinearScopes:
             part = slice(start, min(s, start + block))
             k = part.stop - part.start
             rng.standard_normal(out=z[:k])
-            np.einsum("srq,spq->srp", z[:k], factors[part], out=out[part], optimize=True)
+            np.matmul(z[:k], factors[part].transpose(0, 2, 1), out=out[part])
             out[part] *= sd[part, None, :]
             out[part] += self.point[part, None, :]
         return out
@@ -101,7 +101,7 @@ class LinearScopes:
         if factors is None:
             return np.stack([normal_around(self.point[k], self.cov[k], z[k], live[k]) for k in range(s)])
         out = np.empty(z.shape)
-        spread = np.einsum("srq,spq->srp", z[every], factors, optimize=True)
+        spread = np.matmul(z[every], factors.transpose(0, 2, 1))
         out[every] = self.point[every, None, :] + spread * sd[every, None, :]
         for k in np.flatnonzero(~every):
             out[k] = normal_around(self.point[k], self.cov[k], z[k], live[k])
