@@ -104,10 +104,14 @@ def _bits(values, name: str, n: int) -> np.ndarray:
     array = np.asarray(values)
     if array.shape != (n,):
         raise ValueError(f"{name} must have one value per row ({n}), got shape {array.shape}")
+    if array.dtype.kind in "biu":  # integers (the engines' int8): a range check, no float comparison
+        if array.dtype.kind != "b" and (array.min() < 0 or array.max() > 1):
+            raise ValueError(f"{name} must hold only 0 and 1")
+        return array.astype(np.uint8, copy=False)
     as_int = array.astype(np.int64)
     if not np.array_equal(as_int, array) or ((as_int != 0) & (as_int != 1)).any():
         raise ValueError(f"{name} must hold only 0 and 1")
-    return as_int
+    return as_int.astype(np.uint8)
 
 
 def multiplicity_counts(multiplicity, n: int) -> np.ndarray | None:
@@ -173,9 +177,9 @@ class JointCells:
         if len(decisions) > MAX_PARTIES:
             raise ValueError(f"at most {MAX_PARTIES} parties can be resampled jointly")
         parties = tuple(decisions)
-        code = label_bits.copy()
+        code = label_bits.astype(np.uint32)  # MAX_PARTIES + 1 bits
         for j, party in enumerate(parties):
-            code |= _bits(decisions[party], f"decisions of '{party}'", n) << (j + 1)
+            code |= np.left_shift(_bits(decisions[party], f"decisions of '{party}'", n), j + 1, dtype=np.uint32)
         slice_codes_, slice_names = slice_codes(slices, n)
         n_cells = 1 << (len(parties) + 1)
         key = slice_codes_ * n_cells + code
