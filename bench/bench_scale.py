@@ -7,6 +7,10 @@ shared); the Parquet files are written to a temporary folder and deleted at the 
 
     nice .venv/bin/python bench/bench_scale.py [--rows 1000000,10000000] [--slices 5,500]
         [--tasks binary,multiclass] [--resamples 1000] [--folder /big/tmp] [--row-group 122880]
+        [--repeats 7]
+
+--repeats: runs of each file, one file after the other round after round; the table shows the
+medians, and each row's wall time over the first slice count's (the 500 against 5 target).
 
 --row-group: rows per Parquet row group. The default is DuckDB's own (122,880), what DuckDB and most
 writers of large files produce; pyarrow's default (1,048,576) makes a 1M-row file one row group,
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -96,29 +101,42 @@ def main() -> None:
     parser.add_argument("--tasks", default="binary,multiclass")
     parser.add_argument("--resamples", type=int, default=1000)
     parser.add_argument("--row-group", type=int, default=122_880, help="rows per Parquet row group")
+    parser.add_argument(
+        "--repeats", type=int, default=1, help="runs of each file, interleaved with the others' (medians shown)"
+    )
     parser.add_argument("--folder", default=None, help="where the Parquet files go (deleted at the end)")
     args = parser.parse_args()
     print(
         f"`hurdlec run` (DuckDB), {args.resamples} resamples, 95% intervals on every reported metric and slice, "
-        f"Parquet row groups of {args.row_group:,} rows\n"
+        f"Parquet row groups of {args.row_group:,} rows, median of {args.repeats} interleaved run(s)\n"
     )
-    print("| task | rows | slice values | Parquet (MB) | wall (s) | peak RSS (MiB) |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| task | rows | slice values | Parquet (MB) | wall (s) | peak RSS (MiB) | wall / first slice count's |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     folder = Path(tempfile.mkdtemp(dir=args.folder))
     try:
         for task in args.tasks.split(","):
             spec = folder / f"{task}.hurdle"
             spec.write_text(spec_text(task))
             for rows in map(int, args.rows.split(",")):
+                files = {}
                 for slices in map(int, args.slices.split(",")):
-                    data = folder / f"{task}_{rows}_{slices}.parquet"
-                    write(task, rows, slices, data, args.row_group)
+                    files[slices] = folder / f"{task}_{rows}_{slices}.parquet"
+                    write(task, rows, slices, files[slices], args.row_group)
+                runs: dict[int, list[tuple[float, float]]] = {slices: [] for slices in files}
+                # one file after the other, round after round: the machine's drift (shared, noisy)
+                # falls on every slice count alike, and the ratio is read within one run
+                for _ in range(args.repeats):
+                    for slices, data in files.items():
+                        run = [HURDLEC, "run", spec, "--data", data, "--out", folder / "r.json"]
+                        runs[slices].append(timed([*run, "--resamples", str(args.resamples)]))
+                first = statistics.median(s for s, _ in next(iter(runs.values())))
+                for slices, data in files.items():
+                    seconds = statistics.median(s for s, _ in runs[slices])
+                    rss = statistics.median(r for _, r in runs[slices])
                     size = data.stat().st_size / 1e6
-                    run = [HURDLEC, "run", spec, "--data", data, "--out", folder / "r.json"]
-                    seconds, rss = timed([*run, "--resamples", str(args.resamples)])
+                    row = [task, f"{rows:,}", str(slices), f"{size:.0f}", f"{seconds:.2f}", f"{rss:.0f}"]
+                    print(f"| {' | '.join(row)} | {seconds / first:.2f}x |", flush=True)
                     data.unlink()
-                    row = [task, f"{rows:,}", str(slices), f"{size:.0f}", f"{seconds:.1f}", f"{rss:.0f}"]
-                    print(f"| {' | '.join(row)} |", flush=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -55,7 +55,7 @@ class Slices:
         names = tuple(str(u) for u in uniques)
         if WHOLE_DATA in names:
             raise ValueError(f"a slice is named '{WHOLE_DATA}', which is reserved for the whole data; rename it")
-        return cls(codes.astype(np.int64).ravel(), names)
+        return cls(codes.astype(np.int64, copy=False).ravel(), names)
 
     @property
     def text(self) -> np.ndarray:
