@@ -85,6 +85,7 @@ class Uncertainty:
     notes: list[str] = field(default_factory=list)
     _samples: dict[tuple[str, str, Scope], np.ndarray] = field(default_factory=dict)
     _sum_draws: dict[str | None, dict[int, np.ndarray]] = field(default_factory=dict)
+    _one_law: set[Scope] = field(default_factory=set)  # scopes whose confusion statistics share one law
 
     def samples(self, party: str, metric: ir.MetricKey, scope: Scope) -> np.ndarray:
         return self._samples[(party, metric.key, scope)]
@@ -108,6 +109,7 @@ class Uncertainty:
         # sorted, so that the record's methods and notes come out in one order on every run
         for request in sorted(leaves, key=_request_order):
             by_method[self._method(*request)].append(request)
+        self._one_law = self._mixed_law_scopes(requests)
         what = {"counts": "joint cells", "confusion": "confusion cells", "auc": "score histograms", "rows": "rows"}
 
         def announce(method: str) -> None:
@@ -169,6 +171,22 @@ class Uncertainty:
             return "confusion"
         return "rows"
 
+    def _mixed_law_scopes(self, requests: set[Request]) -> set[Scope]:
+        """The scopes where a derived metric combines a multiclass count (support, total_cost:
+        always the multinomial) with a confusion ratio (the normal method on a large scope): there
+        every confusion statistic takes the multinomial, so that the formula's parts, and the
+        parties' paired differences, come from one draw."""
+        mixed: set[Scope] = set()
+        for party, metric, scope in requests:
+            if scope in mixed or self.evaluation.spec.derived(metric) is None:
+                continue
+            parts: set[Request] = set()
+            self._leaves(party, metric, scope, parts)
+            names = {m.name for p, m, s in parts if self._method(p, m, s) == "confusion"}
+            if names & set(DEGREE_ONE) and names - set(DEGREE_ONE):
+                mixed.add(scope)
+        return mixed
+
     # ---- methods ----
 
     def _by_column(self, requests: list[Request]) -> dict[str | None, list[Request]]:
@@ -183,12 +201,14 @@ class Uncertainty:
         cells; elsewhere, and on every scope when a party decides at a volume, the multinomial over
         joint cells (exact)."""
         parties = deciding_parties(self.evaluation.data)
+        planned = []
         for column, group in self._by_column(requests).items():
             cells = self._joint_cells(column)
             large = self._normal_count_requests(cells, group) if cells is not None else []
             chosen = set(large)
-            small = [r for r in group if r not in chosen]
-            mixed = {f"{p}.{m.key}" for p, m, _ in large} & {f"{p}.{m.key}" for p, m, _ in small}
+            planned.append((column, cells, large, [r for r in group if r not in chosen]))
+        mixed = _on_both(planned)
+        for column, cells, large, small in planned:
             if large:
                 self._normal_counts(cells, large, column, mixed)
             if small:
@@ -282,6 +302,7 @@ class Uncertainty:
         parties = {p: d.decided for p, d in data.parties.items() if d.decided is not None}
         costs = self.evaluation.spec.cost.table() if self.evaluation.spec.cost is not None else None
         left: list[Request] = []
+        planned = []
         for column, group in self._by_column(requests).items():
             cells = ConfusionCells.build(
                 data.label,
@@ -294,17 +315,19 @@ class Uncertainty:
             if cells is None:
                 left += group
                 continue
-
-            def own(party, metric, cells=cells):
-                return Cells(tuple(cells.classes[cells.own[party]]), metric.of, costs)
-
             rows = confusion_scope_rows(cells)
             large, small = [], []
             for r in group:
                 normal = r[1].name not in DEGREE_ONE and rows[r[2][1] if r[2] else ALL] >= NORMAL_FROM_ROWS
-                (large if normal else small).append(r)
+                (large if normal and r[2] not in self._one_law else small).append(r)
+            planned.append((column, cells, large, small))
+        mixed = _on_both(planned)
+        for column, cells, large, small in planned:
+
+            def own(party, metric, cells=cells):
+                return Cells(tuple(cells.classes[cells.own[party]]), metric.of, costs)
+
             method = count_method(cells.groups)
-            mixed = {f"{p}.{m.key}" for p, m, _ in large} & {f"{p}.{m.key}" for p, m, _ in small}
             if large:
 
                 def draw(stats, scopes, cells=cells, own=own, column=column):
@@ -714,6 +737,14 @@ class Uncertainty:
         values[~np.isfinite(values)] = np.nan
         self._samples[key] = values
         self.methods[f"{party}.{metric.key}"] = "computed on each resample from its parts"
+
+
+def _on_both(planned: list[tuple]) -> set[str]:
+    """The "party.metric" keys served by the normal method on some scope and by the multinomial on
+    another, over every slice column of a plan of (column, cells, large, small) requests: their
+    method is named with both."""
+    large = {f"{p}.{m.key}" for _, _, served, _ in planned for p, m, _ in served}
+    return large & {f"{p}.{m.key}" for _, _, _, served in planned for p, m, _ in served}
 
 
 def _table_serves(table, task: str, request: Request) -> bool:

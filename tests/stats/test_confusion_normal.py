@@ -118,3 +118,46 @@ def test_ticket_routing_takes_the_normal_method_on_its_large_scopes(monkeypatch)
             mask = np.ones(data.rows, bool) if scope is None else data.slices["language"] == "en"
             point = np.mean(data.label[mask] == data.parties[party].decided[mask])
             assert np.mean(normal) == pytest.approx(point, abs=3 * np.std(normal) / np.sqrt(500))
+
+
+def test_a_derived_metric_of_a_count_and_a_ratio_draws_both_from_one_law(tmp_path, monkeypatch):
+    # sales_found = recall[sales] x support[sales]: a ratio (the normal method on a large scope) times
+    # a count (always the multinomial). Both parts must come from one draw, or the product's spread
+    # is that of two independent laws: on its scopes every confusion statistic takes the multinomial
+    text = (EXAMPLES / "ticket_routing.hurdle").read_text()
+    text = text.replace(
+        "  hurdles at 95% confidence {",
+        '  metric sales_found "Sales tickets routed to sales" = recall[sales] * support[sales]\n\n'
+        "  hurdles at 95% confidence {\n    require sales_found >= 1\n",
+        1,
+    )
+    path = tmp_path / "mixed.hurdle"
+    path.write_text(text)
+    result = compile_path(path)
+    assert result.ok, [d.message for d in result.diagnostics]
+    (spec,) = result.specs
+    data = prepare(spec, Table("x.csv", read_table(str(EXAMPLES / "data" / "ticket_routing.csv")).frame))
+    ev = Evaluation(spec, data)
+    accuracy, recall = MetricKey(name="accuracy"), MetricKey(name="recall", of="sales")
+    unc = uncertainty.Uncertainty(ev, resamples=400, seed=5)
+    scopes = [None, ("language", "en")]
+    requests = {(p, m, s) for p in (CANDIDATE, "keyword_rules") for m in (accuracy, recall) for s in scopes}
+    unc.prepare(requests | {(CANDIDATE, MetricKey(name="sales_found"), None)})
+    # the whole data (where sales_found is asked) shares the multinomial; en keeps the normal method
+    assert unc.methods[f"{CANDIDATE}.accuracy"] == (
+        f"{METHOD} on scopes of at least 500 rows; multinomial over joint cells below"
+    )
+    exact = uncertainty.Uncertainty(ev, resamples=400, seed=5)
+    exact.prepare(requests | {(CANDIDATE, MetricKey(name="support", of="sales"), None)})
+    assert not np.array_equal(unc.samples(CANDIDATE, recall, None), exact.samples(CANDIDATE, recall, None))
+    monkeypatch.setattr(uncertainty, "NORMAL_FROM_ROWS", 10**9)
+    every_scope_exact = uncertainty.Uncertainty(ev, resamples=400, seed=5)
+    every_scope_exact.prepare(requests)
+    for party in (CANDIDATE, "keyword_rules"):  # the whole data: the multinomial's own draws
+        for metric in (accuracy, recall):
+            assert np.array_equal(unc.samples(party, metric, None), every_scope_exact.samples(party, metric, None))
+            en = ("language", "en")
+            assert not np.array_equal(unc.samples(party, metric, en), every_scope_exact.samples(party, metric, en))
+    found = unc.samples(CANDIDATE, MetricKey(name="sales_found"), None)
+    support = unc.samples(CANDIDATE, MetricKey(name="support", of="sales"), None)
+    assert np.allclose(found, unc.samples(CANDIDATE, recall, None) * support)
