@@ -85,7 +85,6 @@ class Uncertainty:
     notes: list[str] = field(default_factory=list)
     _samples: dict[tuple[str, str, Scope], np.ndarray] = field(default_factory=dict)
     _sum_draws: dict[str | None, dict[int, np.ndarray]] = field(default_factory=dict)
-    _one_law: set[Scope] = field(default_factory=set)  # scopes whose confusion statistics share one law
 
     def samples(self, party: str, metric: ir.MetricKey, scope: Scope) -> np.ndarray:
         return self._samples[(party, metric.key, scope)]
@@ -109,7 +108,6 @@ class Uncertainty:
         # sorted, so that the record's methods and notes come out in one order on every run
         for request in sorted(leaves, key=_request_order):
             by_method[self._method(*request)].append(request)
-        self._one_law = self._mixed_law_scopes(requests)
         what = {"counts": "joint cells", "confusion": "confusion cells", "auc": "score histograms", "rows": "rows"}
 
         def announce(method: str) -> None:
@@ -119,7 +117,7 @@ class Uncertainty:
         announce("counts")
         self._counts(by_method["counts"])
         announce("confusion")
-        by_method["rows"] += self._confusion(by_method["confusion"])
+        by_method["rows"] += self._confusion(by_method["confusion"], self._mixed_law_scopes(requests))
         announce("auc")
         self._auc(by_method["auc"])
         announce("rows")
@@ -293,7 +291,7 @@ class Uncertainty:
         volume_cells = VolumeCells.build(data.label, fixed, volume, self.evaluation.factorised(column), data.weight)
         return resample_volume_counts(volume_cells, self.resamples, self.seed, stream)
 
-    def _confusion(self, requests: list[Request]) -> list[Request]:
+    def _confusion(self, requests: list[Request], one_law: set[Scope]) -> list[Request]:
         """Multiclass confusion metrics: on a scope of at least NORMAL_FROM_ROWS rows the normal
         approximation of the joint cells (stats/confusion_normal.py; support and total_cost, counts,
         excepted), elsewhere the multinomial over joint cells (exact, O(cells) per resample); returns
@@ -319,7 +317,7 @@ class Uncertainty:
             large, small = [], []
             for r in group:
                 normal = r[1].name not in DEGREE_ONE and rows[r[2][1] if r[2] else ALL] >= NORMAL_FROM_ROWS
-                (large if normal and r[2] not in self._one_law else small).append(r)
+                (large if normal and r[2] not in one_law else small).append(r)
             planned.append((column, cells, large, small))
         mixed = _on_both(planned)
         for column, cells, large, small in planned:

@@ -61,19 +61,20 @@ SHOWN_SLICES = 12  # slice values a summary line lists; the record (and `hurdlec
 def _slices(c: ConditionEntry, record: DecisionRecord | None) -> str:
     r = read(c, record)
     skipped = [f"{v} not judged ({why})" for v, why in c.skipped_slices.items()]
-    shown = [_slice(r, c, s) for s in c.slices] + skipped
+    judged = [(s.state == "held", _slice(r, c, s)) for s in c.slices]
+    shown = [text for _, text in judged] + skipped
     if len(shown) > SHOWN_SLICES:
         # a column of hundreds of values stays one readable line: what did not hold first, then
         # the held values in the record's order, and how many more there are
-        held = [_slice(r, c, s) for s in c.slices if s.state == "held"]
-        shown = [_slice(r, c, s) for s in c.slices if s.state != "held"] + skipped + held
+        held = [text for ok, text in judged if ok]
+        shown = [text for ok, text in judged if not ok] + skipped + held
         cut = shown[SHOWN_SLICES:]
         more = f"{len(cut)} more {MARK['held']}" if len(cut) <= len(held) else f"{len(cut)} more"
         shown = shown[:SHOWN_SLICES] + [f"and {more} (every value is in the record)"]
     column = (c.scope or "").removeprefix(EVERY)
     total = len(c.slices) + len(c.skipped_slices)
-    judged = f"{len(c.slices)} of {total} judged" if c.skipped_slices else f"all {total} judged"
-    return f"per {column} ({judged}): " + ", ".join(shown) + f" (needs {r.hurdle_short()})"
+    counted = f"{len(c.slices)} of {total} judged" if c.skipped_slices else f"all {total} judged"
+    return f"per {column} ({counted}): " + ", ".join(shown) + f" (needs {r.hurdle_short()})"
 
 
 def _condition(c: ConditionEntry, width: int, record: DecisionRecord | None, indent: str = "  ") -> list[str]:
